@@ -1,0 +1,108 @@
+"""Whoosh analysis: tokenizers that hand the text package's terms to Whoosh.
+
+Each indexed text field takes one part of every :class:`~search_service.text.Term`: its
+normalised keys, its exact form, or its name-folding key. Whoosh pickles these tokenizers into
+the index schema, so their import path and attributes must stay stable (renaming one needs a
+rebuild).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from whoosh.analysis import Token, Tokenizer
+
+from search_service.text import Term, analyze
+
+KEYS = "keys"
+FORM = "form"
+FOLD = "fold"
+
+
+class LangText(str):
+    """Text that knows its document's language, so the analyser need not guess it again."""
+
+    lang: str | None
+
+    def __new__(cls, text: str, lang: str | None) -> LangText:
+        value = super().__new__(cls, text)
+        value.lang = lang
+        return value
+
+    def __reduce__(self):  # keep the language when the multi-process writer pickles documents
+        return (LangText, (str(self), self.lang))
+
+
+_last: tuple[str, str | None, list[Term]] = ("", None, [])
+
+
+def analysed_terms(text: str, lang: str | None) -> list[Term]:
+    """Analyse ``text``; the last result is kept because three fields index the same text."""
+    global _last
+    cached_text, cached_lang, terms = _last
+    if cached_text is text or (cached_lang == lang and cached_text == text):
+        return terms
+    terms = analyze(text, lang)
+    _last = (text, lang, terms)
+    return terms
+
+
+class TermTokenizer(Tokenizer):
+    """Yields one part of each analysed term (``keys``, ``form`` or ``fold``) as Whoosh tokens."""
+
+    def __init__(self, part: str = KEYS):
+        if part not in (KEYS, FORM, FOLD):
+            raise ValueError(f"unknown term part: {part!r}")
+        self.part = part
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TermTokenizer) and other.part == self.part
+
+    def __hash__(self) -> int:
+        return hash((TermTokenizer, self.part))
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        mode: str = "",
+        **kwargs,
+    ) -> Iterator[Token]:
+        terms = analysed_terms(value, getattr(value, "lang", None))
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for term in terms:
+            if self.part == KEYS:
+                texts: tuple[str, ...] = term.keys
+            elif self.part == FORM:
+                texts = (term.form,)
+            else:
+                texts = (term.fold,) if term.fold else ()
+            for text in texts:
+                token.text = text
+                token.stopped = False
+                token.boost = 1.0
+                if keeporiginal:
+                    token.original = value[term.start : term.end]
+                if positions:
+                    token.pos = start_pos + term.pos
+                if chars:
+                    token.startchar = start_char + term.start
+                    token.endchar = start_char + term.end
+                yield token
+
+
+def keys_analyzer() -> TermTokenizer:
+    return TermTokenizer(KEYS)
+
+
+def form_analyzer() -> TermTokenizer:
+    return TermTokenizer(FORM)
+
+
+def fold_analyzer() -> TermTokenizer:
+    return TermTokenizer(FOLD)

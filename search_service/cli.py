@@ -1,0 +1,237 @@
+"""The ``search-service`` command: thin click commands over the indexer, stats and the app.
+
+Exit codes (cron jobs and scripts rely on them):
+
+==  ==========================================================================
+0   done
+1   failed; the served index is as it was before the job
+2   usage or settings error
+3   done, but some archive files were skipped (the summary says which reasons)
+4   another build or update holds the index's job lock
+5   there is no index yet (run ``build`` first)
+==  ==========================================================================
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from search_service import indexer, store
+from search_service.config import CONFIG_ENV, ConfigError, Settings, load_settings
+from search_service.progress import Progress
+from search_service.stats import index_stats
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_SKIPPED = 3
+EXIT_LOCKED = 4
+EXIT_NO_INDEX = 5
+
+log = logging.getLogger("search_service")
+
+
+class CommandError(click.ClickException):
+    """An error the user can act on, with its own exit code."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_FAILED):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.ensure_object(dict)["settings"]
+
+
+def _setup_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+archive_option = click.option(
+    "--archive",
+    "archives",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="An archive root folder; repeat for several. Default: the `archive` setting.",
+)
+index_option = click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The index folder. Default: the `index_dir` setting.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help=f"A settings file that overrides config/default.toml (same as {CONFIG_ENV}).",
+)
+@click.version_option(package_name="archive-search")
+@click.pass_context
+def main(ctx: click.Context, config_file: Path | None) -> None:
+    """Full-text search for the Kazakh and Russian news archive.
+
+    Settings come from config/default.toml, a file named by --config or SEARCH_SERVICE_CONFIG,
+    and SEARCH_SERVICE_<NAME> environment variables; an option given here wins.
+    """
+    environ = dict(os.environ)
+    if config_file:
+        environ[CONFIG_ENV] = str(config_file)
+    try:
+        settings = load_settings(environ)
+    except ConfigError as error:
+        raise CommandError(f"settings: {error}", EXIT_USAGE) from None
+    _setup_logging(settings.log_level)
+    ctx.ensure_object(dict)["settings"] = settings
+
+
+def _job_settings(ctx: click.Context, archives: tuple[Path, ...], index_dir: Path | None):
+    settings = _settings(ctx).replace(archive=archives or None, index_dir=index_dir)
+    missing = [str(root) for root in settings.archive if not root.is_dir()]
+    if missing:
+        raise CommandError(f"archive folder not found: {', '.join(missing)}", EXIT_USAGE)
+    return settings
+
+
+def _finish_job(summary: indexer.RunSummary, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
+    else:
+        click.echo(summary.describe())
+    if summary.skipped_total:
+        sys.exit(EXIT_SKIPPED)
+
+
+def _run_job(job, *args, **kwargs) -> indexer.RunSummary:
+    try:
+        return job(*args, **kwargs)
+    except store.JobLocked as error:
+        raise CommandError(str(error), EXIT_LOCKED) from None
+    except store.IndexMissing as error:
+        raise CommandError(str(error), EXIT_NO_INDEX) from None
+    except OSError as error:
+        raise CommandError(
+            f"{error.strerror or error} ({error.filename or ''}); the served index is unchanged"
+        ) from None
+
+
+@main.command()
+@archive_option
+@index_option
+@click.option("--procs", type=click.IntRange(min=0), help="Worker processes; 0 = all cores.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_context
+def build(ctx, archives, index_dir, procs, as_json):
+    """Index the whole archive into a fresh index and switch it in atomically.
+
+    Searchers keep the old index until the new one is complete; a build that dies leaves
+    the old index serving.
+
+    \b
+    Example:
+      search-service build --archive /srv/archive/kk --archive /srv/archive/ru --index /srv/index
+    """
+    settings = _job_settings(ctx, archives, index_dir)
+    procs = settings.build_procs if procs is None else procs
+    procs = procs or os.cpu_count() or 1
+    summary = _run_job(
+        indexer.build,
+        settings.archive,
+        settings.index_dir,
+        procs=procs,
+        max_file_bytes=settings.max_file_bytes,
+        progress=Progress("build"),
+    )
+    _finish_job(summary, as_json)
+
+
+@main.command()
+@archive_option
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_context
+def update(ctx, archives, index_dir, as_json):
+    """Bring the index in step with the archive (the nightly job).
+
+    Adds new files, re-indexes changed ones and deletes documents whose files are gone; a
+    run with nothing changed changes nothing and says so. With no index yet it builds one.
+
+    \b
+    Example (cron, every night at 02:30):
+      30 2 * * * search-service update --archive /srv/archive --index /srv/index
+    """
+    settings = _job_settings(ctx, archives, index_dir)
+    summary = _run_job(
+        indexer.update,
+        settings.archive,
+        settings.index_dir,
+        max_file_bytes=settings.max_file_bytes,
+        progress=Progress("update"),
+    )
+    _finish_job(summary, as_json)
+
+
+@main.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead of text.")
+@click.pass_context
+def stats(ctx, index_dir, as_json):
+    """Show what the index holds: documents by language and year, size, last update.
+
+    \b
+    Example:
+      search-service stats --index /srv/index --json
+    """
+    settings = _settings(ctx).replace(index_dir=index_dir)
+    try:
+        info = index_stats(settings.index_dir)
+    except store.IndexMissing as error:
+        raise CommandError(str(error), EXIT_NO_INDEX) from None
+    if as_json:
+        click.echo(json.dumps(info, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"index:       {info['index_dir']} ({info['generation']})")
+    click.echo(f"documents:   {info['documents']}")
+    click.echo("by language: " + _counts(info["by_language"]))
+    click.echo("by year:     " + _counts(info["by_year"]))
+    click.echo(f"size:        {info['size_bytes'] / 1e6:.1f} MB")
+    click.echo(f"last update: {info['last_update']}")
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{key} {n}" for key, n in counts.items()) or "-"
+
+
+@main.command()
+@index_option
+@click.option("--host", help="Address to listen on. Default: the `host` setting.")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port. Default: the `port` setting.")
+@click.pass_context
+def serve(ctx, index_dir, host, port):
+    """Serve the search pages and the JSON API with the production server (waitress).
+
+    \b
+    Example:
+      search-service serve --index /srv/index --host 0.0.0.0 --port 8080
+    """
+    from search_service.web.server import run_server
+
+    settings = _settings(ctx).replace(index_dir=index_dir, host=host, port=port)
+    if store.current_generation(settings.index_dir) is None:
+        raise CommandError(
+            f"no index in {settings.index_dir}: run `search-service build` first", EXIT_NO_INDEX
+        )
+    run_server(settings)

@@ -1,0 +1,312 @@
+"""The indexer: archive articles -> Whoosh documents; the ``build`` and ``update`` jobs.
+
+Both jobs run under the index folder's job lock, write a new generation and switch it in
+atomically (see :mod:`search_service.store`), so a searcher never sees a partial index and a
+job that dies leaves the served index as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+
+from search_service import store
+from search_service.analysis import LangText
+from search_service.archive import (
+    SKIP_DUPLICATE_ID,
+    Article,
+    ArchiveFile,
+    Skip,
+    article_id,
+    read_article,
+    walk_archive,
+)
+from search_service.schema import build_schema
+
+log = logging.getLogger(__name__)
+
+# How many documents each sub-process of a multi-process build receives at a time.
+MP_BATCH_SIZE = 64
+# Memory the single-process writer may use before it flushes a segment, in MB.
+WRITER_LIMIT_MB = 256
+
+ProgressCallback = Callable[[int, int], None]  # (files done, files in all)
+
+
+@dataclass
+class RunSummary:
+    """What a build or update did; printed at the end and stored with the generation."""
+
+    job: str
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    skipped: Counter = field(default_factory=Counter)
+    recoded: Counter = field(default_factory=Counter)
+    documents: int = 0
+    seconds: float = 0.0
+    changed: bool = True
+
+    @property
+    def skipped_total(self) -> int:
+        return sum(self.skipped.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "job": self.job,
+            "added": self.added,
+            "updated": self.updated,
+            "deleted": self.deleted,
+            "unchanged": self.unchanged,
+            "skipped": dict(sorted(self.skipped.items())),
+            "skipped_total": self.skipped_total,
+            "recoded": dict(sorted(self.recoded.items())),
+            "documents": self.documents,
+            "seconds": round(self.seconds, 3),
+            "changed": self.changed,
+        }
+
+    def describe(self) -> str:
+        """One line for people and logs."""
+        if not self.changed:
+            return (
+                f"{self.job}: nothing changed ({self.unchanged} documents up to date, "
+                f"{self.skipped_total} files skipped); {self.seconds:.1f} s"
+            )
+        skipped = ", ".join(f"{reason} {n}" for reason, n in sorted(self.skipped.items()))
+        return (
+            f"{self.job}: {self.added} added, {self.updated} updated, {self.deleted} deleted, "
+            f"{self.unchanged} unchanged, {self.skipped_total} skipped"
+            + (f" ({skipped})" if skipped else "")
+            + f"; {self.documents} documents in the index; {self.seconds:.1f} s"
+        )
+
+
+def article_document(article: Article) -> dict[str, Any]:
+    """The Whoosh document of one article."""
+    headline = LangText(article.headline, article.language)
+    body = LangText(article.body, article.language)
+    return {
+        "id": article.id,
+        "path": article.path,
+        "root": article.root,
+        "date": date_number(article.date),
+        "year": f"{article.date.year:04d}",
+        "month": f"{article.date.year:04d}-{article.date.month:02d}",
+        "lang": article.language,
+        "script": article.script,
+        "city": article.city,
+        "agency": article.agency,
+        "headline": article.headline,
+        "body": article.body,
+        # The headline's and the body's fields share one string object each, so the text is
+        # analysed once per document (see analysis.analysed_terms).
+        "title": headline,
+        "title_exact": headline,
+        "text": body,
+        "text_exact": body,
+        "fold": body,
+        "size": article.size,
+        "mtime_ns": article.mtime_ns,
+        "sha1": article.sha1,
+    }
+
+
+def date_number(date: dt.date) -> int:
+    """A date as the integer stored in the index: 2025-03-07 -> 20250307."""
+    return date.year * 10000 + date.month * 100 + date.day
+
+
+def build(
+    roots: Iterable[Path],
+    index_dir: Path,
+    *,
+    procs: int = 1,
+    max_file_bytes: int = 5_000_000,
+    progress: ProgressCallback | None = None,
+) -> RunSummary:
+    """Index every article under ``roots`` into a fresh generation and switch it in."""
+    started = time.monotonic()
+    roots = [Path(r) for r in roots]
+    summary = RunSummary(job="build")
+    with store.job_lock(index_dir):
+        store.remove_old_generations(index_dir)
+        generation = store.new_generation(index_dir)
+        ix = whoosh_index.create_in(str(generation), build_schema())
+        files = list(walk_archive(roots))
+        if procs > 1:
+            writer = ix.writer(procs=procs, batchsize=MP_BATCH_SIZE, multisegment=True,
+                               limitmb=WRITER_LIMIT_MB // procs)
+        else:
+            writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+        try:
+            seen: set[str] = set()
+            for done, item in enumerate(_read_all(files, max_file_bytes, summary), 1):
+                if isinstance(item, Article):
+                    if item.id in seen:
+                        _count_skip(summary, _duplicate(item))
+                    else:
+                        seen.add(item.id)
+                        writer.add_document(**article_document(item))
+                        summary.added += 1
+                if progress:
+                    progress(done, len(files))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        summary.documents = summary.added
+        summary.seconds = time.monotonic() - started
+        _finish(index_dir, generation, summary, roots)
+    return summary
+
+
+def update(
+    roots: Iterable[Path],
+    index_dir: Path,
+    *,
+    max_file_bytes: int = 5_000_000,
+    progress: ProgressCallback | None = None,
+) -> RunSummary:
+    """Bring the index in step with the archive: add new files, re-index changed ones,
+    delete documents whose files are gone. Does nothing when nothing changed."""
+    if store.current_generation(index_dir) is None:
+        log.info("no index in %s yet: the update runs as a full build", index_dir)
+        summary = build(roots, index_dir, max_file_bytes=max_file_bytes, progress=progress)
+        summary.job = "update"
+        return summary
+    started = time.monotonic()
+    roots = [Path(r) for r in roots]
+    summary = RunSummary(job="update")
+    with store.job_lock(index_dir):
+        ix, current = store.open_current(index_dir)
+        with ix.searcher() as searcher:
+            indexed = {fields["id"]: fields for fields in searcher.all_stored_fields()}
+        ix.close()
+        files = list(walk_archive(roots))
+        changes: list[Article] = []
+        present: set[str] = set()
+        for done, file in enumerate(files, 1):
+            _classify(file, indexed, present, changes, summary, max_file_bytes)
+            if progress:
+                progress(done, len(files))
+        gone = sorted(set(indexed) - present)
+        if not changes and not gone:
+            summary.changed = False
+            summary.documents = len(indexed)
+            summary.seconds = time.monotonic() - started
+            return summary
+        store.remove_old_generations(index_dir)
+        generation = store.new_generation(index_dir)
+        store.link_copy(current, generation)
+        ix = whoosh_index.open_dir(str(generation))
+        writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+        try:
+            for doc_id in gone:
+                writer.delete_by_term("id", doc_id)
+            for article in changes:
+                writer.update_document(**article_document(article))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        summary.deleted = len(gone)
+        summary.documents = ix.doc_count()
+        ix.close()
+        summary.seconds = time.monotonic() - started
+        _finish(index_dir, generation, summary, roots, previous=store.read_meta(current))
+    return summary
+
+
+def _classify(
+    file: ArchiveFile,
+    indexed: dict[str, dict[str, Any]],
+    present: set[str],
+    changes: list[Article],
+    summary: RunSummary,
+    max_file_bytes: int,
+) -> None:
+    """Decide whether one archive file is new, changed, unchanged or skipped."""
+    doc_id = article_id(file.relative) if not file.problem else ""
+    if doc_id in present:
+        _count_skip(summary, Skip(file.relative, str(file.root), SKIP_DUPLICATE_ID))
+        return
+    old = indexed.get(doc_id)
+    if old is not None and not file.problem:
+        present.add(doc_id)  # even if it now fails to read, its last good version stays
+        try:
+            info = os.stat(file.path)
+        except OSError:
+            info = None
+        if info and (info.st_size, info.st_mtime_ns) == (old.get("size"), old.get("mtime_ns")):
+            summary.unchanged += 1
+            return
+    item = read_article(file, max_file_bytes)
+    if isinstance(item, Skip):
+        _count_skip(summary, item)
+        return
+    _count_encoding(summary, item)
+    if old is not None and old.get("sha1") == item.sha1 and old.get("root") == item.root:
+        summary.unchanged += 1  # touched but not changed
+        return
+    present.add(item.id)
+    changes.append(item)
+    if old is None:
+        summary.added += 1
+    else:
+        summary.updated += 1
+
+
+def _read_all(files: list[ArchiveFile], max_file_bytes: int, summary: RunSummary):
+    for file in files:
+        item = read_article(file, max_file_bytes)
+        if isinstance(item, Skip):
+            _count_skip(summary, item)
+        else:
+            _count_encoding(summary, item)
+        yield item
+
+
+def _duplicate(article: Article) -> Skip:
+    return Skip(article.path, article.root, SKIP_DUPLICATE_ID, f"id {article.id}")
+
+
+def _count_skip(summary: RunSummary, skip: Skip) -> None:
+    summary.skipped[skip.reason] += 1
+    detail = f" ({skip.detail})" if skip.detail else ""
+    log.warning("skipped %s: %s%s", Path(skip.root) / skip.path, skip.reason, detail)
+
+
+def _count_encoding(summary: RunSummary, article: Article) -> None:
+    if article.encoding not in ("utf-8", "utf-8-sig"):
+        summary.recoded[article.encoding] += 1
+
+
+def _finish(
+    index_dir: Path,
+    generation: Path,
+    summary: RunSummary,
+    roots: list[Path],
+    previous: dict[str, Any] | None = None,
+) -> None:
+    """Record what the job did in the new generation, then switch it in."""
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    meta = {
+        "built_at": (previous or {}).get("built_at", now) if summary.job == "update" else now,
+        "last_update": now,
+        "archive": [str(r) for r in roots],
+        "summary": summary.as_dict(),
+    }
+    store.write_meta(generation, meta)
+    store.switch_current(index_dir, generation)
+    store.remove_old_generations(index_dir)

@@ -1,0 +1,59 @@
+"""The Whoosh schema: stored fields for display, analysed fields for search.
+
+Field boosts are named constants here so ranking can be read and tuned in one place.
+"""
+
+from __future__ import annotations
+
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+
+from search_service.analysis import fold_analyzer, form_analyzer, keys_analyzer
+
+# BM25F field weights: a match in the headline counts more than one in the body; exact forms
+# count more than other forms of the word; the name-folding key is a weak fallback.
+TITLE_BOOST = 3.0
+TITLE_EXACT_BOOST = 4.0
+TEXT_BOOST = 1.0
+TEXT_EXACT_BOOST = 1.5
+FOLD_BOOST = 0.3
+
+# Field names, used by the indexer, the query parser and the searcher.
+ID_FIELD = "id"
+DATE_FIELD = "date"  # yyyymmdd as an integer: ranges and sorting
+YEAR_FIELD = "year"
+MONTH_FIELD = "month"  # "2025-03"
+LANG_FIELD = "lang"
+CITY_FIELD = "city"
+TITLE_FIELD = "title"
+TITLE_EXACT_FIELD = "title_exact"
+TEXT_FIELD = "text"
+TEXT_EXACT_FIELD = "text_exact"
+FOLD_FIELD = "fold"
+HEADLINE_FIELD = "headline"
+BODY_FIELD = "body"
+
+
+def build_schema() -> Schema:
+    """The schema of a fresh index."""
+    return Schema(
+        id=ID(stored=True, unique=True, sortable=True),
+        path=STORED(),
+        root=STORED(),
+        date=NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
+        year=ID(stored=False, sortable=True),
+        month=ID(stored=False, sortable=True),
+        lang=ID(stored=True, sortable=True),
+        script=ID(stored=True),
+        city=ID(stored=True, sortable=True),
+        agency=STORED(),
+        headline=STORED(),
+        body=STORED(),
+        title=TEXT(analyzer=keys_analyzer(), field_boost=TITLE_BOOST, chars=True),
+        title_exact=TEXT(analyzer=form_analyzer(), field_boost=TITLE_EXACT_BOOST, chars=True),
+        text=TEXT(analyzer=keys_analyzer(), field_boost=TEXT_BOOST, chars=True),
+        text_exact=TEXT(analyzer=form_analyzer(), field_boost=TEXT_EXACT_BOOST, chars=True),
+        fold=TEXT(analyzer=fold_analyzer(), field_boost=FOLD_BOOST, phrase=False),
+        size=STORED(),
+        mtime_ns=STORED(),
+        sha1=STORED(),
+    )

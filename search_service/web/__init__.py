@@ -1,0 +1,30 @@
+"""The Flask app: HTML pages (``pages``) and the JSON API (``api``) over one searcher.
+
+The web layer only renders: all searching is done by :class:`~search_service.searcher.
+ArchiveSearcher`, which the app creates once and shares between requests.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from search_service.config import Settings, load_settings
+
+SEARCHER_KEY = "archive_searcher"
+SETTINGS_KEY = "archive_settings"
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the app for ``settings`` (read from the settings files when not given)."""
+    from search_service.searcher import ArchiveSearcher
+    from search_service.web import api, pages
+
+    settings = settings or load_settings()
+    app = Flask(__name__)
+    app.config.update(JSON_AS_ASCII=False, MAX_CONTENT_LENGTH=64 * 1024)
+    app.json.ensure_ascii = False
+    app.extensions[SETTINGS_KEY] = settings
+    app.extensions[SEARCHER_KEY] = ArchiveSearcher(settings.index_dir)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+    return app
