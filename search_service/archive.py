@@ -51,7 +51,9 @@ _DATELINE = re.compile(
 )
 # cp1251 bytes that are Kazakh letters in the Kazakh Windows code page (KZ-1048) and rare
 # Serbian/Ukrainian letters in cp1251: their presence means the file is KZ-1048.
-_KZ1048_LETTER_BYTES = frozenset(b"\x8d\x8e\x9d\x9e\xa1\xa2\xa3\xa5\xaa\xaf\xb2\xb3\xb4\xba\xbc\xbd\xbe\xbf")
+_KZ1048_LETTER_BYTES = frozenset(
+    b"\x8d\x8e\x9d\x9e\xa1\xa2\xa3\xa5\xaa\xaf\xb2\xb3\xb4\xba\xbc\xbd\xbe\xbf"
+)
 _CONTROL_OK = frozenset("\n\r\t\f")
 
 
@@ -116,7 +118,7 @@ def article_id(relative: str) -> str:
 
 
 def walk_archive(roots: Iterable[Path]) -> Iterator[ArchiveFile]:
-    """Yield every article file under the roots, in a stable order.
+    """Yield every article file under the roots, root by root, sorted by path.
 
     Symlinked folders are followed, but a folder reached twice through links is reported as a
     symlink loop instead of being walked again. Hidden files and folders are ignored.
@@ -124,21 +126,23 @@ def walk_archive(roots: Iterable[Path]) -> Iterator[ArchiveFile]:
     for root in roots:
         root = Path(root)
         seen: set[tuple[int, int]] = set()
+        found: list[ArchiveFile] = []
         stack = [""]
         while stack:
             relative_dir = stack.pop()
             folder = root / relative_dir
             try:
                 info = folder.stat()
+                # Sorted, folders taken depth-first in name order: when two links lead to one
+                # folder, the same path wins every time, so document ids stay stable.
                 entries = sorted(os.scandir(folder), key=lambda e: e.name, reverse=True)
             except OSError as error:
-                yield ArchiveFile(root, relative_dir, _walk_problem(error))
+                found.append(ArchiveFile(root, relative_dir, _walk_problem(error)))
                 continue
             if (info.st_dev, info.st_ino) in seen:
-                yield ArchiveFile(root, relative_dir, SKIP_SYMLINK_LOOP)
+                found.append(ArchiveFile(root, relative_dir, SKIP_SYMLINK_LOOP))
                 continue
             seen.add((info.st_dev, info.st_ino))
-            files = []
             for entry in entries:
                 if entry.name.startswith("."):
                     continue
@@ -150,9 +154,9 @@ def walk_archive(roots: Iterable[Path]) -> Iterator[ArchiveFile]:
                 if is_dir:
                     stack.append(relative)
                 elif entry.name.endswith(ARTICLE_SUFFIX):
-                    files.append(relative)  # broken links too: read_article reports them
-            for relative in reversed(files):
-                yield ArchiveFile(root, relative)
+                    found.append(ArchiveFile(root, relative))  # broken links too: reported later
+        found.sort(key=lambda f: f.relative.split("/"))
+        yield from found
 
 
 def _walk_problem(error: OSError) -> str:
@@ -249,9 +253,7 @@ def decode(data: bytes) -> tuple[str, str] | str:
 
 def _checked(text: str, encoding: str) -> tuple[str, str] | str:
     """Reject decoded text that is really binary (many control characters)."""
-    controls = sum(
-        1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in _CONTROL_OK
-    )
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in _CONTROL_OK)
     if controls > max(2, len(text) // 100):
         return SKIP_BINARY
     if not text.strip():
@@ -308,6 +310,7 @@ def parse_dateline(body: str) -> tuple[str, str]:
 
 def _city_case(city: str) -> str:
     """Title-case a dateline city written in capitals: ``НҰР-СҰЛТАН`` -> ``Нұр-Сұлтан``."""
-    if city.upper() != city and city[:1].isupper():
-        return city
+    letters = [ch for ch in city if ch.isalpha()]
+    if sum(ch.isupper() for ch in letters) < 0.7 * len(letters):
+        return city  # already in ordinary case ("Москва"); capitals with a digraph: "TAShKENT"
     return "-".join(part[:1].upper() + part[1:].lower() for part in city.split("-"))

@@ -52,8 +52,14 @@ class Settings:
 
 
 _FIELDS = {field.name: field for field in dataclasses.fields(Settings)}
-_POSITIVE = {"max_file_bytes", "page_size", "max_page_size", "max_page", "max_query_length",
-             "threads"}
+_POSITIVE = {
+    "max_file_bytes",
+    "page_size",
+    "max_page_size",
+    "max_page",
+    "max_query_length",
+    "threads",
+}
 
 
 def load_settings(

@@ -23,8 +23,8 @@ from search_service import store
 from search_service.analysis import LangText
 from search_service.archive import (
     SKIP_DUPLICATE_ID,
-    Article,
     ArchiveFile,
+    Article,
     Skip,
     article_id,
     read_article,
@@ -145,8 +145,12 @@ def build(
         ix = whoosh_index.create_in(str(generation), build_schema())
         files = list(walk_archive(roots))
         if procs > 1:
-            writer = ix.writer(procs=procs, batchsize=MP_BATCH_SIZE, multisegment=True,
-                               limitmb=WRITER_LIMIT_MB // procs)
+            writer = ix.writer(
+                procs=procs,
+                batchsize=MP_BATCH_SIZE,
+                multisegment=True,
+                limitmb=WRITER_LIMIT_MB // procs,
+            )
         else:
             writer = ix.writer(limitmb=WRITER_LIMIT_MB)
         try:

@@ -38,5 +38,6 @@ class Progress:
                 self.stream.write("\n")
             self.stream.flush()
         else:
-            log.info("%s: %d/%d files (%.0f%%), %.0f files/s", self.label, done, total,
-                     share * 100, rate)
+            log.info(
+                "%s: %d/%d files (%.0f%%), %.0f files/s", self.label, done, total, share * 100, rate
+            )

@@ -1,0 +1,125 @@
+"""The command line contract: subcommands, options, exit codes, and a build killed half way."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from search_service import store
+from search_service.cli import main
+
+from .test_indexer import make_archive, write
+
+
+@pytest.fixture
+def runner(monkeypatch):
+    for key in list(os.environ):
+        if key.startswith("SEARCH_SERVICE_"):
+            monkeypatch.delenv(key)
+    return CliRunner()
+
+
+@pytest.mark.parametrize("command", ["build", "update", "stats", "serve"])
+def test_every_command_explains_itself_with_an_example(runner, command):
+    result = runner.invoke(main, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example" in result.output
+    assert "--index" in result.output
+
+
+def test_build_update_stats_cycle(runner, tmp_path):
+    archive, index_dir = tmp_path / "archive", tmp_path / "index"
+    make_archive(archive, 5)
+    write(archive, "ru/2024/05/r.txt", "Бюджет", "Депутаты обсудили бюджет.", date="2024-05-02")
+    args = ["--archive", str(archive), "--index", str(index_dir)]
+
+    result = runner.invoke(main, ["build", *args, "--procs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "6 added" in result.output
+
+    result = runner.invoke(main, ["update", *args, "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.output)["changed"] is False
+
+    result = runner.invoke(main, ["stats", "--index", str(index_dir), "--json"])
+    info = json.loads(result.output)
+    assert info["documents"] == 6
+    assert info["by_language"] == {"kk": 5, "ru": 1}
+    assert info["by_year"] == {"2024": 1, "2025": 5}
+    assert info["size_bytes"] > 0 and info["last_update"]
+
+    result = runner.invoke(main, ["stats", "--index", str(index_dir)])
+    assert "documents:   6" in result.output
+
+
+def test_settings_give_defaults_and_the_command_line_wins(runner, tmp_path, monkeypatch):
+    archive, index_dir = tmp_path / "archive", tmp_path / "index"
+    make_archive(archive, 2)
+    monkeypatch.setenv("SEARCH_SERVICE_ARCHIVE", str(archive))
+    monkeypatch.setenv("SEARCH_SERVICE_INDEX_DIR", str(tmp_path / "elsewhere"))
+    result = runner.invoke(main, ["build", "--index", str(index_dir)])
+    assert result.exit_code == 0, result.output
+    assert store.current_generation(index_dir) is not None
+    assert not (tmp_path / "elsewhere").exists()
+
+
+def test_exit_codes(runner, tmp_path, monkeypatch):
+    archive, index_dir = tmp_path / "archive", tmp_path / "index"
+    make_archive(archive, 2)
+    write(archive, "broken.txt", "x", "y", date="2024-02-30")
+    args = ["--archive", str(archive), "--index", str(index_dir)]
+    assert runner.invoke(main, ["stats", "--index", str(index_dir)]).exit_code == 5
+    result = runner.invoke(main, ["build", *args])
+    assert result.exit_code == 3
+    assert "bad-date 1" in result.output
+    with store.job_lock(index_dir):
+        result = runner.invoke(main, ["update", *args])
+    assert result.exit_code == 4
+    assert "holds the lock" in result.output
+    result = runner.invoke(main, ["build", "--archive", str(tmp_path / "nope"), "--index", "x"])
+    assert result.exit_code == 2
+    monkeypatch.setenv("SEARCH_SERVICE_PAGE_SIZE", "many")
+    result = runner.invoke(main, ["stats"])
+    assert result.exit_code == 2 and "whole number" in result.output
+
+
+def run_cli(*args: str, **kwargs) -> subprocess.Popen:
+    command = [sys.executable, "-m", "search_service", *args]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
+
+
+def test_build_killed_half_way_leaves_the_old_index_serving(tmp_path):
+    archive, index_dir = tmp_path / "archive", tmp_path / "index"
+    make_archive(archive, 20)
+    args = ["--archive", str(archive), "--index", str(index_dir)]
+    assert run_cli("build", *args).wait() == 0
+    served = store.current_generation(index_dir)
+    body = " ".join(f"сөз{n} мектеп" for n in range(300))
+    for n in range(700):
+        write(archive, f"ru/big/{n:04d}.txt", f"Заголовок {n}", body)
+
+    job = run_cli("build", *args, "--procs", "1")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # wait until the new generation is being written
+        fresh = [g for g in index_dir.glob("gen-*") if g != served and any(g.iterdir())]
+        if fresh and job.poll() is None:
+            break
+        time.sleep(0.05)
+    time.sleep(0.3)
+    assert job.poll() is None, "the build finished before it could be killed"
+    job.send_signal(signal.SIGKILL)
+    job.wait()
+
+    assert store.current_generation(index_dir) == served
+    ix, _ = store.open_current(index_dir)
+    with ix.searcher() as searcher:
+        assert searcher.doc_count() == 20
+    update = run_cli("update", *args)
+    assert update.wait(timeout=300) == 0, update.stderr.read().decode()
+    ix, _ = store.open_current(index_dir)
+    assert ix.doc_count() == 720
