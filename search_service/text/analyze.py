@@ -1,15 +1,27 @@
-"""Plain stand-in analysis: lower-cased words, one key each.
+"""Text -> index terms, for documents and for queries, in Kazakh and Russian.
 
-This module is replaced by the full Kazakh/Russian normalisation; its contract is the
-:class:`Term` dataclass and the two functions below.
+A word goes through: cleaning and offsets (:mod:`.tokenize`), repair of mixed scripts,
+Latin Kazakh -> Cyrillic (:mod:`.translit`), case folding (:mod:`.fold`), routing to a
+language (:mod:`.language`), then Kazakh stems (:mod:`.kazakh`) or Russian lemmas
+(:mod:`.russian`). The result for a (word, language, alphabet) triple is cached, so the
+per-token path is a regex match and a dict lookup.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
-_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+from search_service.text import kazakh, russian, translit
+from search_service.text.fold import fold_case, is_cyrillic, is_latin, name_fold, repair_script
+from search_service.text.language import (
+    detect_language,
+    has_kazakh_letters,
+    script,
+    sentence_language,
+    sentence_languages,
+)
+from search_service.text.tokenize import Token, tokenize
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,15 +45,227 @@ class Term:
     lang: str
 
 
+class _Word(NamedTuple):
+    """A word's analysis, cached per (text, language, Latin alphabet)."""
+
+    form: str
+    keys: tuple[str, ...]  # all keys, even for a stop word
+    stop: bool
+    lang: str
+
+    @property
+    def fold(self) -> str:
+        return name_fold(self.keys[0] if self.keys else self.form)
+
+
+_CACHE_LIMIT = 500_000
+_cache: dict[tuple[str, str, str | None], _Word] = {}
+
+
+def clear_caches() -> None:
+    """Forget every cached word analysis (the benchmark's cold runs start from here)."""
+    _cache.clear()
+    russian.lemmas.cache_clear()
+    for function in (kazakh.stem, translit.latin_to_cyrillic):
+        getattr(function, "cache_clear", lambda: None)()
+
+
+def _is_abbreviation_with_ending(parts: tuple[Token, ...]) -> bool:
+    """``ҚР-ның``, ``АҚШ-тың``, ``55-ші``: an ending hyphened to an acronym or a number."""
+    if len(parts) != 2:
+        return False
+    head, ending = parts[0].text, parts[1].text
+    acronym = head.isdigit() or (len(head) > 1 and head.isupper())
+    return acronym and ending.islower() and len(ending) <= 3
+
+
+def _analyze_simple(text: str, lang: str, alphabet: str | None) -> _Word:
+    """Analyse a word without hyphens; ``alphabet`` set means Latin letters are Kazakh."""
+    word = repair_script(text)
+    if is_latin(word) and not is_cyrillic(word):
+        if alphabet is None:
+            form = fold_case(word)  # a brand or a foreign word in Cyrillic text
+            return _Word(form, (form,), False, lang)
+        word = translit.latin_to_cyrillic(word, alphabet)
+        lang = "kk"
+    form = fold_case(word)
+    if not any(ch.isalpha() for ch in form):
+        return _Word(form, (form,), False, lang)
+    if lang == "kk" or has_kazakh_letters(form):
+        return _Word(form, (kazakh.stem(form),), form in kazakh.STOPWORDS, "kk")
+    capitalised = word[:1].isupper()
+    return _Word(form, russian.lemmas(form, capitalised), russian.is_stopword(form), "ru")
+
+
+def _analyze_compound(token: Token, lang: str, alphabet: str | None) -> _Word:
+    """The whole of a hyphenated word: its last part carries the inflection."""
+    parts = [analyze_word(part.text, lang, alphabet) for part in token.parts]
+    if _is_abbreviation_with_ending(token.parts):
+        head = parts[0]
+        form = head.form + "-" + fold_case(token.parts[1].text)
+        return _Word(form, head.keys, False, head.lang)
+    lang = "kk" if any(part.lang == "kk" for part in parts) else parts[-1].lang
+    form = "-".join(part.form for part in parts)
+    if lang == "ru":
+        # pymorphy3 knows hyphenated words ("какого-то" -> "какой-то", "северо-западного").
+        return _Word(form, russian.lemmas(form), russian.is_stopword(form), "ru")
+    prefix = form[: len(form) - len(parts[-1].form)]
+    return _Word(form, tuple(prefix + key for key in parts[-1].keys), False, lang)
+
+
+def analyze_word(text: str, lang: str, alphabet: str | None = None) -> _Word:
+    """Analyse one cleaned word in a context language (``kk``/``ru``), cached."""
+    cache_key = (text, lang, alphabet)
+    found = _cache.get(cache_key)
+    if found is None:
+        tokens = list(tokenize(text))
+        if len(tokens) == 1 and tokens[0].parts:
+            found = _analyze_compound(tokens[0], lang, alphabet)
+        else:
+            found = _analyze_simple(text, lang, alphabet)
+        if len(_cache) >= _CACHE_LIMIT:
+            _cache.clear()
+        _cache[cache_key] = found
+    return found
+
+
+def _alphabet(text: str) -> str | None:
+    """The Latin Kazakh alphabet of a text, or None if its Latin words are not Kazakh."""
+    return translit.detect_variant(text) if script(text) == "Latn" else None
+
+
+def _terms(
+    text: str, runs: list[tuple[int, int, str]], alphabet: str | None, out: list[Term]
+) -> None:
+    pos = 0
+    for start, end, lang in runs:
+        for token in tokenize(text, start, end):
+            word = analyze_word(token.text, lang, alphabet)
+            keys = () if word.stop else word.keys
+            out.append(Term(word.form, keys, word.fold, token.start, token.end, pos, word.lang))
+            if token.parts and not _is_abbreviation_with_ending(token.parts):
+                for offset, part in enumerate(token.parts):
+                    piece = analyze_word(part.text, lang, alphabet)
+                    out.append(
+                        Term(
+                            piece.form,
+                            () if piece.stop else piece.keys,
+                            piece.fold,
+                            part.start,
+                            part.end,
+                            pos + offset,
+                            piece.lang,
+                        )
+                    )
+                pos += len(token.parts)
+            else:
+                pos += 1
+
+
 def analyze(text: str, lang: str | None = None) -> list[Term]:
-    """Analyse a document's text; ``lang`` is the document language if already known."""
-    terms = []
-    for pos, match in enumerate(_WORD.finditer(text)):
-        form = match.group().lower()
-        terms.append(Term(form, (form,), form, match.start(), match.end(), pos, lang or ""))
+    """Analyse a document's text; ``lang`` is the document language if already known.
+
+    A hyphenated word gives its whole form at the first part's position, then its parts at
+    consecutive positions. Offsets point into ``text`` as given.
+
+    >>> [(t.form, t.pos) for t in analyze("Нұр-Сұлтан", "kk")]
+    [('нұр-сұлтан', 0), ('нұр', 0), ('сұлтан', 1)]
+    >>> [t.keys for t in analyze("В Конституции", "ru")]
+    [(), ('конституция',)]
+    """
+    if lang is None or lang == "mixed":
+        detected, _ = detect_language(text)
+        lang = detected if lang is None else "mixed"
+    alphabet = _alphabet(text) if lang in ("kk", "mixed") else None
+    if lang == "mixed":
+        runs = sentence_languages(text, "kk" if has_kazakh_letters(text) else "ru")
+    else:
+        runs = [(0, len(text), lang)]
+    terms: list[Term] = []
+    _terms(text, runs, alphabet, terms)
     return terms
 
 
+def _query_word(token: Token, likely: str | None) -> tuple[_Word, tuple[str, ...]]:
+    """A query word's analysis in its likely language, and its keys in both languages."""
+    alphabet = translit.detect_variant(token.text) if is_latin(token.text) else None
+    kazakh_word = analyze_word(token.text, "kk", alphabet)
+    russian_word = analyze_word(token.text, "ru", None)
+    if has_kazakh_letters(token.text):
+        return kazakh_word, kazakh_word.keys
+    if likely is None:
+        looks_kazakh = alphabet is not None and (alphabet != "ascii" or "q" in token.text.lower())
+        known = russian.morph().word_is_known(russian_word.form)
+        likely = "kk" if looks_kazakh or not (known or is_latin(token.text)) else "ru"
+    main = kazakh_word if likely == "kk" else russian_word
+    keys = tuple(dict.fromkeys(main.keys + kazakh_word.keys + russian_word.keys))
+    return main, keys
+
+
 def analyze_query(text: str) -> list[Term]:
-    """Analyse query text (short, language unknown)."""
-    return analyze(text)
+    """Analyse query text (short, language unknown): each word gets its keys in both languages.
+
+    ``form`` and ``fold`` come from the word's likely language (the query's, if its words
+    tell; else Kazakh for a Latin Kazakh or unknown word, Russian for a dictionary word).
+
+    >>> "конституция" in analyze_query("конституции")[0].keys
+    True
+    """
+    likely = sentence_language(text) if is_cyrillic(text) else None
+    terms: list[Term] = []
+    pos = 0
+    for token in tokenize(text):
+        pieces = [token, *token.parts] if not _is_abbreviation_with_ending(token.parts) else [token]
+        for offset, piece in enumerate(pieces):
+            word, keys = _query_word(piece, likely)
+            at = pos + max(offset - 1, 0)
+            stop = word.stop and likely is not None
+            terms.append(
+                Term(
+                    word.form,
+                    () if stop else keys,
+                    word.fold,
+                    piece.start,
+                    piece.end,
+                    at,
+                    word.lang,
+                )
+            )
+        pos += max(len(pieces) - 1, 1)
+    return terms
+
+
+def word_keys(word: str, lang: str) -> tuple[str, ...]:
+    """Keys of one word with the language forced (stop words keep their keys here).
+
+    This is what the benchmark measures and ``search-service analyze --lang`` shows.
+
+    >>> word_keys("Конституции", "ru")
+    ('конституция',)
+    """
+    alphabet = translit.detect_variant(word) if lang == "kk" and is_latin(word) else None
+    return analyze_word(word, lang, alphabet).keys
+
+
+def explain(text: str, lang: str = "auto") -> list[dict]:
+    """Per word of ``text``: input, routed language, keys, exact form, fold key.
+
+    ``lang`` is ``kk`` or ``ru`` (forced), ``auto`` (detected, as for a document) or
+    ``query`` (both languages, as for a query).
+    """
+    if lang == "query":
+        terms = analyze_query(text)
+    else:
+        terms = analyze(text, None if lang == "auto" else lang)
+    return [
+        {
+            "input": text[term.start : term.end],
+            "lang": term.lang,
+            "keys": list(term.keys),
+            "form": term.form,
+            "fold": term.fold,
+            "pos": term.pos,
+            "stop": not term.keys,
+        }
+        for term in terms
+    ]

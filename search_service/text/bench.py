@@ -1,0 +1,310 @@
+"""Conflation benchmark of the word normalisers on Universal Dependencies treebanks.
+
+Run ``python -m search_service.text.bench [--ud DIR] [--json FILE]``. For each language it
+takes the distinct lower-cased word forms of a treebank (punctuation, symbols, numbers and
+multi-word-token lines left out, ``ё`` folded) and asks of every normaliser:
+
+* recall: of the pairs of forms sharing a gold lemma, the share whose key sets meet;
+* precision: of the pairs of forms whose key sets meet, the share sharing a gold lemma;
+* lemma accuracy: the share of forms whose primary key is one of their gold lemmas;
+* tokens per second over the running text, cold (caches empty) and warm (second pass).
+
+Pairs are counted through inverted indexes (lemma -> forms, key -> forms), never by
+comparing every form with every other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+KeyFunction = Callable[[str], Sequence[str]]
+
+DEFAULT_UD = Path(__file__).resolve().parents[2] / ".." / "shared" / "ud"
+TREEBANKS = {
+    "kk": ("UD_Kazakh-KTB", "kk_ktb-ud-{split}.conllu", "test"),
+    "ru": ("UD_Russian-GSD", "ru_gsd-ud-{split}.conllu", "test"),
+}
+_SKIPPED_UPOS = frozenset({"PUNCT", "SYM", "NUM"})
+
+
+@dataclass(frozen=True, slots=True)
+class Treebank:
+    """Word tokens of a treebank: running forms (as written) and gold lemmas per form."""
+
+    tokens: list[str]
+    lemmas: dict[str, frozenset[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """One normaliser's figures on one treebank."""
+
+    language: str
+    system: str
+    forms: int
+    gold_pairs: int
+    key_pairs: int
+    recall: float
+    precision: float
+    lemma_accuracy: float
+    tokens_per_s_cold: float
+    tokens_per_s_warm: float
+
+
+def normal_form(word: str) -> str:
+    """The benchmark's notion of a distinct form.
+
+    >>> normal_form("Ёлки")
+    'елки'
+    """
+    return word.lower().replace("ё", "е")
+
+
+def read_conllu(lines: Iterable[str]) -> Treebank:
+    """Collect word tokens and gold lemmas from CoNLL-U lines."""
+    tokens: list[str] = []
+    lemmas: dict[str, set[str]] = defaultdict(set)
+    for line in lines:
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.rstrip("\n").split("\t")
+        # "3-4" lines are multi-word tokens, "3.1" lines empty nodes: neither is a word here.
+        if len(cols) < 4 or not cols[0].isdigit() or cols[3] in _SKIPPED_UPOS:
+            continue
+        form, lemma = cols[1], cols[2]
+        tokens.append(form)
+        if lemma != "_":
+            lemmas[normal_form(form)].add(normal_form(lemma))
+    return Treebank(tokens, {form: frozenset(found) for form, found in lemmas.items()})
+
+
+def _groups(mapping: dict[str, Iterable[str]]) -> dict[str, set[str]]:
+    groups: dict[str, set[str]] = defaultdict(set)
+    for form, values in mapping.items():
+        for value in values:
+            groups[value].add(form)
+    return groups
+
+
+def _pairs_within(groups: dict[str, set[str]]) -> Iterator[tuple[str, str]]:
+    for members in groups.values():
+        ordered = sorted(members)
+        for i, first in enumerate(ordered):
+            for second in ordered[i + 1 :]:
+                yield first, second
+
+
+def _count_linked_pairs(keys: dict[str, frozenset[str]]) -> int:
+    """Distinct unordered pairs of forms whose key sets meet."""
+    groups = _groups(keys)
+    if all(len(found) == 1 for found in keys.values()):
+        return sum(len(members) * (len(members) - 1) // 2 for members in groups.values())
+    total = 0
+    for found in keys.values():
+        neighbours: set[str] = set()
+        for key in found:
+            neighbours |= groups[key]
+        total += len(neighbours) - 1
+    return total // 2
+
+
+def conflation(
+    gold: dict[str, frozenset[str]], keys: dict[str, frozenset[str]]
+) -> tuple[float, float, int, int]:
+    """Return (recall, precision, gold pairs, key pairs) over the forms of ``gold``.
+
+    >>> gold = {"стали": frozenset({"стать"}), "стать": frozenset({"стать"}),
+    ...         "сталь": frozenset({"сталь"})}
+    >>> keys = {"стали": frozenset({"стать", "сталь"}), "стать": frozenset({"стать"}),
+    ...         "сталь": frozenset({"сталь"})}
+    >>> conflation(gold, keys)
+    (1.0, 0.5, 1, 2)
+    """
+    gold_pairs = set(_pairs_within(_groups(gold)))
+    hits = sum(1 for first, second in gold_pairs if keys[first] & keys[second])
+    key_pairs = _count_linked_pairs(keys)
+    recall = hits / len(gold_pairs) if gold_pairs else 1.0
+    precision = hits / key_pairs if key_pairs else 1.0
+    return recall, precision, len(gold_pairs), key_pairs
+
+
+def _timed_pass(key_fn: KeyFunction, tokens: list[str]) -> float:
+    started = time.perf_counter()
+    for token in tokens:
+        key_fn(token)
+    elapsed = time.perf_counter() - started
+    return len(tokens) / elapsed if elapsed else float("inf")
+
+
+def score(
+    language: str,
+    system: str,
+    treebank: Treebank,
+    key_fn: KeyFunction,
+    clear_cache: Callable[[], None] | None = None,
+) -> Score:
+    """Measure one key function: speed first (cold, then warm), then the pair figures."""
+    if clear_cache:
+        clear_cache()
+    cold = _timed_pass(key_fn, treebank.tokens)
+    warm = _timed_pass(key_fn, treebank.tokens)
+    primary: dict[str, str] = {}
+    keys: dict[str, frozenset[str]] = {}
+    for form in treebank.lemmas:
+        found = tuple(key_fn(form))
+        # A form with no key (a stop word) still stands for itself: it meets only itself.
+        primary[form] = normal_form(found[0]) if found else form
+        keys[form] = frozenset(normal_form(key) for key in found) or frozenset({"\0" + form})
+    recall, precision, gold_pairs, key_pairs = conflation(treebank.lemmas, keys)
+    correct = sum(1 for form, lemmas in treebank.lemmas.items() if primary[form] in lemmas)
+    return Score(
+        language,
+        system,
+        len(treebank.lemmas),
+        gold_pairs,
+        key_pairs,
+        round(recall, 4),
+        round(precision, 4),
+        round(correct / len(treebank.lemmas), 4),
+        round(cold),
+        round(warm),
+    )
+
+
+# --- the systems compared ----------------------------------------------------------------
+
+
+def _lower_only(word: str) -> tuple[str, ...]:
+    return (normal_form(word),)
+
+
+def _pymorphy_keys(every: bool) -> KeyFunction:
+    from search_service.text import russian
+
+    def keys(word: str) -> tuple[str, ...]:
+        parses = russian.morph().parse(normal_form(word))
+        lemmas = dict.fromkeys(normal_form(parse.normal_form) for parse in parses)
+        return tuple(lemmas) if every else tuple(lemmas)[:1]
+
+    return keys
+
+
+def _snowball_keys() -> KeyFunction | None:
+    try:
+        import snowballstemmer
+    except ImportError:  # a test extra: the bench runs without it, minus one row
+        return None
+    stemmer = snowballstemmer.stemmer("russian")
+    return lambda word: (stemmer.stemWord(normal_form(word)),)
+
+
+def _cached(key_fn: KeyFunction) -> tuple[KeyFunction, Callable[[], None]]:
+    """Give a baseline the same per-form cache our pipeline has, so speeds compare fairly."""
+    cache: dict[str, Sequence[str]] = {}
+
+    def keys(word: str) -> Sequence[str]:
+        found = cache.get(word)
+        if found is None:
+            found = cache[word] = key_fn(word)
+        return found
+
+    return keys, cache.clear
+
+
+def _load_key_function(spec: str) -> KeyFunction:
+    module, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def systems(language: str, ours: str | None = None) -> list[tuple[str, KeyFunction, Callable]]:
+    """The normalisers measured for a language: baselines first, ours last.
+
+    ``ours`` is ``module:function`` taking ``(word, lang)``; the default is our pipeline,
+    :func:`search_service.text.analyze.word_keys`.
+    """
+    # Not "from search_service.text import analyze": the package re-exports the function.
+    from search_service.text.analyze import clear_caches, word_keys
+
+    found: list[tuple[str, KeyFunction, Callable]] = []
+    baselines: list[tuple[str, KeyFunction | None]] = [("lower-case", _lower_only)]
+    if language == "ru":
+        baselines += [
+            ("snowball", _snowball_keys()),
+            ("pymorphy3 first", _pymorphy_keys(every=False)),
+            ("pymorphy3 every", _pymorphy_keys(every=True)),
+        ]
+    for name, key_fn in baselines:
+        if key_fn is not None:
+            found.append((name, *_cached(key_fn)))
+    ours_fn = _load_key_function(ours) if ours else word_keys
+    found.append(("ours", lambda word: ours_fn(word, language), clear_caches))
+    return found
+
+
+def _treebank_path(ud: Path, language: str, split: str | None) -> Path:
+    folder, pattern, default_split = TREEBANKS[language]
+    return ud / folder / pattern.format(split=split or default_split)
+
+
+def format_table(scores: list[Score]) -> str:
+    """The scores as a plain-text table."""
+    header = (
+        f"{'lang':4} {'system':16} {'forms':>6} {'recall':>7} {'precision':>9} "
+        f"{'lemma acc':>9} {'tok/s cold':>11} {'tok/s warm':>11}"
+    )
+    lines = [header, "-" * len(header)]
+    for s in scores:
+        lines.append(
+            f"{s.language:4} {s.system:16} {s.forms:6d} {s.recall:7.4f} {s.precision:9.4f} "
+            f"{s.lemma_accuracy:9.4f} {s.tokens_per_s_cold:11,d} {s.tokens_per_s_warm:11,d}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; print a table, optionally write JSON. Returns an exit status."""
+    parser = argparse.ArgumentParser(
+        prog="python -m search_service.text.bench", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--ud", type=Path, default=DEFAULT_UD, help="folder of UD treebanks")
+    parser.add_argument("--lang", choices=sorted(TREEBANKS), action="append", help="repeatable")
+    parser.add_argument("--kk-split", default=None, help="KTB split (default test)")
+    parser.add_argument("--ru-split", default=None, help="GSD split (default test; dev to tune)")
+    parser.add_argument("--kk-file", type=Path, help="a CoNLL-U file instead of KTB")
+    parser.add_argument("--ru-file", type=Path, help="a CoNLL-U file instead of GSD")
+    parser.add_argument("--keys", help="our key function as module:function(word, lang)")
+    parser.add_argument("--json", type=Path, help="also write the scores to this file")
+    args = parser.parse_args(argv)
+
+    scores: list[Score] = []
+    for language in args.lang or sorted(TREEBANKS):
+        path = getattr(args, f"{language}_file") or _treebank_path(
+            args.ud, language, getattr(args, f"{language}_split")
+        )
+        if not path.is_file():
+            print(f"error: treebank not found: {path}", file=sys.stderr)
+            return 2
+        with path.open(encoding="utf-8") as lines:
+            treebank = read_conllu(lines)
+        for name, key_fn, clear in systems(language, args.keys):
+            scores.append(score(language, name, treebank, key_fn, clear))
+        print(f"{language}: {path.name}, {len(treebank.tokens):,} word tokens", file=sys.stderr)
+    print(format_table(scores))
+    if args.json:
+        args.json.write_text(
+            json.dumps([asdict(s) for s in scores], ensure_ascii=False, indent=2) + "\n",
+            encoding="utf-8",
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

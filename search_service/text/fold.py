@@ -1,0 +1,100 @@
+"""Case and letter folding, and repair of words typed in two scripts at once.
+
+All functions take one word (already cleaned by :mod:`search_service.text.tokenize`).
+"""
+
+from __future__ import annotations
+
+import re
+
+# After str.lower(): "ё" is spelled "е" (an explicit mapping, because generic accent folding
+# would also turn "й" into "и"); stress accents go; and the dot that str.lower() leaves
+# behind from "İ" ("İ".lower() is "i" + U+0307) goes, so "İ" becomes a plain "i".
+_AFTER_LOWER = str.maketrans({"ё": "е", "\u0301": None, "\u0300": None, "\u0307": None})
+
+# Kazakh letters spelled the way Russian text spells the same names.
+_NAME_FOLD = str.maketrans("әғқңөұүһі", "агкноуухи")
+
+# Letters that look the same in both scripts, by case (Latin "H" is Cyrillic "Н", but Latin
+# "h" is Kazakh "һ"). Used only to repair a word that mixes the two scripts.
+_LATIN_TWINS = "aAcCeEoOpPxXyYkKMmTtHhBbiI"
+_CYRILLIC_TWINS = "аАсСеЕоОрРхХуУкКМмТтНһВьіІ"
+_LATIN_TO_CYRILLIC = str.maketrans(_LATIN_TWINS, _CYRILLIC_TWINS)
+_CYRILLIC_TO_LATIN = str.maketrans(_CYRILLIC_TWINS + "ҮүјЈѕЅԛԚԝԜ", _LATIN_TWINS + "YyjJsSqQwW")
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+# Basic and extended Latin letters (Kazakh Latin uses á ǵ ı ń ó ú ý ä ğ ñ ö ū ü ş).
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
+
+
+def fold_case(word: str) -> str:
+    """Lower-case a word the way both languages need.
+
+    >>> fold_case("Ёлка"), fold_case("Йошкар-Ола")
+    ('елка', 'йошкар-ола')
+    >>> fold_case("İLE"), len(fold_case("İ"))
+    ('ile', 1)
+    >>> fold_case("би\u0301тва")
+    'битва'
+    """
+    return word.lower().translate(_AFTER_LOWER)
+
+
+def name_fold(key: str) -> str:
+    """Spell Kazakh letters the Russian way, so Kazakh and Russian spellings of a name meet.
+
+    >>> name_fold("тоқаев"), name_fold("әлихан"), name_fold("нұр-сұлтан")
+    ('токаев', 'алихан', 'нур-султан')
+    """
+    return key.translate(_NAME_FOLD)
+
+
+def is_cyrillic(word: str) -> bool:
+    """True if the word has a Cyrillic letter.
+
+    >>> is_cyrillic("Kaspi"), is_cyrillic("Қазақстан")
+    (False, True)
+    """
+    return _CYRILLIC.search(word) is not None
+
+
+def is_latin(word: str) -> bool:
+    """True if the word has a Latin letter (basic or extended).
+
+    >>> is_latin("Qazaqstanǵa"), is_latin("ҚР")
+    (True, False)
+    """
+    return _LATIN.search(word) is not None
+
+
+def repair_script(word: str) -> str:
+    """Rewrite a word that mixes Cyrillic and Latin letters in one script.
+
+    Letters are swapped only for their look-alike twins; the word goes to the script that
+    all its letters can be written in, and when both would do, to the script most of its
+    letters already use. A word that cannot be written in one script is left alone.
+
+    >>> repair_script("Кампaния") == "Кампания"
+    True
+    >>> repair_script("КаzТrаnsCоm")
+    'KazTransCom'
+    >>> repair_script("BІShKEK")
+    'BIShKEK'
+    >>> repair_script("Kaspi"), repair_script("Қазақстан")
+    ('Kaspi', 'Қазақстан')
+    """
+    cyrillic = len(_CYRILLIC.findall(word))
+    if not cyrillic:
+        return word
+    latin = len(_LATIN.findall(word))
+    if not latin:
+        return word
+    as_cyrillic = word.translate(_LATIN_TO_CYRILLIC)
+    as_latin = word.translate(_CYRILLIC_TO_LATIN)
+    cyrillic_ok = not _LATIN.search(as_cyrillic)
+    latin_ok = not _CYRILLIC.search(as_latin)
+    if cyrillic_ok and (not latin_ok or cyrillic >= latin):
+        return as_cyrillic
+    if latin_ok:
+        return as_latin
+    return word

@@ -1,0 +1,72 @@
+"""The conflation benchmark: pair counting on a toy treebank, and a real run when present."""
+
+from pathlib import Path
+
+import pytest
+
+from search_service.text import bench
+
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
+
+TOY = """\
+# text = Стали стали сталью.
+1-2\tСтали\t_\t_\t_\t_\t_\t_\t_\t_
+1\tСтали\tстать\tVERB\t_\t_\t0\troot\t_\t_
+2\tстали\tсталь\tNOUN\t_\t_\t1\tobj\t_\t_
+3\tсталью\tсталь\tNOUN\t_\t_\t1\tobl\t_\t_
+4\t.\t.\tPUNCT\t_\t_\t1\tpunct\t_\t_
+5\t5\t5\tNUM\t_\t_\t1\tnummod\t_\t_
+6\tЁлка\tёлка\tNOUN\t_\t_\t1\tobj\t_\t_
+"""
+
+
+def test_read_conllu_skips_punctuation_numbers_and_ranges():
+    treebank = bench.read_conllu(TOY.splitlines(keepends=True))
+    assert treebank.tokens == ["Стали", "стали", "сталью", "Ёлка"]
+    assert treebank.lemmas == {
+        "стали": frozenset({"стать", "сталь"}),
+        "сталью": frozenset({"сталь"}),
+        "елка": frozenset({"елка"}),
+    }
+
+
+@pytest.mark.parametrize(
+    ("keys", "recall", "precision"),
+    [
+        ({"a": {"x"}, "b": {"x"}, "c": {"y"}, "d": {"y"}}, 1.0, 1.0),
+        ({"a": {"x"}, "b": {"y"}, "c": {"z"}, "d": {"w"}}, 0.0, 1.0),
+        ({"a": {"x"}, "b": {"x"}, "c": {"x"}, "d": {"x"}}, 1.0, 2 / 6),
+        # "b" bridges two groups through two keys: pairs ab, bc, and cd
+        ({"a": {"x"}, "b": {"x", "y"}, "c": {"y", "z"}, "d": {"z"}}, 1.0, 2 / 3),
+    ],
+)
+def test_conflation(keys, recall, precision):
+    gold = {
+        "a": frozenset({"1"}),
+        "b": frozenset({"1"}),
+        "c": frozenset({"2"}),
+        "d": frozenset({"2"}),
+    }
+    found = bench.conflation(gold, {form: frozenset(k) for form, k in keys.items()})
+    assert found[:2] == pytest.approx((recall, precision))
+
+
+def test_score_on_toy_treebank():
+    treebank = bench.read_conllu(TOY.splitlines(keepends=True))
+    result = bench.score("ru", "lower", treebank, lambda word: (bench.normal_form(word),))
+    assert result.forms == 3
+    assert (result.recall, result.precision) == (0.0, 1.0)
+    assert result.lemma_accuracy == pytest.approx(1 / 3, abs=1e-3)  # only елка is its own lemma
+
+
+@pytest.mark.skipif(not (SHARED / "ud").is_dir(), reason="../shared/ud is not beside the repo")
+def test_main_on_real_treebanks(tmp_path, capsys):
+    out = tmp_path / "bench.json"
+    assert bench.main(["--lang", "ru", "--json", str(out)]) == 0
+    table = capsys.readouterr().out
+    assert "pymorphy3 first" in table and "ours" in table
+    assert '"system": "ours"' in out.read_text(encoding="utf-8")
+
+
+def test_main_reports_a_missing_treebank(tmp_path):
+    assert bench.main(["--ud", str(tmp_path), "--lang", "ru"]) == 2
