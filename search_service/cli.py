@@ -55,6 +55,7 @@ def _setup_logging(level: str) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    logging.getLogger("pymorphy3").setLevel(logging.WARNING)
 
 
 archive_option = click.option(
@@ -216,6 +217,62 @@ def _counts(counts: dict[str, int]) -> str:
 
 
 @main.command()
+@click.option(
+    "--lang",
+    type=click.Choice(["auto", "kk", "ru", "query"]),
+    default="auto",
+    show_default=True,
+    help="Route words as Kazakh, Russian, by detection (as a document), or as a query (both).",
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per input line.")
+@click.argument("words", nargs=-1)
+def analyze(lang, as_json, words):
+    """Show the language and the index keys each word gets, like Elasticsearch's _analyze.
+
+    With no WORDS, every line of standard input is analysed.
+
+    \b
+    Examples:
+      search-service analyze Қазақстанға Qazaqstanǵa конституции
+      echo "Тоқаевтың сайлауы" | search-service analyze --json
+    """
+    from search_service.text.analyze import explain
+
+    # Words given as arguments are routed one by one; a line of input is routed as a text.
+    lines = words or (line.rstrip("\n") for line in sys.stdin)
+    for line in lines:
+        if not line.strip():
+            continue
+        if as_json:
+            for item in explain(line, lang):
+                record = {"input": item["input"], "lang": item["lang"], "keys": item["keys"]}
+                record.update(form=item["form"], fold=item["fold"])
+                click.echo(json.dumps(record, ensure_ascii=False))
+            continue
+        for item in explain(line, lang):
+            keys = ", ".join(item["keys"]) or "(stop word)"
+            click.echo(f"{item['input']}\t{item['lang']}\t{keys}\t[exact: {item['form']}]")
+
+
+@main.command(
+    "bench-text",
+    context_settings={"ignore_unknown_options": True, "help_option_names": []},
+    add_help_option=False,
+)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def bench_text(args):
+    """Measure the normalisers against gold lemmas (UD treebanks); --help for options.
+
+    \b
+    Example:
+      search-service bench-text --ud ../shared/ud --json normalisation.json
+    """
+    from search_service.text.bench import main as bench_main
+
+    sys.exit(bench_main(list(args)))
+
+
+@main.command()
 @index_option
 @click.option("--host", help="Address to listen on. Default: the `host` setting.")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port. Default: the `port` setting.")
@@ -235,3 +292,83 @@ def serve(ctx, index_dir, host, port):
             f"no index in {settings.index_dir}: run `search-service build` first", EXIT_NO_INDEX
         )
     run_server(settings)
+
+
+@main.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the same JSON as /api/search.")
+@click.option("--lang", help="Only articles in this language: kk, ru or mixed.")
+@click.option("--from", "date_from", help="Only articles from this date on (YYYY-MM-DD).")
+@click.option("--to", "date_to", help="Only articles up to this date (YYYY-MM-DD).")
+@click.option("--city", help="Only articles with this dateline city.")
+@click.option("--sort", help="relevance (default), newest or oldest.")
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 10_000),
+    default=10,
+    show_default=True,
+    help="Hits per query; up to 10000 for complete hit lists.",
+)
+@click.option(
+    "--queries",
+    type=click.File("r", encoding="utf-8"),
+    help="A file of queries, one per line ('-' for standard input); prints JSON Lines.",
+)
+@click.argument("query", required=False, default="")
+@click.pass_context
+def search(ctx, index_dir, as_json, lang, date_from, date_to, city, sort, limit, queries, query):
+    """Search the index in the web app's query language; print hits as text or JSON.
+
+    \b
+    Examples:
+      search-service search --index /srv/index 'конституция date:2025'
+      search-service search --index /srv/index --limit 1000 --queries queries.txt > hits.jsonl
+    """
+    from search_service.searcher import ArchiveSearcher
+
+    settings = _settings(ctx).replace(index_dir=index_dir)
+    if store.current_generation(settings.index_dir) is None:
+        raise CommandError(
+            f"no index in {settings.index_dir}: run `search-service build` first", EXIT_NO_INDEX
+        )
+    searcher = ArchiveSearcher(settings.index_dir)
+    options = {"lang": lang, "from": date_from, "to": date_to, "city": city, "sort": sort}
+    args = {name: value for name, value in options.items() if value}
+    if queries is not None:
+        for line in queries:
+            if line.strip():
+                payload = _search_payload(searcher, settings, {**args, "q": line.strip()}, limit)
+                click.echo(json.dumps({"query": line.strip(), **payload}, ensure_ascii=False))
+        return
+    payload = _search_payload(searcher, settings, {**args, "q": query}, limit)
+    if as_json:
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    if payload["error"]:
+        raise CommandError(payload["error"]["message"], EXIT_USAGE)
+    for hit in payload["hits"]:
+        where = f"{hit['language']:5} {hit['city'] or '-':15}"
+        click.echo(f"{hit['date']}  {where}  {hit['headline']}  [{hit['id']}]")
+    hint = f"; did you mean: {payload['suggestion']}" if payload["suggestion"] else ""
+    click.echo(f"{payload['total']} hits{hint}", err=True)
+
+
+def _search_payload(searcher, settings: Settings, args: dict[str, str], limit: int) -> dict:
+    """One search as the API's JSON object; a query error is reported inside it."""
+    from search_service.query import QueryError
+    from search_service.web.api import search_payload
+    from search_service.web.params import BadRequest, parse_search_request
+
+    try:
+        request = parse_search_request(args, settings)
+    except BadRequest as error:
+        raise CommandError(f"{error.code}: {error.message}", EXIT_USAGE) from None
+    request.per_page = limit  # the CLI may ask for more than a web page holds
+    try:
+        page = searcher.search(request)
+    except store.IndexStoreError as error:
+        raise CommandError(str(error), EXIT_NO_INDEX) from None
+    payload = search_payload(page, lambda article_id: f"/articles/{article_id}")
+    if page.error:
+        payload["error"] = {"code": page.error, "message": QueryError(page.error).message()}
+    return payload

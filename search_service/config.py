@@ -18,6 +18,7 @@ ENV_PREFIX = "SEARCH_SERVICE_"
 CONFIG_ENV = ENV_PREFIX + "CONFIG"
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "default.toml"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+AUTH_MODES = ("off", "basic", "proxy")
 
 
 class ConfigError(ValueError):
@@ -40,6 +41,10 @@ class Settings:
     host: str
     port: int
     threads: int
+    auth: str
+    auth_users: dict[str, str]
+    auth_proxy_header: str
+    auth_proxy_trusted: tuple[str, ...]
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with the given settings changed; ``None`` values are ignored."""
@@ -127,6 +132,13 @@ def _parse_env(name: str, key: str, text: str) -> Any:
             return int(text.replace("_", ""))
         except ValueError:
             raise ConfigError(f"{key} must be a whole number, not {text!r}") from None
+    if kind == "tuple[str, ...]":
+        return [part.strip() for part in text.split(",") if part.strip()]
+    if kind == "dict[str, str]":  # "name=hash,name=hash"
+        pairs = [part.split("=", 1) for part in text.split(",") if part.strip()]
+        if any(len(pair) != 2 for pair in pairs):
+            raise ConfigError(f"{key} must look like name=hash,name=hash")
+        return {name.strip(): value.strip() for name, value in pairs}
     return text
 
 
@@ -139,6 +151,14 @@ def _check(name: str, value: Any) -> Any:
         return tuple(Path(p) for p in value)
     if name == "index_dir":
         return Path(value)
+    if kind == "tuple[str, ...]":
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"setting {name!r} must be a list of strings")
+        return tuple(value)
+    if kind == "dict[str, str]":
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise ConfigError(f"setting {name!r} must be a table of name = string")
+        return dict(value)
     if kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigError(f"setting {name!r} must be a whole number, not {value!r}")
@@ -147,6 +167,8 @@ def _check(name: str, value: Any) -> Any:
         return value
     if not isinstance(value, str):
         raise ConfigError(f"setting {name!r} must be a string, not {value!r}")
+    if name == "auth" and value not in AUTH_MODES:
+        raise ConfigError(f"setting 'auth' must be one of {', '.join(AUTH_MODES)}")
     if name == "log_level" and value.upper() not in LOG_LEVELS:
         raise ConfigError(f"setting 'log_level' must be one of {', '.join(LOG_LEVELS)}")
     return value.upper() if name == "log_level" else value

@@ -13,6 +13,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from whoosh import index as whoosh_index
 
 from search_service import store
 from search_service.analysis import LangText
+from search_service.parallel import SpawnMpWriter
 from search_service.archive import (
     SKIP_DUPLICATE_ID,
     ArchiveFile,
@@ -141,37 +143,24 @@ def build(
     summary = RunSummary(job="build")
     with store.job_lock(index_dir):
         store.remove_old_generations(index_dir)
-        generation = store.new_generation(index_dir)
-        ix = whoosh_index.create_in(str(generation), build_schema())
         files = list(walk_archive(roots))
-        if procs > 1:
-            writer = ix.writer(
-                procs=procs,
-                batchsize=MP_BATCH_SIZE,
-                multisegment=True,
-                limitmb=WRITER_LIMIT_MB // procs,
-            )
-        else:
-            writer = ix.writer(limitmb=WRITER_LIMIT_MB)
-        try:
-            seen: set[str] = set()
-            for done, item in enumerate(_read_all(files, max_file_bytes, summary), 1):
-                if isinstance(item, Article):
-                    if item.id in seen:
-                        _count_skip(summary, _duplicate(item))
-                    else:
-                        seen.add(item.id)
-                        writer.add_document(**article_document(item))
-                        summary.added += 1
-                if progress:
-                    progress(done, len(files))
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
-        summary.documents = summary.added
-        summary.seconds = time.monotonic() - started
-        _finish(index_dir, generation, summary, roots)
+        with store.fresh_generation(index_dir) as generation:
+            ix = whoosh_index.create_in(str(generation), build_schema())
+            manifest: Manifest = {}
+            with _writer(ix, procs) as writer:
+                for done, item in enumerate(_read_all(files, max_file_bytes, summary), 1):
+                    if isinstance(item, Article):
+                        if item.id in manifest:
+                            _count_skip(summary, _duplicate(item))
+                        else:
+                            manifest[item.id] = _source(item)
+                            writer.add_document(**article_document(item))
+                            summary.added += 1
+                    if progress:
+                        progress(done, len(files))
+            summary.documents = summary.added
+            summary.seconds = time.monotonic() - started
+            _finish(index_dir, generation, summary, roots, manifest)
     return summary
 
 
@@ -193,10 +182,12 @@ def update(
     roots = [Path(r) for r in roots]
     summary = RunSummary(job="update")
     with store.job_lock(index_dir):
-        ix, current = store.open_current(index_dir)
-        with ix.searcher() as searcher:
-            indexed = {fields["id"]: fields for fields in searcher.all_stored_fields()}
-        ix.close()
+        current = store.current_generation(index_dir)
+        if current is None:
+            raise store.IndexMissing(f"no index in {index_dir}")
+        indexed = store.read_manifest(current)
+        if indexed is None:
+            indexed = _manifest_from_index(current)
         files = list(walk_archive(roots))
         changes: list[Article] = []
         present: set[str] = set()
@@ -211,25 +202,73 @@ def update(
             summary.seconds = time.monotonic() - started
             return summary
         store.remove_old_generations(index_dir)
-        generation = store.new_generation(index_dir)
-        store.link_copy(current, generation)
-        ix = whoosh_index.open_dir(str(generation))
-        writer = ix.writer(limitmb=WRITER_LIMIT_MB)
-        try:
-            for doc_id in gone:
-                writer.delete_by_term("id", doc_id)
-            for article in changes:
-                writer.update_document(**article_document(article))
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
-        summary.deleted = len(gone)
-        summary.documents = ix.doc_count()
-        ix.close()
-        summary.seconds = time.monotonic() - started
-        _finish(index_dir, generation, summary, roots, previous=store.read_meta(current))
+        with store.fresh_generation(index_dir) as generation:
+            store.link_copy(current, generation)
+            ix = whoosh_index.open_dir(str(generation))
+            with _writer(ix, procs=1) as writer:
+                for doc_id in gone:
+                    writer.delete_by_term("id", doc_id)
+                    del indexed[doc_id]
+                for article in changes:
+                    writer.update_document(**article_document(article))
+                    indexed[article.id] = _source(article)
+            summary.deleted = len(gone)
+            summary.documents = ix.doc_count()
+            ix.close()
+            summary.seconds = time.monotonic() - started
+            previous = store.read_meta(current)
+            _finish(index_dir, generation, summary, roots, indexed, previous)
     return summary
+
+
+Manifest = dict[str, dict[str, Any]]
+
+
+@contextmanager
+def _writer(ix, procs: int):
+    """A Whoosh writer that commits when the block ends and cancels when it fails."""
+    if procs > 1:
+        writer = SpawnMpWriter(
+            ix,
+            procs=procs,
+            batchsize=MP_BATCH_SIZE,
+            multisegment=True,
+            limitmb=WRITER_LIMIT_MB // procs,
+        )
+    else:
+        writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+    try:
+        yield writer
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+
+
+def _source(article: Article) -> dict[str, Any]:
+    return {
+        "root": article.root,
+        "path": article.path,
+        "size": article.size,
+        "mtime_ns": article.mtime_ns,
+        "sha1": article.sha1,
+    }
+
+
+def _manifest_from_index(generation: Path) -> Manifest:
+    """Rebuild the manifest from stored fields (an index written before manifests existed)."""
+    ix = whoosh_index.open_dir(str(generation))
+    try:
+        with ix.searcher() as searcher:
+            return {
+                fields["id"]: {key: fields.get(key) for key in _SOURCE_KEYS}
+                for fields in searcher.all_stored_fields()
+            }
+    finally:
+        ix.close()
+
+
+_SOURCE_KEYS = ("root", "path", "size", "mtime_ns", "sha1")
 
 
 def _classify(
@@ -301,9 +340,11 @@ def _finish(
     generation: Path,
     summary: RunSummary,
     roots: list[Path],
+    manifest: Manifest,
     previous: dict[str, Any] | None = None,
 ) -> None:
     """Record what the job did in the new generation, then switch it in."""
+    store.write_manifest(generation, manifest)
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     meta = {
         "built_at": (previous or {}).get("built_at", now) if summary.job == "update" else now,

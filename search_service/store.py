@@ -2,9 +2,9 @@
 
 Layout of ``index_dir``::
 
-    current -> gen-20260124T021500-8f3a   (symlink, switched with os.replace)
-    gen-20260124T021500-8f3a/             (a complete Whoosh index + meta.json)
-    gen-20260123T021500-77c1/             (the previous generation, kept for open readers)
+    current -> gen-20260124T021500123456-8f3a (symlink, switched with os.replace)
+    gen-20260124T021500123456-8f3a/ (a complete Whoosh index + meta.json)
+    gen-20260123T021500654321-77c1/ (the previous generation, kept for open readers)
     job.lock                              (flock held by a running build or update)
 
 Every job writes a new generation and switches ``current`` to it only when the generation is
@@ -34,6 +34,7 @@ CURRENT = "current"
 GENERATION_PREFIX = "gen-"
 LOCK_FILE = "job.lock"
 META_FILE = "meta.json"
+MANIFEST_FILE = "manifest.json"  # the source file of every document, for update
 KEEP_GENERATIONS = 2  # the served one and the one before, for readers still open on it
 
 
@@ -74,16 +75,54 @@ def new_generation(index_dir: Path) -> Path:
     """Create and return an empty folder for a new generation."""
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
     path = index_dir / f"{GENERATION_PREFIX}{stamp}-{secrets.token_hex(3)}"
     path.mkdir()
     return path
 
 
+@contextmanager
+def fresh_generation(index_dir: Path) -> Iterator[Path]:
+    """A new generation folder, removed again if the block fails (disk full, error, Ctrl-C).
+
+    A job killed outright leaves its folder behind; the next job removes it.
+    """
+    generation = new_generation(index_dir)
+    try:
+        yield generation
+    except BaseException:
+        shutil.rmtree(generation, ignore_errors=True)
+        raise
+
+
+def read_manifest(generation: Path) -> dict[str, dict[str, Any]] | None:
+    """What each indexed document was made from (id -> root, path, size, mtime_ns, sha1)."""
+    try:
+        with open(generation / MANIFEST_FILE, encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError):
+        return None
+
+
+def write_manifest(generation: Path, manifest: dict[str, dict[str, Any]]) -> None:
+    temporary = generation / (MANIFEST_FILE + ".tmp")
+    with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump(manifest, handle, ensure_ascii=False, separators=(",", ":"))
+    os.replace(temporary, generation / MANIFEST_FILE)
+
+
 def link_copy(source: Path, target: Path) -> None:
     """Fill ``target`` with hard links to the files of generation ``source``."""
     for entry in os.scandir(source):
-        if entry.is_file() and not entry.name.endswith(".lock"):
+        if (
+            entry.is_file()
+            and not entry.name.endswith(".lock")
+            and entry.name
+            not in (
+                META_FILE,
+                MANIFEST_FILE,
+            )
+        ):
             try:
                 os.link(entry.path, target / entry.name)
             except OSError as error:

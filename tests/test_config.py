@@ -14,7 +14,9 @@ def test_default_file_holds_every_setting_with_a_comment():
     text = DEFAULT_CONFIG.read_text(encoding="utf-8")
     lines = text.splitlines()
     for name in settings.__dataclass_fields__:
-        line_no = next(i for i, line in enumerate(lines) if line.startswith(f"{name} ="))
+        line_no = next(
+            i for i, line in enumerate(lines) if line.startswith((f"{name} =", f"[{name}]"))
+        )
         assert lines[line_no - 1].startswith("#") or lines[line_no - 1].startswith(
             ("host", "port")
         ), f"setting {name} has no comment above it"

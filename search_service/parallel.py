@@ -1,0 +1,76 @@
+"""A multi-process Whoosh writer that is safe to kill.
+
+Whoosh's own ``MpWriter`` forks its workers. Forked workers inherit the job lock's file
+descriptor (so a killed build's orphans would keep holding the lock) and outlive a parent that
+was killed. This writer starts its workers with ``spawn`` (fresh interpreters that inherit no
+descriptors) and each worker exits as soon as its parent is gone.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from multiprocessing.context import SpawnProcess
+
+from whoosh.multiproc import MpWriter, SubWriterTask
+
+_SPAWN = multiprocessing.get_context("spawn")
+PARENT_CHECK_SECONDS = 0.5
+
+
+class _SpawnedTask(SubWriterTask):
+    """Whoosh's sub-writer, started with ``spawn`` and tied to its parent's life."""
+
+    _start_method = "spawn"
+
+    @staticmethod
+    def _Popen(process_obj):  # noqa: N802  (multiprocessing's own hook name)
+        return SpawnProcess._Popen(process_obj)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parent_pid = os.getpid()
+
+    def run(self) -> None:
+        threading.Thread(target=self._exit_with_parent, daemon=True).start()
+        super().run()
+
+    def _exit_with_parent(self) -> None:
+        while True:
+            time.sleep(PARENT_CHECK_SECONDS)
+            if os.getppid() != self.parent_pid:
+                os._exit(1)
+
+
+class SpawnMpWriter(MpWriter):
+    """``MpWriter`` whose workers are spawned, not forked (see the module docstring)."""
+
+    def __init__(self, ix, procs: int, **kwargs):
+        super().__init__(ix, procs=procs, **kwargs)
+        self.jobqueue = _SPAWN.Queue(self.procs * 4)
+        self.resultqueue = _SPAWN.Queue()
+
+    def _new_task(self):
+        task = _SpawnedTask(
+            self.storage,
+            self.indexname,
+            self.jobqueue,
+            self.resultqueue,
+            self.subargs,
+            self.multisegment,
+        )
+        self.tasks.append(task)
+        task.start()
+        return task
+
+    def cancel(self) -> None:
+        # Whoosh's cancel only flags the parent's copies of the tasks; end the workers too.
+        try:
+            for task in self.tasks:
+                if task.is_alive():
+                    task.terminate()
+                    task.join(5)
+        finally:
+            super().cancel()
