@@ -23,6 +23,18 @@ import pymorphy3
 LEMMA_SCORE_RATIO = 0.25
 _ADVERBS = frozenset({"ADVB", "PRED"})
 
+# Abbreviations of amounts in news text (written without their full stop, which the tokeniser
+# drops), keyed as the word they stand for: "5 млн тенге" is found by "миллион".
+ABBREVIATIONS = {
+    "тыс": "тысяча",
+    "млн": "миллион",
+    "млрд": "миллиард",
+    "трлн": "триллион",
+    "руб": "рубль",
+    "долл": "доллар",
+    "км": "километр",
+}
+
 _morph: pymorphy3.MorphAnalyzer | None = None
 _morph_lock = threading.Lock()
 
@@ -48,6 +60,8 @@ def scored_lemmas(word: str) -> list[tuple[str, float]]:
     ['стать', 'сталь']
     """
     totals: dict[str, float] = {}
+    if word in ABBREVIATIONS:
+        return [(ABBREVIATIONS[word], 1.0)]
     parses = morph().parse(word)
     adverb = bool(parses) and parses[0].tag.POS in _ADVERBS
     for parse in parses:

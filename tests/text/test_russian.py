@@ -78,3 +78,12 @@ def test_capitalised_surnames(word, capitalised, first):
 def test_capitalised_common_word_keeps_its_lemma():
     # Sentence-initial "Столов" gets its form first too, but the lemma is still a key.
     assert "стол" in russian.lemmas("столов", True)
+
+
+@pytest.mark.parametrize(
+    ("abbreviation", "word"),
+    [("млн", "миллион"), ("млрд", "миллиард"), ("тыс", "тысяча"), ("руб", "рубль")],
+)
+def test_amount_abbreviations_meet_their_words(abbreviation, word):
+    assert russian.lemmas(abbreviation) == (word,)
+    assert word in russian.lemmas(word)
