@@ -7,11 +7,13 @@ nominal endings again (``айт-қан-ы-на``). Each ending has variants chos
 (``-лар`` after a vowel, ``-дар`` after л/м/н, ``-тар`` after a voiceless consonant).
 
 :func:`stem` peels endings off from the right through that order, tries every way of doing so, and
-keeps the shortest remainder that a lexicon knows as a noun stem or verb root (the lexicon is the
-precision: without it ``бала`` would lose its ``-а``). Verbs go back to the bare root, as the
-UD Kazakh treebank lemmatises them (``шыққан`` -> ``шық``), so a verb's participles, converbs and
-verbal nouns meet its finite forms (``сайлау``, ``сайлады`` -> ``сайла``). Words the lexicon does
-not know (names, new loanwords) only lose nominal endings, down to a minimum length.
+keeps a remainder that a lexicon knows as a noun stem or verb root (the lexicon is the precision:
+without it ``бала`` would lose its ``-а``): the reading with the fewest endings, then the shorter
+stem, then the noun (``жер-ге``, not ``же-р-ге``; ``ал-ады``, not ``ала-ды``). Verbs go back to
+the bare root, as the UD Kazakh treebank lemmatises them (``шыққан`` -> ``шық``), so a verb's
+participles, converbs and verbal nouns meet its finite forms (``сайлау``, ``сайлады`` ->
+``сайла``). Words the lexicon does not know (names, new loanwords) only lose nominal endings, down
+to a minimum length.
 
 Word lists, in ``data/``: ``kk_nouns.txt`` and ``kk_verbs.txt`` come from the Debian
 ``hunspell-kk`` dictionary (see their headers); ``kk_places.txt`` and the tables below are ours.
@@ -19,6 +21,7 @@ Word lists, in ``data/``: ``kk_nouns.txt`` and ``kk_verbs.txt`` come from the De
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
@@ -28,7 +31,7 @@ _DATA = Path(__file__).parent / "data"
 _VOWELS = frozenset("аәеиоөұүыіэюяё")
 
 # Sound classes of the last letter of a stem; they choose the variant of an ending. у and й
-# after a vowel behave like р (``сайлауға``, ``сайлаудың``). б/в/г/д end only loanwords, which
+# behave like р (``сайлауға``, ``алуды``). б/в/г/д end only loanwords, which
 # take the voiceless variants (``клубта``, ``парламентке``).
 _SONORANT_R = frozenset("руй")
 _LATERAL = frozenset("л")
@@ -79,10 +82,10 @@ STOPWORDS: frozenset[str] = frozenset(
         "алайда",
         "дегенмен",
         "немесе",
+        "болмаса",
         "не",
         "яки",
         "я",
-        "болмаса",
         "әйтпесе",
         "себебі",
         "өйткені",
@@ -200,39 +203,42 @@ STOPWORDS: frozenset[str] = frozenset(
     ]
 )
 
-# Irregular forms: pronoun cases and the verb де- "say", whose forms are short enough to look
-# like anything else.
-EXCEPTIONS: dict[str, str] = {
-    **dict.fromkeys(["мені", "менің", "маған", "менде", "менен", "менімен"], "мен"),
-    **dict.fromkeys(["сені", "сенің", "саған", "сенде", "сенен", "сенімен"], "сен"),
-    **dict.fromkeys(["оның", "оған", "оны", "онда", "одан", "онымен"], "ол"),
-    **dict.fromkeys(["бізді", "біздің", "бізге", "бізде", "бізден", "бізбен"], "біз"),
-    **dict.fromkeys(["сізді", "сіздің", "сізге", "сізде", "сізден", "сізбен"], "сіз"),
-    **dict.fromkeys(["оларды", "олардың", "оларға", "оларда", "олардан", "олармен"], "олар"),
-    **dict.fromkeys(
-        ["бұның", "мұның", "бұған", "мұған", "мұны", "бұны", "мұнда", "бұнда", "бұдан", "мұнан"],
-        "бұл",
-    ),
-    **dict.fromkeys(["соның", "соған", "соны", "сонда", "содан", "сонымен"], "сол"),
-    **dict.fromkeys(
-        [
-            "деп",
-            "деді",
-            "дейді",
-            "деген",
-            "деген",
-            "деу",
-            "деуге",
-            "деуі",
-            "десе",
-            "дер",
-            "деймін",
-            "дейміз",
-        ],
-        "де",
-    ),
-    **dict.fromkeys(["еді", "екен", "емес"], "е"),
+# Irregular forms: pronouns, whose stem changes in the oblique cases (ол -> о-ны, бұл -> мұ-ның,
+# мен -> ма-ған), and the short verbs е- (the copula) and де- "say", whose forms are short
+# enough to look like anything else. Each key lists its forms, space-separated.
+_PARADIGMS = {
+    "мен": "мені менің маған менде менен менімен",
+    "сен": "сені сенің саған сенде сенен сенімен",
+    "ол": "оны оның оған онда одан онан онымен",
+    "олар": "оларды олардың оларға оларда олардан олармен",
+    "бұл": "бұны мұны бұның мұның бұған мұған бұнда мұнда бұдан мұдан мұнан бұнан бұнымен "
+    "мұнымен бұлар бұларды бұлардың бұларға бұларда бұлардан бұлармен мұндай бұндай "
+    "мұндағы бұндағы мұндайда мұндайды мұнша",
+    "сол": "соны соның соған сонда содан сонан сонымен солар соларды солардың соларға соларда "
+    "солардан солармен сондай сондағы сондайда сонша",
+    "осы": "осыны осының осыған осында осыдан осымен осылар осыларды осылардың осыларға "
+    "осыларда осындай осындағы осынша",
+    "біз": "бізді біздің бізге бізде бізден бізбен біздер біздерді біздердің",
+    "сіз": "сізді сіздің сізге сізде сізден сізбен",
+    "сіздер": "сіздерді сіздердің сіздерге сіздерде сіздерден",
+    "сендер": "сендерді сендердің сендерге сендерде сендерден",
+    "е": "еді едім едік едің едіңіз едіңдер екен екенмін екенбіз екенсің екенсіз емес "
+    "емеспін емеспіз емессің емессіз емесе ерді",
+    "де": "деп деді дейді деген деу деуге деуі десе дер деймін дейміз дейсіз дейтін деседі "
+    "дегенде дегені дегенін деді-ау",
+    "тап": "тауып тауыпты",  # тап- + -ып is written тауып
+    # spoken contractions of the converb, common in quoted speech: боп for болып
+    "бол": "болмаса боп",
+    "қыл": "қып ғып",
+    "кел": "кеп",
+    # the progressive auxiliary: жатыр is жат- plus the progressive -ыр
+    "жат": "жатыр жатырмын жатырсың жатырсыз жатырмыз жатырсыңдар жатырсыздар",
 }
+EXCEPTIONS: dict[str, str] = {
+    form: key for key, forms in _PARADIGMS.items() for form in forms.split()
+}
+# the copula's -екен and -емес also take nominal endings: екенін, екендігі, емесін
+_COPULA_PREFIXES = ("екен", "емес")
 
 # Words that stay whole though they end like an inflection (the ``PLACES`` file adds towns).
 _KEEP = STOPWORDS - EXCEPTIONS.keys()
@@ -251,7 +257,7 @@ def _sound_class(stem: str) -> str:
     if last in _VOWELS:
         return "V"
     if last in _SONORANT_R:
-        return "V" if len(stem) < 2 or stem[-2] not in _VOWELS else "R"
+        return "R"  # у is a consonant to the endings, after a vowel or not: алуы, алуды
     if last in _LATERAL:
         return "L"
     if last in _NASAL:
@@ -348,7 +354,8 @@ _TABLE: list[tuple[str, str, int, str, int, str]] = [
     # (left chain "T": a tense ending must come next, ал-а-мын, not ала-мын)
     ("м ң қ к ңыз ңіз ңдар ңдер ңыздар ңіздер", "V", _V_PERS, "T", _V_TENSE, "V"),
     (
-        "мын мін бын бін пын пін сың сің сыз сіз мыз міз быз біз пыз піз",
+        "мын мін бын бін пын пін сың сің сыз сіз мыз міз быз біз пыз піз сыңдар сіңдер сыздар "
+        "сіздер",
         "V",
         _V_PERS,
         "T",
@@ -364,8 +371,9 @@ _TABLE: list[tuple[str, str, int, str, int, str]] = [
     ("а е", "V", _V_TENSE, "V", _V_NEG, _CONS),
     ("й", "V", _V_TENSE, "V", _V_NEG, "V"),
     ("и", "V", _V_TENSE, "V", _V_NEG, _CONS),  # оқы + й is written оқи-
-    ("ып іп", "V", _V_TENSE, "V", _V_NEG, _CONS),
-    ("п", "V", _V_TENSE, "V", _V_NEG, "V"),
+    ("ып іп ыпты іпті", "V", _V_TENSE, "V", _V_NEG, _CONS),
+    ("п пты пті", "V", _V_TENSE, "V", _V_NEG, "V"),
+    ("сыңдар сіңдер сыздар сіздер", "V", _V_TENSE, "V", _V_NEG, _ANY),
     ("са се", "V", _V_TENSE, "V", _V_NEG, _ANY),
     ("сын сін", "V", _V_TENSE, "V", _V_NEG, _ANY),
     ("ыңыз іңіз ыңдар іңдер", "V", _V_TENSE, "V", _V_NEG, _CONS),
@@ -404,6 +412,10 @@ _ENDINGS = _build_endings()
 # the dictionary lists many inflected forms (басы, болды).
 _LEXICAL_ENDINGS = frozenset(
     [
+        "ың",  # the 2nd person is rare in news; қалың, жақын are words of their own
+        "ің",
+        "м",  # адам is not ада-м
+        "ң",
         "ар",
         "ер",
         "р",
@@ -443,152 +455,257 @@ _LEXICAL_ENDINGS = frozenset(
         "у",
     ]
 )
-_LONGEST = max(map(len, _ENDINGS))
+# Verbal endings seldom met in news (imperatives, optatives): a reading that needs one loses
+# to one that does not (басын is бас-ын "its head", not ба- + -сын "let him tie").
+_RARE_VERBAL = frozenset(
+    {"сын", "сін", "шы", "ші", "айын", "ейін", "йын", "йін", "айық", "ейік", "йық", "йік"}
+    | {"ғай", "гей", "қай", "кей", "ар", "ер", "р"}
+)
 _DEVOICE = str.maketrans("бгғ", "пкқ")
 
 
-def _known(stem: str, chain: str) -> str | None:
+# Roots whose forms in -ды/-ді are not the -ады/-еді present of a shorter root: жасады is
+# жаса-ды, not жас-ады (but алады is ал-ады, not ала-ды). On a tie the shorter root wins except
+# for these, chosen by how often each reading's unambiguous forms occur in news text.
+_FAVOURED_ROOTS = frozenset(["жаса", "ата", "қара", "тала"])
+# Verbs that end like a passive but are not one (орал- "return" is not ора- "wrap" + -л).
+_NOT_PASSIVE = frozenset(["орал", "айнал", "қамал", "тоқтал"])
+
+
+class _Reading(NamedTuple):
+    key: str
+    repaired: bool  # a dropped vowel was put back (аузы -> ауыз)
+
+
+@cache
+def _known(stem: str, chain: str) -> _Reading | None:
     """The lexicon form of a stripped remainder, undoing stem alternations, or None.
 
-    >>> _known("кітаб", "N"), _known("ауз", "N"), _known("оқы", "V")
-    ('кітап', 'ауыз', 'оқ')
+    >>> [_known(*args).key for args in [("кітаб", "N"), ("ауз", "N"), ("таб", "V")]]
+    ['кітап', 'ауыз', 'тап']
     """
     if chain == "T":
         return None
-    if chain == "V":
-        return _verb_root(stem)
-    if stem in NOUNS:
-        return stem
-    # a voiceless final voices between vowels: кітап -> кітабы, құлақ -> құлағы
-    if stem[-1] in "бгғ":
-        devoiced = stem[:-1] + stem[-1].translate(_DEVOICE)
-        if devoiced in NOUNS:
-            return devoiced
-    # a narrow vowel drops before a vowel ending: ауыз -> аузы, орын -> орны
-    if len(stem) >= 3 and stem[-1] not in _VOWELS and stem[-2] not in _VOWELS:
+    lexicon = VERBS if chain == "V" else NOUNS
+    found = _spelled(stem, lexicon)
+    repaired = False
+    # a narrow vowel drops before a vowel ending: ауыз -> аузы, орын -> орны, қорық -> қорқады
+    if found is None and len(stem) >= 3 and stem[-1] not in _VOWELS and stem[-2] not in _VOWELS:
         for vowel in "ыі":
             full = stem[:-1] + vowel + stem[-1]
-            if full in NOUNS:
-                return full
+            if full in lexicon:
+                found, repaired = full, True
+                break
+    if found is None and chain == "V":
+        found = _passive_base(stem)
+    if found is None:
+        return None
+    return _Reading(_without_passive(found) if chain == "V" else found, repaired)
+
+
+def _spelled(stem: str, lexicon: frozenset[str]) -> str | None:
+    """``stem`` or the lexicon spelling it stands for before an ending."""
+    if stem in lexicon:
+        return stem
+    # a voiceless final voices before a vowel: кітап -> кітабы, тап- -> табады, шық- -> шығады
+    if stem[-1] in "бгғ":
+        devoiced = stem[:-1] + stem[-1].translate(_DEVOICE)
+        if devoiced in lexicon:
+            return devoiced
+    if lexicon is VERBS and len(stem) >= 3:
+        # hunspell lists оқы-, есті- as оқ-, ест- (from оқу, есту): оқы-ған, оқи-ды, ести-ді
+        if stem[-1] in "ыіи" and stem[:-1] in VERBS:
+            return stem[:-1]
+        # and қорық- as қорқ- (from қорқу): қорық-па, қорық-қан
+        if stem[-2] in "ыі" and stem[-1] not in _VOWELS and stem[-3] not in _VOWELS:
+            dropped = stem[:-2] + stem[-1]
+            if dropped in VERBS:
+                return dropped
     return None
 
 
-def _verb_root(stem: str) -> str | None:
-    """The bare root of a verb stem, or None if it is not a known verb.
-
-    The root is what the treebank lemmatises to: the passive is dropped (сатыл- -> сат-), a
-    final б/г/ғ is written voiceless (таб-ады -> тап), and оқы- is listed as оқ(у).
-    """
-    if stem[-1] in "бгғ":
-        stem = stem[:-1] + stem[-1].translate(_DEVOICE)
-    for root in (stem, stem[:-1] + "ы", stem[:-1] + "і") if stem[-1] in "ыі" else (stem,):
-        if root in VERBS:
-            break
-    else:
-        if stem + "ы" in VERBS or stem + "і" in VERBS:  # ест-иді: і + й is written и
-            return stem + ("ы" if stem + "ы" in VERBS else "і")
-        if len(stem) >= 3 and stem[-1] not in _VOWELS and stem[-2] not in _VOWELS:
-            for vowel in "ыі":  # қорқ-ады: the root is қорық
-                full = stem[:-1] + vowel + stem[-1]
-                if full in VERBS:
-                    return full
+def _passive_base(stem: str) -> str | None:
+    """The listed root of an unlisted passive stem (салын- -> сал-, айтыл- -> айт-), or None."""
+    base = _without_passive(stem)
+    if base == stem:
         return None
-    if root[-1] in "ыі" and root[:-1] in VERBS:
-        root = root[:-1]
-    for passive in ("ыл", "іл", "ын", "ін"):
-        # -ын is the passive only after л (сал-ын-); elsewhere it is reflexive and kept
-        if root.endswith(passive) and (passive[1] == "л" or root[-3:-2] == "л"):
-            base = root[: -len(passive)]
-            if len(base) >= 2 and base in VERBS:
-                return base
+    return _spelled(base, VERBS)
+
+
+def _without_passive(root: str) -> str:
+    """The root without a passive or reflexive, as the treebank lemmatises.
+
+    >>> _without_passive("сатыл"), _without_passive("салын"), _without_passive("жасал")
+    ('сат', 'сал', 'жаса')
+    """
+    if root in _NOT_PASSIVE:
+        return root
+    for passive in ("ыл", "іл", "л", "ын", "ін", "н"):
+        if not root.endswith(passive):
+            continue
+        base = root[: -len(passive)]
+        # -л and -н only after a vowel, and not after a two-letter root (кел- is not ке- + -л)
+        if passive in ("л", "н") and (len(base) < 3 or base[-1] not in _VOWELS):
+            continue
+        if len(base) >= 2 and _spelled(base, VERBS) is not None:
+            return _spelled(base, VERBS)
     return root
 
 
-def _is_place(stem: str) -> bool:
-    return stem in PLACES or stem.endswith("стан")
+def _endings_by_chain() -> dict[str, dict[str, tuple[tuple, ...]]]:
+    """Per chain a word may be in, the endings it may lose: text -> (rank, left chain, left
+    rank, sound classes, cost). Right after a person ending (chain "T") only a tense fits."""
+    by_chain: dict[str, dict[str, list[tuple]]] = {"N": {}, "V": {}, "T": {}}
+    for text, entries in _ENDINGS.items():
+        for e in entries:
+            cost = 1.5 if e.chain == "V" and text in _RARE_VERBAL else 1
+            if e.chain == "V" and e.rank == _V_NEG:
+                cost = 0  # negation is part of the verb's inflection: ал-ма-са, not алмас-а
+            entry = (e.rank, e.left_chain, e.left_rank, e.after, cost)
+            by_chain[e.chain].setdefault(text, []).append(entry)
+            if e.chain == "V" and e.rank == _V_TENSE:
+                # tense and person make one inflection: ал-а-мын costs what ал-ды costs
+                by_chain["T"].setdefault(text, []).append((0, *entry[1:4], 0))
+    return {
+        chain: {text: tuple(found) for text, found in table.items()}
+        for chain, table in by_chain.items()
+    }
 
 
-def _strippings(
-    word: str, todo: list[tuple[str, str, int, int]] | None = None
-) -> list[tuple[str, str, int, str]]:
-    """Every (remainder, chain, endings removed, outermost ending) reachable from ``word``."""
+_BY_CHAIN = _endings_by_chain()
+# per chain and last letter, the longest ending that may be cut (0: none ends in that letter)
+_LONGEST_IN: dict[str, dict[str, int]] = {chain: {} for chain in _BY_CHAIN}
+for _chain, _table in _BY_CHAIN.items():
+    for _text in _table:
+        _longest = _LONGEST_IN[_chain]
+        _longest[_text[-1]] = max(_longest.get(_text[-1], 0), len(_text))
+_CLASS_OF = {letter: _sound_class(letter) for letter in "абвгғдеәжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя"}
+
+
+def _strippings(word: str) -> list[tuple[str, str, float, str, bool]]:
+    """Every (remainder, chain, cost of the endings removed, outermost ending, whether an
+    ending that also derives words was removed) reachable from ``word``."""
     found = []
     seen = set()
-    if todo is None:
-        todo = [(word, "N", 100, 0, ""), (word, "V", 100, 0, "")]
+    todo = [(word, "N", 100, 0, "", False), (word, "V", 100, 0, "", False)]
     while todo:
-        state = todo.pop()
-        stem, chain, max_rank, depth, outer = state
-        if state[:3] in seen:
+        stem, chain, max_rank, depth, outer, lexical = todo.pop()
+        if (stem, chain, max_rank) in seen:
             continue
-        seen.add(state[:3])
-        found.append((stem, chain, depth, outer))
-        if depth and (_is_place(stem) or stem in _KEEP):
+        seen.add((stem, chain, max_rank))
+        found.append((stem, chain, depth, outer, lexical))
+        if depth and (stem in PLACES or stem in _KEEP or stem.endswith("стан")):
             continue
-        for size in range(1, min(_LONGEST, len(stem) - MIN_STEM) + 1):
-            entries = _ENDINGS.get(stem[-size:])
-            if not entries:
+        table = _BY_CHAIN[chain]
+        longest = _LONGEST_IN[chain].get(stem[-1], 0)
+        for size in range(1, min(longest, len(stem) - MIN_STEM) + 1):
+            text = stem[-size:]
+            entries = table.get(text)
+            if entries is None:
                 continue
             rest = stem[:-size]
-            sound = _sound_class(rest)
-            for ending in entries:
-                if chain == "T":  # right after a person ending: only a tense ending fits
-                    fits = ending.chain == "V" and ending.rank == _V_TENSE
-                else:
-                    fits = ending.chain == chain and ending.rank <= max_rank
-                if fits and sound in ending.after:
+            sound = _CLASS_OF.get(rest[-1], "T")
+            for rank, left_chain, left_rank, after, cost in entries:
+                if rank <= max_rank and sound in after:
                     todo.append(
                         (
                             rest,
-                            ending.left_chain,
-                            ending.left_rank,
-                            depth + 1,
-                            outer or stem[-size:],
+                            left_chain,
+                            left_rank,
+                            depth + cost,
+                            outer or text,
+                            lexical or text in _LEXICAL_ENDINGS,
                         )
                     )
     return found
 
 
-@cache
+_VOWEL_YU = re.compile("([аәеоөұүыі])ю")
+
+
+def _shortest(reading: tuple) -> tuple:
+    """Order of noun readings: none through a derivational-looking ending (білім-ді, not
+    біл-ім-ді), then the shortest stem, then the fewest endings."""
+    return reading[6], len(reading[4]), reading[0]
+
+
+_STEMS: dict[str, str] = {}
+
+
 def stem(word: str) -> str:
+    """Index key of one lower-cased Cyrillic Kazakh word (ё already folded to е), cached.
+
+    >>> stem("табады"), stem("жерге"), stem("мұндай")
+    ('тап', 'жер', 'бұл')
+    """
+    found = _STEMS.get(word)
+    if found is None:
+        if len(_STEMS) >= 500_000:
+            _STEMS.clear()
+        found = _STEMS[word] = _stem(word)
+    return found
+
+
+def _cache_clear() -> None:
+    _STEMS.clear()
+    _known.cache_clear()
+
+
+stem.cache_clear = _cache_clear  # type: ignore[attr-defined]  # as functools.cache offers
+
+
+def _stem(word: str) -> str:
     """Index key of one lower-cased Cyrillic Kazakh word (ё already folded to е).
 
-    >>> [stem(w) for w in ("сайлау", "сайлауы", "сайлауда", "сайлауға")]
+    >>> [_stem(w) for w in ("сайлау", "сайлауы", "сайлауда", "сайлауға")]
     ['сайла', 'сайла', 'сайла', 'сайла']
-    >>> stem("конституцияның"), stem("қазақстанға"), stem("кітабы")
+    >>> _stem("конституцияның"), _stem("қазақстанға"), _stem("кітабы")
     ('конституция', 'қазақстан', 'кітап')
     """
     if word in EXCEPTIONS:
         return EXCEPTIONS[word]
     if word in _KEEP or word in PLACES or len(word) <= MIN_STEM:
         return word
-    best: dict[str, tuple] = {}
-    guess: tuple[int, str] | None = None
-    for rest, chain, depth, outer in _strippings(word):
-        if _is_place(rest):
+    if word.startswith(_COPULA_PREFIXES):
+        return "е"
+    listed = word in NOUNS
+    if not listed and "ю" in word:
+        word = _VOWEL_YU.sub(r"\1йу", word)  # қою is қой-у: the verbal noun after a vowel
+    readings: list[tuple[float, bool, int, bool, str, str, bool]] = []
+    guess: str | None = None
+    for rest, chain, depth, outer, lexical in _strippings(word):
+        if rest in PLACES or rest.endswith("стан"):
             return rest  # a name guards its own ending: қазақстан-ға, not қазақ-стан-ға
-        known = _known(rest, chain)
-        if known is not None:
-            # fewest endings win (the lexicon lists stems, so a listed word is its own stem),
-            # then nouns before verbs, then the longer stem
-            # nouns: the shortest stem; verbs: the fewest endings (жаса-ды, not жас-а-ды)
-            candidate = (len(known) if chain == "N" else (depth, -len(known)), known, outer)
-            if chain not in best or candidate < best[chain]:
-                best[chain] = candidate
+        reading = _known(rest, chain)
+        if reading is not None:
+            key = reading.key
+            # the shorter root on a tie, unless the longer one is the commoner reading
+            size = 0 if key in _FAVOURED_ROOTS else len(key)
+            # a bare verb root is an imperative, rare in news: rank it with one ending
+            if chain == "V":
+                depth = max(depth, 1)
+            readings.append((depth, reading.repaired, size, chain == "V", key, outer, lexical))
         elif (
             chain == "N"
             and len(rest) >= MIN_GUESSED_STEM
-            and (guess is None or len(rest) < guess[0])
+            and (guess is None or len(rest) < len(guess))
         ):
-            guess = (len(rest), rest)
-    if best:
-        # the shorter of the best noun and the best verb reading; a noun on a tie
-        _, known, outer = min(
-            (len(choice[1]), chain == "V", choice[1], choice[2]) for chain, choice in best.items()
-        )[1:]
-        if word in NOUNS and outer in _LEXICAL_ENDINGS:
-            return word  # a listed word whose ending may be derivational: жер, білім, ішкі
-        return known
-    if guess is not None:
-        return guess[1]
-    return word
+            guess = rest
+    if listed:
+        # a listed word is its own stem, unless it is another listed noun plus an
+        # inflection (жылы: жыл-ы); a derivational-looking ending keeps it (білім, жер)
+        nominal = [
+            reading
+            for reading in readings
+            if reading[0] and not reading[3] and reading[5] not in _LEXICAL_ENDINGS
+        ]
+        return min(nominal, key=_shortest)[4] if nominal else word
+    if readings:
+        # the best noun reading is the shortest stem (the lexicon lists some inflected nouns:
+        # елдер, еліміз); the best verb reading has the fewest endings. Then between the two:
+        # fewest endings, no repaired vowel, the shorter stem, the noun
+        nouns = [reading for reading in readings if not reading[3]]
+        verbs = [reading for reading in readings if reading[3]]
+        best = ([min(nouns, key=_shortest)] if nouns else []) + ([min(verbs)] if verbs else [])
+        return min(best)[4]
+    return guess or word
