@@ -22,7 +22,6 @@ from whoosh import index as whoosh_index
 
 from search_service import store
 from search_service.analysis import LangText
-from search_service.parallel import SpawnMpWriter
 from search_service.archive import (
     SKIP_DUPLICATE_ID,
     ArchiveFile,
@@ -32,6 +31,7 @@ from search_service.archive import (
     read_article,
     walk_archive,
 )
+from search_service.parallel import SpawnMpWriter
 from search_service.schema import build_schema
 
 log = logging.getLogger(__name__)

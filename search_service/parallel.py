@@ -26,7 +26,7 @@ class _SpawnedTask(SubWriterTask):
     _start_method = "spawn"
 
     @staticmethod
-    def _Popen(process_obj):  # noqa: N802  (multiprocessing's own hook name)
+    def _Popen(process_obj):  # multiprocessing's own hook name
         return SpawnProcess._Popen(process_obj)
 
     def __init__(self, *args, **kwargs):
