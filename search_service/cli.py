@@ -272,6 +272,25 @@ def bench_text(args):
     sys.exit(bench_main(list(args)))
 
 
+@main.command(
+    "bench",
+    context_settings={"ignore_unknown_options": True, "help_option_names": []},
+    add_help_option=False,
+)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def bench(args):
+    """Benchmark build, update, queries and HTTP against stock Whoosh; --help for options.
+
+    \b
+    Examples:
+      search-service bench --profile small
+      search-service bench --profile full --corpus ../shared/corpus --json bench.json
+    """
+    from search_service.bench import main as bench_main
+
+    sys.exit(bench_main(list(args)))
+
+
 @main.command()
 @index_option
 @click.option("--host", help="Address to listen on. Default: the `host` setting.")

@@ -18,6 +18,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     """Build the app for ``settings`` (read from the settings files when not given)."""
     from search_service.searcher import ArchiveSearcher
     from search_service.web import api, pages
+    from search_service.web.security import init_security
 
     settings = settings or load_settings()
     app = Flask(__name__)
@@ -25,6 +26,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions[SETTINGS_KEY] = settings
     app.extensions[SEARCHER_KEY] = ArchiveSearcher(settings.index_dir)
+    init_security(app, settings)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     return app

@@ -1,0 +1,131 @@
+"""Highlighting: the one place that turns article text into markup.
+
+The stored text is analysed the way the indexer analysed it (:func:`search_service.text.
+analyze` with the document's language), so every form of a query word is found at its exact
+character offsets. :func:`mark_text` escapes all text and adds the ``<mark>`` tags; everything
+else here only chooses which spans and which slices of text to hand it.
+
+Stored term vectors could later replace the re-analysis of the body (the offsets are the
+same); only :func:`matched_spans` would change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from markupsafe import Markup, escape
+
+from search_service.query import Marks
+from search_service.text import Term, analyze
+
+Span = tuple[int, int]  # start and end character offsets of a matched word
+
+MARK_OPEN = Markup("<mark>")
+MARK_CLOSE = Markup("</mark>")
+ELLIPSIS = "…"
+SNIPPET_CHARS = 200  # about this long, cut at word boundaries
+SNIPPET_LEAD = 50  # characters of context kept before a passage's first match
+MAX_SNIPPETS = 3
+
+
+def matched_spans(text: str, lang: str | None, marks: Marks) -> list[Span]:
+    """Offsets of the words in ``text`` that match the query, sorted and not overlapping."""
+    if not marks or not text:
+        return []
+    spans = [(t.start, t.end) for t in analyze(text, lang) if _matches(t, marks)]
+    return _merge(spans)
+
+
+def _matches(term: Term, marks: Marks) -> bool:
+    return (
+        term.form in marks.forms
+        or not marks.keys.isdisjoint(term.keys)
+        or (bool(term.fold) and term.fold in marks.folds)
+        or any(term.form.startswith(prefix) for prefix in marks.prefixes)
+    )
+
+
+def _merge(spans: Iterable[Span]) -> list[Span]:
+    merged: list[Span] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def mark_text(text: str, spans: Iterable[Span], lead: str = "", tail: str = "") -> Markup:
+    """Escape ``text`` and wrap each span in ``<mark>``; ``lead``/``tail`` are escaped too."""
+    parts = [escape(lead)]
+    position = 0
+    for start, end in spans:
+        parts += [escape(text[position:start]), MARK_OPEN, escape(text[start:end]), MARK_CLOSE]
+        position = end
+    parts += [escape(text[position:]), escape(tail)]
+    return Markup("").join(parts)
+
+
+def highlight(text: str, lang: str | None, marks: Marks) -> Markup:
+    """The whole of a short text (a headline) with the query's words marked."""
+    return mark_text(text, matched_spans(text, lang, marks))
+
+
+def mark_paragraphs(body: str, lang: str | None, marks: Marks) -> list[Markup]:
+    """The full body, one marked paragraph per line."""
+    spans = matched_spans(body, lang, marks)
+    paragraphs = []
+    start = 0
+    for line in body.split("\n"):
+        end = start + len(line)
+        inside = [(s - start, e - start) for s, e in spans if start <= s and e <= end]
+        if line.strip():
+            paragraphs.append(mark_text(line, inside))
+        start = end + 1
+    return paragraphs
+
+
+def snippets(body: str, lang: str | None, marks: Marks) -> list[Markup]:
+    """The best 1-3 passages of the body (about 200 characters each), query words marked.
+
+    A passage cut inside the text starts or ends with "…". Without a match in the body the
+    opening of the body is shown.
+    """
+    spans = matched_spans(body, lang, marks)
+    if not spans:
+        start, end = _window(body, 0)
+        return [_passage(body, start, end, [])] if body.strip() else []
+    windows = [_window(body, max(0, s - SNIPPET_LEAD)) for s, _ in spans]
+    ranked = sorted(windows, key=lambda w: (*_score(body, w, spans), -w[0]), reverse=True)
+    chosen: list[Span] = []
+    for window in ranked:
+        if len(chosen) == MAX_SNIPPETS:
+            break
+        if all(window[1] <= c[0] or window[0] >= c[1] for c in chosen):
+            chosen.append(window)
+    return [_passage(body, s, e, spans) for s, e in sorted(chosen)]
+
+
+def _window(text: str, start: int) -> Span:
+    """A passage of about SNIPPET_CHARS from ``start``, both ends moved to word boundaries."""
+    if start > 0:
+        space = text.rfind(" ", max(0, start - 20), start)
+        start = space + 1 if space >= 0 else start
+    end = min(len(text), start + SNIPPET_CHARS)
+    if end < len(text):
+        space = text.rfind(" ", start + SNIPPET_CHARS // 2, end)
+        end = space if space > 0 else end
+    return start, end
+
+
+def _score(text: str, window: Span, spans: list[Span]) -> tuple[int, int]:
+    """Different matched words count first, then all matches."""
+    inside = [text[s:e].lower() for s, e in spans if window[0] <= s and e <= window[1]]
+    return len(set(inside)), len(inside)
+
+
+def _passage(text: str, start: int, end: int, spans: list[Span]) -> Markup:
+    inside = [(s - start, e - start) for s, e in spans if start <= s and e <= end]
+    lead = ELLIPSIS if start > 0 else ""
+    tail = ELLIPSIS if end < len(text) else ""
+    return mark_text(text[start:end].replace("\n", " "), inside, lead, tail)

@@ -1,0 +1,478 @@
+"""Searching the served index: a request (query + filters) -> a page of hits and facets.
+
+One :class:`ArchiveSearcher` serves the whole app. It keeps ONE Whoosh searcher open and
+shares it between threads under a lock (Whoosh readers keep file positions, so two threads
+must not read through one at the same time). Before each use it checks, cheaply, whether the
+``current`` symlink points at a new generation (every build and update makes one) or the
+index has a newer commit, and reopens; if an old generation was deleted under an open reader,
+the work is retried once on a freshly opened one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from markupsafe import Markup
+from whoosh import query as wq
+from whoosh import scoring, sorting
+from whoosh.index import IndexError as WhooshIndexError
+from whoosh.searching import Searcher
+
+from search_service import store
+from search_service.analysis import LangText
+from search_service.archive import ARTICLE_ID
+from search_service.highlight import highlight, mark_paragraphs, snippets
+from search_service.query import (
+    FILTER_CITY,
+    FILTER_LANG,
+    FILTER_MONTH,
+    FILTER_YEAR,
+    Marks,
+    ParsedQuery,
+    QueryError,
+    combine,
+    date_query,
+    filter_clauses,
+    parse_query,
+)
+from search_service.schema import (
+    CITY_FIELD,
+    DATE_FIELD,
+    ID_FIELD,
+    LANG_FIELD,
+    MONTH_FIELD,
+    TEXT_EXACT_FIELD,
+    TEXT_FIELD,
+    YEAR_FIELD,
+)
+
+SORTS = ("relevance", "newest", "oldest")
+FACETS = {  # facet name -> (index field, the filters it ignores when counting)
+    "lang": (LANG_FIELD, {FILTER_LANG}),
+    "year": (YEAR_FIELD, {FILTER_YEAR, FILTER_MONTH}),
+    "month": (MONTH_FIELD, {FILTER_MONTH}),
+    "city": (CITY_FIELD, {FILTER_CITY}),
+}
+CITY_FACET_LIMIT = 20
+SUGGEST_BELOW = 3  # offer "did you mean" when a query has fewer hits than this
+SIMILAR_TERMS = 12  # key terms of an article used to find similar ones
+EXPORT_BATCH = 500
+
+T = TypeVar("T")
+
+
+class IndexUnavailable(store.IndexStoreError):
+    """The index exists but cannot be read, even after reopening it."""
+
+
+@dataclass
+class SearchRequest:
+    q: str = ""
+    page: int = 1
+    per_page: int = 10
+    lang: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    city: str | None = None
+    year: str | None = None
+    month: str | None = None
+    sort: str = "relevance"  # relevance | newest | oldest
+
+
+@dataclass
+class Hit:
+    id: str
+    date: dt.date
+    headline: str
+    headline_html: Markup
+    language: str
+    city: str
+    fragments: list[Markup]
+    score: float
+
+
+@dataclass
+class FacetValue:
+    value: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class SearchPage:
+    request: SearchRequest
+    total: int = 0
+    took_ms: float = 0.0
+    hits: list[Hit] = field(default_factory=list)
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    suggestion: str | None = None
+    error: str | None = None  # a QueryError message key
+    pages: int = 0
+
+
+@dataclass
+class ArticleView:
+    id: str
+    date: dt.date
+    headline: str
+    headline_html: Markup
+    body_html: list[Markup]  # one per paragraph
+    language: str
+    city: str
+    agency: str
+    path: str
+
+
+class ArchiveSearcher:
+    """The app's one searcher over ``index_dir``; safe to share between threads."""
+
+    def __init__(self, index_dir: Path):
+        self.index_dir = Path(index_dir)
+        self._lock = threading.RLock()
+        self._searcher: Searcher | None = None
+        self._target: str | None = None  # where `current` pointed when we opened it
+        self._generation: Path | None = None
+
+    # Opening and refreshing -------------------------------------------------------------
+
+    def _fresh(self) -> Searcher:
+        """The shared searcher, reopened when the served index changed (lock held)."""
+        try:
+            target = os.readlink(self.index_dir / store.CURRENT)
+        except OSError:
+            target = None
+        if self._searcher is not None and target == self._target:
+            if self._searcher.up_to_date():
+                return self._searcher
+            self._searcher = self._searcher.refresh()
+            return self._searcher
+        self._close()
+        ix, generation = store.open_current(self.index_dir)
+        self._searcher = ix.searcher(weighting=scoring.BM25F())
+        self._target, self._generation = target, generation
+        return self._searcher
+
+    def _close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+        self._searcher = self._target = self._generation = None
+
+    def _run(self, work: Callable[[Searcher], T]) -> T:
+        """Run ``work`` on the shared searcher; reopen and retry once if reading fails."""
+        with self._lock:
+            try:
+                return work(self._fresh())
+            except (OSError, WhooshIndexError):
+                self._close()
+            try:
+                return work(self._fresh())
+            except (OSError, WhooshIndexError) as error:
+                self._close()
+                message = f"cannot read the index in {self.index_dir}: {error}"
+                raise IndexUnavailable(message) from error
+
+    def close(self) -> None:
+        with self._lock:
+            self._close()
+
+    # Searching --------------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchPage:
+        """One page of hits with facets; a query that cannot be understood sets ``error``.
+
+        Raises :class:`store.IndexMissing` or :class:`IndexUnavailable` when there is no
+        readable index.
+        """
+        started = time.perf_counter()
+        page = SearchPage(request)
+        try:
+            parsed = parse_query(request.q)
+            filters = _filters(request)
+        except QueryError as error:
+            page.error = error.key
+            page.took_ms = _ms(started)
+            return page
+        found = self._run(lambda s: _search_page(s, request, parsed, filters))
+        page.total, page.facets, stored = found
+        page.pages = math.ceil(page.total / request.per_page) if request.per_page else 0
+        page.hits = [_hit(fields, score, parsed.marks) for fields, score in stored]
+        if parsed.words and page.total < SUGGEST_BELOW:
+            page.suggestion = self.suggest(request.q, filters=filters, at_least=page.total + 1)
+        page.took_ms = _ms(started)
+        return page
+
+    def suggest(
+        self, q: str, *, filters: dict[str, wq.Query] | None = None, at_least: int = 1
+    ) -> str | None:
+        """A corrected query from the index's own words that finds at least ``at_least``
+        hits (and more than the query as typed), or ``None``."""
+        try:
+            parsed = parse_query(q)
+        except QueryError:
+            return None
+        if not parsed.words:
+            return None
+        return self._run(lambda s: _suggest(s, q, parsed, filters or {}, at_least))
+
+    def article(self, article_id: str, q: str | None = None) -> ArticleView | None:
+        """One article, with the words of ``q`` marked; ``None`` for an unknown id."""
+        if not ARTICLE_ID.fullmatch(article_id or ""):
+            return None
+        fields = self._run(lambda s: _stored(s, article_id))
+        if fields is None:
+            return None
+        marks = _marks(q)
+        lang = fields.get("lang")
+        return ArticleView(
+            id=fields["id"],
+            date=_date(fields["date"]),
+            headline=fields.get("headline", ""),
+            headline_html=highlight(fields.get("headline", ""), lang, marks),
+            body_html=mark_paragraphs(fields.get("body", ""), lang, marks),
+            language=lang or "",
+            city=fields.get("city", ""),
+            agency=fields.get("agency", ""),
+            path=fields.get("path", ""),
+        )
+
+    def more_like_this(self, article_id: str, limit: int = 5) -> list[Hit]:
+        """Articles that share the most telling words with this one."""
+        if not ARTICLE_ID.fullmatch(article_id or "") or limit < 1:
+            return []
+        found = self._run(lambda s: _similar(s, article_id, limit))
+        return [_hit(fields, score, Marks()) for fields, score in found]
+
+    def export_rows(self, request: SearchRequest) -> Iterator[dict[str, Any]]:
+        """Every hit of the request (not one page), in the requested order, as plain rows.
+
+        A query that cannot be understood yields nothing. The export reads through its own
+        searcher, so a long download neither holds the shared lock nor breaks on a switch.
+        """
+        try:
+            parsed = parse_query(request.q)
+            filter_query = combine(_filters(request).values())
+        except QueryError:
+            return iter(())
+        ix, _ = store.open_current(self.index_dir)  # raises now, not on the first row
+        return _export(ix, parsed, filter_query, request.sort)
+
+    def health(self) -> dict[str, Any]:
+        """``status`` ("ok" or "unavailable"), ``documents`` and ``generation``."""
+        try:
+            documents = self._run(lambda s: s.doc_count())
+        except store.IndexStoreError as error:
+            return {
+                "status": "unavailable",
+                "documents": 0,
+                "generation": None,
+                "error": str(error),
+            }
+        with self._lock:
+            generation = self._generation.name if self._generation else None
+        return {"status": "ok", "documents": documents, "generation": generation}
+
+
+def _export(
+    ix: Any, parsed: ParsedQuery, filter_query: wq.Query | None, sort: str
+) -> Iterator[dict[str, Any]]:
+    with ix.searcher(weighting=scoring.BM25F()) as searcher:
+        query, sortedby, reverse = _plan(parsed, sort)
+        results = searcher.search(
+            query, limit=None, sortedby=sortedby, reverse=reverse, filter=filter_query
+        )
+        docnums = [docnum for _, docnum in results.top_n]
+        for start in range(0, len(docnums), EXPORT_BATCH):
+            for docnum in docnums[start : start + EXPORT_BATCH]:
+                fields = searcher.stored_fields(docnum)
+                yield {
+                    "id": fields["id"],
+                    "date": _date(fields["date"]).isoformat(),
+                    "language": fields.get("lang", ""),
+                    "city": fields.get("city", ""),
+                    "headline": fields.get("headline", ""),
+                }
+
+
+# The work done under the lock -----------------------------------------------------------
+
+StoredHits = list[tuple[dict[str, Any], float]]
+
+
+def _search_page(
+    searcher: Searcher, request: SearchRequest, parsed: ParsedQuery, filters: dict[str, wq.Query]
+) -> tuple[int, dict[str, list[FacetValue]], StoredHits]:
+    """Exact total, facets, and the stored fields of the hits on the requested page."""
+    query, sortedby, reverse = _plan(parsed, request.sort)
+    chosen_year = request.year or (request.month[:4] if request.month else None)
+    in_main, separate = {}, {}
+    for name, (field_name, ignored) in FACETS.items():
+        if name == "month" and not chosen_year:
+            continue
+        if ignored.isdisjoint(filters):
+            in_main[name] = sorting.FieldFacet(field_name)
+        else:
+            separate[name] = (field_name, ignored)
+    # The top collector's block skipping would make the total an estimate: optimize=False
+    # (and grouping, which collects every match) keep the count exact.
+    results = searcher.search(
+        query,
+        limit=request.page * request.per_page,
+        sortedby=sortedby,
+        reverse=reverse,
+        filter=combine(filters.values()),
+        groupedby=in_main or None,
+        maptype=sorting.Count,
+        optimize=False,
+    )
+    total = len(results)
+    counts = {name: results.groups(name) for name in in_main}
+    for name, (field_name, ignored) in separate.items():
+        kept = [q for key, q in filters.items() if key not in ignored]
+        if name == "month":
+            kept.append(date_query(chosen_year))
+        grouped = searcher.search(
+            query,
+            limit=None,
+            scored=False,
+            filter=combine(kept),
+            groupedby={name: sorting.FieldFacet(field_name)},
+            maptype=sorting.Count,
+        )
+        counts[name] = grouped.groups(name)
+    facets = {name: _facet(name, counts[name], request) for name in FACETS if name in counts}
+    offset = (request.page - 1) * request.per_page
+    stored = [
+        (searcher.stored_fields(docnum), 0.0 if sortedby else score)
+        for score, docnum in results.top_n[offset : offset + request.per_page]
+    ]
+    return total, facets, stored
+
+
+def _plan(parsed: ParsedQuery, sort: str) -> tuple[wq.Query, sorting.FieldFacet | None, bool]:
+    """The query to run and its order: browsing without words lists the newest first."""
+    query = parsed.query if parsed.query is not None else wq.Every()
+    if sort == "oldest":
+        return query, sorting.FieldFacet(DATE_FIELD), False
+    if sort == "newest" or not parsed.scored:
+        return query, sorting.FieldFacet(DATE_FIELD), True
+    return query, None, False
+
+
+def _facet(name: str, counts: dict[Any, int], request: SearchRequest) -> list[FacetValue]:
+    selected = {
+        "lang": request.lang,
+        "year": request.year,
+        "month": request.month,
+        "city": request.city,
+    }[name]
+    values = {str(key): n for key, n in counts.items() if key}
+    if selected and selected not in values:
+        values[selected] = 0  # keep a chosen value visible so it can be unchosen
+    if name in ("year", "month"):
+        order = sorted(values, reverse=(name == "year"))
+    else:
+        order = sorted(values, key=lambda v: (-values[v], v))
+    if name == "city":
+        order = order[:CITY_FACET_LIMIT] + [v for v in order[CITY_FACET_LIMIT:] if v == selected]
+    return [FacetValue(value, values[value], value == selected) for value in order]
+
+
+def _suggest(
+    searcher: Searcher,
+    q: str,
+    parsed: ParsedQuery,
+    filters: dict[str, wq.Query],
+    at_least: int,
+) -> str | None:
+    corrector = searcher.corrector(TEXT_EXACT_FIELD)
+    suggestion = q
+    for typed, form in parsed.words:
+        if searcher.doc_frequency(TEXT_EXACT_FIELD, form) >= at_least:
+            continue
+        candidates = corrector.suggest(form, limit=5, maxdist=2, prefix=1)
+        best = max(
+            candidates, key=lambda w: searcher.doc_frequency(TEXT_EXACT_FIELD, w), default=None
+        )
+        if best:
+            suggestion = suggestion.replace(typed, best, 1)
+    if suggestion == q:
+        return None
+    try:
+        corrected = parse_query(suggestion)
+    except QueryError:
+        return None
+    found = searcher.search(
+        corrected.query, limit=1, filter=combine(filters.values()), optimize=False
+    )
+    return suggestion if len(found) >= at_least else None
+
+
+def _stored(searcher: Searcher, article_id: str) -> dict[str, Any] | None:
+    docnum = searcher.document_number(**{ID_FIELD: article_id})
+    return None if docnum is None else searcher.stored_fields(docnum)
+
+
+def _similar(searcher: Searcher, article_id: str, limit: int) -> StoredHits:
+    fields = _stored(searcher, article_id)
+    if fields is None:
+        return []
+    text = LangText(f"{fields.get('headline', '')}\n{fields.get('body', '')}", fields.get("lang"))
+    key_terms = searcher.key_terms_from_text(TEXT_FIELD, text, numterms=SIMILAR_TERMS)
+    if not key_terms:
+        return []
+    query = wq.Or([wq.Term(TEXT_FIELD, word, boost=weight) for word, weight in key_terms])
+    results = searcher.search(query, limit=limit, mask=wq.Term(ID_FIELD, article_id))
+    return [(hit.fields(), hit.score or 0.0) for hit in results]
+
+
+# Plain helpers --------------------------------------------------------------------------
+
+
+def _filters(request: SearchRequest) -> dict[str, wq.Query]:
+    return filter_clauses(
+        lang=request.lang,
+        date_from=request.date_from,
+        date_to=request.date_to,
+        city=request.city,
+        year=request.year,
+        month=request.month,
+    )
+
+
+def _marks(q: str | None) -> Marks:
+    try:
+        return parse_query(q or "").marks
+    except QueryError:
+        return Marks()
+
+
+def _hit(fields: dict[str, Any], score: float, marks: Marks) -> Hit:
+    """A hit for display; highlighting happens here, outside the lock, for this page only."""
+    lang = fields.get("lang")
+    headline = fields.get("headline", "")
+    return Hit(
+        id=fields["id"],
+        date=_date(fields["date"]),
+        headline=headline,
+        headline_html=highlight(headline, lang, marks),
+        language=lang or "",
+        city=fields.get("city", ""),
+        fragments=snippets(fields.get("body", ""), lang, marks),
+        score=float(score),
+    )
+
+
+def _date(number: int) -> dt.date:
+    return dt.date(number // 10000, number // 100 % 100, number % 100)
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)

@@ -1,0 +1,263 @@
+"""The JSON API, the CSV export, the OpenSearch description and the health check (no HTML).
+
+Every error answers with the same envelope, ``{"error": {"code": ..., "message": ...}}``,
+and the right status: 400 bad parameters or a query that cannot be understood, 404 unknown
+article or a page past the end, 501 a feature not there yet, 503 no readable index.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from collections.abc import Callable, Iterator
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context, url_for
+from werkzeug.exceptions import HTTPException
+
+from search_service import store
+from search_service.query import QueryError, parse_query
+from search_service.searcher import ArchiveSearcher, ArticleView, Hit, SearchPage
+from search_service.web import SEARCHER_KEY, SETTINGS_KEY
+from search_service.web.params import BadRequest, parse_search_request
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("api", __name__)
+
+MESSAGE_LANGUAGES = ("en", "ru", "kk")
+ANALYZE_LANGUAGES = ("auto", "kk", "ru")
+MAX_ANALYZE_LENGTH = 2000
+SIMILAR_LIMIT = 5
+CSV_COLUMNS = ("id", "date", "language", "city", "headline", "url")
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # Excel would run these as formulas
+OPENSEARCH_NAME = "Archive search"
+OPENSEARCH_DESCRIPTION = "Search the Kazakh and Russian news archive"
+
+ArticleUrl = Callable[[str], str]
+
+
+# Payloads (plain functions: the CLI prints the same JSON) ------------------------------
+
+
+def search_payload(page: SearchPage, article_url: ArticleUrl, max_page: int | None = None):
+    """The JSON object of a results page."""
+    pages = page.pages if max_page is None else min(page.pages, max_page)
+    return {
+        "total": page.total,
+        "took_ms": page.took_ms,
+        "page": page.request.page,
+        "per_page": page.request.per_page,
+        "pages": pages,
+        "hits": [hit_payload(hit, article_url) for hit in page.hits],
+        "facets": {
+            name: [{"value": v.value, "count": v.count, "selected": v.selected} for v in values]
+            for name, values in page.facets.items()
+        },
+        "suggestion": page.suggestion,
+        "error": None,
+    }
+
+
+def hit_payload(hit: Hit, article_url: ArticleUrl) -> dict[str, Any]:
+    return {
+        "id": hit.id,
+        "date": hit.date.isoformat(),
+        "headline": hit.headline,
+        "headline_html": str(hit.headline_html),
+        "language": hit.language,
+        "city": hit.city,
+        "fragments": [str(fragment) for fragment in hit.fragments],
+        "url": article_url(hit.id),
+    }
+
+
+def article_payload(view: ArticleView, article_url: ArticleUrl) -> dict[str, Any]:
+    return {
+        "id": view.id,
+        "date": view.date.isoformat(),
+        "headline": view.headline,
+        "headline_html": str(view.headline_html),
+        "body_html": [str(paragraph) for paragraph in view.body_html],
+        "language": view.language,
+        "city": view.city,
+        "agency": view.agency,
+        "path": view.path,
+        "url": article_url(view.id),
+    }
+
+
+def error_payload(code: str, message: str) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message}}
+
+
+def query_error_message(error: QueryError) -> str:
+    """The query error's message in the language the client prefers."""
+    lang = request.accept_languages.best_match(MESSAGE_LANGUAGES, default="en")
+    return error.message(lang)
+
+
+# Errors ----------------------------------------------------------------------------------
+
+
+def _error(code: str, message: str, status: int) -> Response:
+    response = jsonify(error_payload(code, message))
+    response.status_code = status
+    return response
+
+
+@bp.errorhandler(BadRequest)
+def _bad_request(error: BadRequest) -> Response:
+    return _error(error.code, error.message, error.status)
+
+
+@bp.errorhandler(QueryError)
+def _bad_query(error: QueryError) -> Response:
+    return _error(error.key, query_error_message(error), 400)
+
+
+@bp.errorhandler(store.IndexStoreError)
+def _no_index(error: store.IndexStoreError) -> Response:
+    log.error("index unavailable: %s", error)
+    return _error("index_unavailable", "the search index is not available", 503)
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(error: HTTPException) -> Response:
+    code = (error.name or "error").lower().replace(" ", "_")
+    return _error(code, error.description or code, error.code or 500)
+
+
+@bp.errorhandler(Exception)
+def _unexpected(error: Exception) -> Response:
+    log.exception("unexpected error in %s", request.path)
+    return _error("internal", "an unexpected error occurred", 500)
+
+
+# Routes ----------------------------------------------------------------------------------
+
+
+def _searcher() -> ArchiveSearcher:
+    return current_app.extensions[SEARCHER_KEY]
+
+
+def _search_request():
+    return parse_search_request(request.args, current_app.extensions[SETTINGS_KEY])
+
+
+def article_url(article_id: str) -> str:
+    """The article's page: the pages blueprint's route when it is registered."""
+    if "pages.article" in current_app.view_functions:
+        return url_for("pages.article", article_id=article_id)
+    return f"{request.script_root}/articles/{article_id}"
+
+
+@bp.get("/api/search")
+def search() -> Response:
+    """``q, page, per_page, lang, from, to, city, year, month, sort`` -> a results page."""
+    search_request = _search_request()
+    page = _searcher().search(search_request)
+    if page.error:
+        raise QueryError(page.error)
+    if page.pages and search_request.page > page.pages:
+        raise BadRequest("bad_page", f"there are only {page.pages} pages", status=404)
+    max_page = current_app.extensions[SETTINGS_KEY].max_page
+    return jsonify(search_payload(page, article_url, max_page))
+
+
+@bp.get("/api/articles/<article_id>")
+def article(article_id: str) -> Response:
+    """One article; ``?q=`` marks the query's words."""
+    view = _searcher().article(article_id, q=request.args.get("q") or None)
+    if view is None:
+        raise BadRequest("not_found", f"no article with id {article_id!r}", status=404)
+    return jsonify(article_payload(view, article_url))
+
+
+@bp.get("/api/articles/<article_id>/similar")
+def similar(article_id: str) -> Response:
+    """Articles like this one."""
+    if _searcher().article(article_id) is None:
+        raise BadRequest("not_found", f"no article with id {article_id!r}", status=404)
+    hits = _searcher().more_like_this(article_id, limit=SIMILAR_LIMIT)
+    return jsonify({"hits": [hit_payload(hit, article_url) for hit in hits]})
+
+
+@bp.get("/api/analyze")
+def analyze() -> Response:
+    """How the index sees a text: per word its language, keys, exact form and fold key."""
+    text = request.args.get("text", "")
+    lang = request.args.get("lang") or "auto"
+    if not text.strip() or len(text) > MAX_ANALYZE_LENGTH:
+        raise BadRequest("bad_text", f"text must hold 1 to {MAX_ANALYZE_LENGTH} characters")
+    if lang not in ANALYZE_LANGUAGES:
+        raise BadRequest("bad_lang", f"lang must be one of {', '.join(ANALYZE_LANGUAGES)}")
+    try:
+        from search_service.text.analyze import explain
+    except ImportError:
+        return _error("not_implemented", "word analysis is not available yet", 501)
+    return jsonify({"text": text, "lang": lang, "words": explain(text, lang)})
+
+
+@bp.get("/export.csv")
+def export_csv() -> Response:
+    """Every hit of a search (the same parameters as /api/search) as CSV for Excel."""
+    search_request = _search_request()
+    parse_query(search_request.q)  # a query error is a 400 now, not an empty file
+    rows = _searcher().export_rows(search_request)
+    base = request.host_url.rstrip("/")
+    response = Response(stream_with_context(_csv_lines(rows, base)), mimetype="text/csv")
+    response.charset = "utf-8"
+    response.headers["Content-Disposition"] = 'attachment; filename="archive-search.csv"'
+    return response
+
+
+def _csv_lines(rows: Iterator[dict[str, Any]], base: str) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    yield "\ufeff" + buffer.getvalue()  # the BOM tells Excel the file is UTF-8
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        row = {**row, "url": base + article_url(row["id"])}
+        writer.writerow([_csv_cell(str(row[column])) for column in CSV_COLUMNS])
+        yield buffer.getvalue()
+
+
+def _csv_cell(value: str) -> str:
+    """Keep spreadsheet programs from reading a headline as a formula."""
+    return "'" + value if value.startswith(CSV_FORMULA_STARTS) else value
+
+
+@bp.get("/opensearch.xml")
+def opensearch() -> Response:
+    """Lets browsers add the archive as a search engine."""
+    template = request.url_root + "search?q={searchTerms}"
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<OpenSearchDescription xmlns="http://a9.com/-/spec/opensearch/1.1/">\n'
+        f"  <ShortName>{xml_escape(OPENSEARCH_NAME)}</ShortName>\n"
+        f"  <Description>{xml_escape(OPENSEARCH_DESCRIPTION)}</Description>\n"
+        "  <InputEncoding>UTF-8</InputEncoding>\n"
+        f'  <Url type="text/html" method="get" template={quoteattr(template)}/>\n'
+        "</OpenSearchDescription>\n"
+    )
+    return Response(xml, mimetype="application/opensearchdescription+xml")
+
+
+@bp.get("/health")
+def health() -> Response:
+    """``status``, ``documents``, ``generation``; 503 when the index cannot be read."""
+    info = _searcher().health()
+    response = jsonify(info)
+    response.status_code = 200 if info["status"] == "ok" else 503
+    return response
+
+
+@bp.route("/api/<path:rest>")
+def unknown(rest: str) -> Response:
+    return _error("not_found", f"no API endpoint /api/{rest}", 404)

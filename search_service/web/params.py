@@ -1,0 +1,120 @@
+"""Request parameters -> :class:`SearchRequest`, shared by the JSON API and the HTML pages.
+
+Every check a request can fail is here, each with a stable error code that the API puts in
+its JSON error and the pages translate: the web layer never sees a half-valid request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+
+from search_service.config import Settings
+from search_service.searcher import SORTS, SearchRequest
+
+LANGUAGES = ("kk", "ru", "mixed")
+MAX_CITY_LENGTH = 100
+
+# Error codes (stable: clients and the pages' translations rely on them).
+BAD_PAGE = "bad_page"
+BAD_PER_PAGE = "bad_per_page"
+TOO_LONG = "too_long"
+BAD_DATE = "bad_date"
+BAD_SORT = "bad_sort"
+BAD_LANG = "bad_lang"
+BAD_YEAR = "bad_year"
+BAD_MONTH = "bad_month"
+BAD_CITY = "bad_city"
+
+_YEAR = re.compile(r"\d{4}")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+class BadRequest(ValueError):
+    """A request that cannot be answered; ``code`` is stable, ``message`` is English."""
+
+    def __init__(self, code: str, message: str, status: int = 400):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+def parse_search_request(args: Mapping[str, str], settings: Settings) -> SearchRequest:
+    """Check and convert ``q, page, per_page, lang, from, to, city, year, month, sort``.
+
+    Empty values count as not given (a form sends ``from=`` for an empty field).
+    """
+    value = {key: (args.get(key) or "").strip() for key in _NAMES}
+    q = value["q"]
+    if len(q) > settings.max_query_length:
+        raise BadRequest(TOO_LONG, f"q is longer than {settings.max_query_length} characters")
+    page = _number(value["page"], 1, settings.max_page, BAD_PAGE, "page", default=1)
+    per_page = _number(
+        value["per_page"],
+        1,
+        settings.max_page_size,
+        BAD_PER_PAGE,
+        "per_page",
+        default=settings.page_size,
+    )
+    lang = value["lang"] or None
+    if lang is not None and lang not in LANGUAGES:
+        raise BadRequest(BAD_LANG, f"lang must be one of {', '.join(LANGUAGES)}")
+    sort = value["sort"] or "relevance"
+    if sort not in SORTS:
+        raise BadRequest(BAD_SORT, f"sort must be one of {', '.join(SORTS)}")
+    date_from = parse_day(value["from"], "from")
+    date_to = parse_day(value["to"], "to")
+    if date_from and date_to and date_from > date_to:
+        raise BadRequest(BAD_DATE, "from is later than to")
+    year = value["year"] or None
+    if year is not None and not _YEAR.fullmatch(year):
+        raise BadRequest(BAD_YEAR, "year must look like 2025")
+    month = value["month"] or None
+    if month is not None:
+        match = _MONTH.fullmatch(month)
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise BadRequest(BAD_MONTH, "month must look like 2025-03")
+    city = value["city"] or None
+    if city is not None and len(city) > MAX_CITY_LENGTH:
+        raise BadRequest(BAD_CITY, f"city is longer than {MAX_CITY_LENGTH} characters")
+    return SearchRequest(
+        q=q,
+        page=page,
+        per_page=per_page,
+        lang=lang,
+        date_from=date_from,
+        date_to=date_to,
+        city=city,
+        year=year,
+        month=month,
+        sort=sort,
+    )
+
+
+_NAMES = ("q", "page", "per_page", "lang", "from", "to", "city", "year", "month", "sort")
+
+
+def parse_day(text: str, name: str) -> dt.date | None:
+    """``YYYY-MM-DD`` as a date; empty text is ``None``."""
+    if not text:
+        return None
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise BadRequest(BAD_DATE, f"{name} must be a date like 2025-03-31") from None
+
+
+def _number(text: str, low: int, high: int, code: str, name: str, default: int) -> int:
+    if not text:
+        return default
+    if not text.isascii() or not text.isdigit() or len(text) > 9:
+        raise BadRequest(code, f"{name} must be a whole number from {low} to {high}")
+    number = int(text)
+    if not low <= number <= high:
+        raise BadRequest(code, f"{name} must be a whole number from {low} to {high}")
+    return number

@@ -1,0 +1,172 @@
+"""The timeline chart: hits by year, or by month within a chosen year, as SVG geometry.
+
+This module only measures: it turns facet counts into bars with positions, labels and links.
+The template ``_timeline.html`` draws them as inline SVG with Jinja's autoescaping, so no
+markup is built here and every label and link is escaped like any other text on the page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from search_service.web.i18n import count_articles, month_label, translate
+
+# The drawing's coordinate system (the SVG ``viewBox``); CSS scales it to the column's width.
+WIDTH = 720
+HEIGHT = 132
+TOP = 18  # room for the count above the tallest bar
+AXIS = 22  # room for the labels under the bars
+MAX_BAR_WIDTH = 44
+BAR_SHARE = 0.72  # a bar's width as a share of its slot
+MIN_BAR_HEIGHT = 2.0  # a bar with any hits stays visible
+MAX_LABELS = 12  # more bars than this: label every n-th one
+
+_YEAR = re.compile(r"\d{4}")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+class Counted(Protocol):
+    """A facet value as the searcher gives it."""
+
+    value: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """One bar: a period, its count, where to draw it, and the link that filters to it."""
+
+    value: str
+    label: str  # under the bar, may be blank when labels are thinned out
+    title: str  # the accessible name: period and count
+    count: int
+    href: str | None  # None for a period without hits
+    selected: bool
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def center(self) -> float:
+        return round(self.x + self.width / 2, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """A whole chart: its caption and bars, and the size of its drawing."""
+
+    caption: str
+    bars: list[Bar]
+    width: int = WIDTH
+    height: int = HEIGHT
+
+    @property
+    def baseline(self) -> int:
+        return self.height - AXIS
+
+    @property
+    def label_y(self) -> int:
+        return self.height - 6
+
+
+def fill_years(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """Every year from the first to the last with hits, years without hits as zero.
+
+    >>> fill_years({"2021": 3, "2023": 1})
+    [('2021', 3), ('2022', 0), ('2023', 1)]
+    """
+    if not counts or not all(_YEAR.fullmatch(year) for year in counts):
+        return sorted(counts.items())
+    first, last = int(min(counts)), int(max(counts))
+    return [(str(year), counts.get(str(year), 0)) for year in range(first, last + 1)]
+
+
+def fill_months(year: str, counts: dict[str, int]) -> list[tuple[str, int]]:
+    """The twelve months of ``year`` (values like ``2025-03``), months without hits as zero.
+
+    Values that are not months of that year are kept after them, in order, so nothing is lost.
+    """
+    months = [f"{year}-{month:02d}" for month in range(1, 13)]
+    if not _YEAR.fullmatch(year) or not all(_MONTH.fullmatch(value) for value in counts):
+        return sorted(counts.items())
+    others = sorted(value for value in counts if value not in months)
+    return [(value, counts.get(value, 0)) for value in months + others]
+
+
+def build_timeline(
+    periods: Iterable[tuple[str, int]],
+    *,
+    caption: str,
+    selected: str | None,
+    label_of: Callable[[str], str],
+    title_of: Callable[[str, int], str],
+    href_of: Callable[[str], str],
+) -> Timeline | None:
+    """Lay out one bar per ``(value, count)`` period; ``None`` when there is nothing to draw."""
+    periods = list(periods)
+    if not periods or not any(count for _, count in periods):
+        return None
+    tallest = max(count for _, count in periods)
+    slot = WIDTH / len(periods)
+    bar_width = min(MAX_BAR_WIDTH, slot * BAR_SHARE)
+    room = HEIGHT - TOP - AXIS
+    label_every = -(-len(periods) // MAX_LABELS)  # ceiling division
+    bars = []
+    for index, (value, count) in enumerate(periods):
+        height = max(MIN_BAR_HEIGHT, room * count / tallest) if count else 0.0
+        bars.append(
+            Bar(
+                value=value,
+                label=label_of(value) if index % label_every == 0 else "",
+                title=title_of(value, count),
+                count=count,
+                href=href_of(value) if count else None,
+                selected=value == selected,
+                x=round(index * slot + (slot - bar_width) / 2, 1),
+                y=round(HEIGHT - AXIS - height, 1),
+                width=round(bar_width, 1),
+                height=round(height, 1),
+            )
+        )
+    return Timeline(caption=caption, bars=bars)
+
+
+def timeline_for(
+    facets: Mapping[str, Sequence[Counted]],
+    *,
+    year: str | None,
+    month: str | None,
+    ui_lang: str,
+    link: Callable[[str, str], str],
+) -> Timeline | None:
+    """The results' timeline: by month within ``year`` when the searcher counted months,
+    else by year. ``link(name, value)`` is the URL that sets the filter ``name``."""
+    if year and facets.get("month"):
+        periods = fill_months(year, {item.value: item.count for item in facets["month"]})
+        caption = translate(ui_lang, "timeline.months", year=year)
+        name, selected = "month", month
+
+        def label(value: str) -> str:
+            return month_label(ui_lang, value, short=True)
+    else:
+        periods = fill_years({item.value: item.count for item in facets.get("year") or []})
+        caption = translate(ui_lang, "timeline.years")
+        name, selected, label = "year", year, str
+
+    def title(value: str, count: int) -> str:
+        period = month_label(ui_lang, value)  # a year stays as it is
+        articles = count_articles(ui_lang, count)
+        return translate(ui_lang, "timeline.bar", label=period, articles=articles)
+
+    return build_timeline(
+        periods,
+        caption=caption,
+        selected=selected,
+        label_of=label,
+        title_of=title,
+        href_of=lambda value: link(name, value),
+    )

@@ -1,0 +1,232 @@
+"""Shared fixtures: a tiny archive written into a temporary folder, its real index, the app.
+
+Add fixtures here as new functions; keep the existing ones as they are.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from search_service import indexer
+from search_service.config import load_settings
+from search_service.searcher import ArchiveSearcher
+
+# Relative path -> (date, headline, body). Ids follow from the paths: "ru/2024/02/a.txt" is
+# "ru.2024.02.a". Word choices matter to the tests: see the comments.
+TINY_ARCHIVE = {
+    # "тариф" in a headline (first) versus only in a body (second); same city and month.
+    "ru/2024/02/tariff-title.txt": (
+        "2024-02-01",
+        "Тариф на воду вырос",
+        "ОРАЛ. KAZINFORM – Коммунальщики объявили новые цены. Жители обсуждают новость.",
+    ),
+    "ru/2024/02/tariff-body.txt": (
+        "2024-02-02",
+        "Новости коммунального хозяйства",
+        "ОРАЛ. KAZINFORM – Городские службы подвели итоги года. Тариф на тепло не изменился.",
+    ),
+    # The same words, side by side (first) or far apart (second), in bodies of equal length.
+    "ru/2024/03/near.txt": (
+        "2024-03-04",
+        "Итоги недели",
+        "Водный транспорт города получил новые суда и причалы летом.",
+    ),
+    "ru/2024/03/far.txt": (
+        "2024-03-05",
+        "Итоги месяца",
+        "Водный парк города получил новые суда и транспорт летом.",
+    ),
+    # Other forms of one word in two languages (need the Kazakh/Russian normalisation).
+    "kk/2025/03/const-kk.txt": (
+        "2025-03-10",
+        "Конституцияның жаңа редакциясы",
+        "АСТАНА. KAZINFORM – Депутаттар сайлауға дайындықты талқылады.\n"
+        "Мемлекет басшысы Тоқаев Қазақстан халқына үндеу жолдады.",
+    ),
+    "ru/2025/01/const-ru.txt": (
+        "2025-01-20",
+        "Поправки к конституции",
+        "АСТАНА. KAZINFORM – Президент Токаев подписал закон о выборах. "
+        "Депутаты обсудили поправки.",
+    ),
+    "kk/2022/06/referendum.txt": (
+        "2022-06-05",
+        "Конституция бойынша референдум өтті",
+        "НҰР-СҰЛТАН. KAZINFORM – Референдумда азаматтар конституция өзгерістерін қолдады.\n"
+        "Сайлау учаскелері кешке дейін жұмыс істеді.",
+    ),
+    # Markup and entities in an article: they must come out as text, never as markup.
+    "ru/2023/11/xss.txt": (
+        "2023-11-11",
+        '<script>alert(1)</script> Бюджет "><img src=x onerror=alert(1)> &amp; отчёт',
+        "АЛМАТЫ. KAZINFORM – Бюджет <script>alert(1)</script> утвердили.\n"
+        'Ссылка javascript:alert(1) и "><img src=x onerror=alert(1)> и &amp; в тексте.',
+    ),
+}
+# Enough documents with one word for several pages of results, over two years.
+FILLER_COUNT = 27
+FILLER_WORD = "хроника"
+
+
+def write_article(root: Path, relative: str, date: str, headline: str, body: str) -> None:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"date {date} {headline}\n{body}\n", encoding="utf-8")
+
+
+def write_tiny_archive(root: Path) -> None:
+    """The tiny test archive: :data:`TINY_ARCHIVE` plus the filler articles."""
+    for relative, (date, headline, body) in TINY_ARCHIVE.items():
+        write_article(root, relative, date, headline, body)
+    for n in range(FILLER_COUNT):
+        year = 2022 + n % 2
+        month = 1 + n % 12
+        write_article(
+            root,
+            f"ru/{year}/{month:02d}/filler-{n:02d}.txt",
+            f"{year}-{month:02d}-{1 + n % 28:02d}",
+            f"Городская {FILLER_WORD} номер {n}",
+            f"КОСТАНАЙ. KAZINFORM – Очередная {FILLER_WORD} событий дня, выпуск {n}.",
+        )
+
+
+@pytest.fixture(scope="session")
+def tiny_archive(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("tiny-archive")
+    write_tiny_archive(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def tiny_index(tiny_archive, tmp_path_factory) -> Path:
+    """A real index of the tiny archive, built once per test session; do not change it."""
+    index_dir = tmp_path_factory.mktemp("tiny-index")
+    indexer.build([tiny_archive], index_dir, procs=1)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def tiny_searcher(tiny_index) -> ArchiveSearcher:
+    searcher = ArchiveSearcher(tiny_index)
+    yield searcher
+    searcher.close()
+
+
+@pytest.fixture
+def clean_environ(monkeypatch):
+    """No SEARCH_SERVICE_* variables from the caller's shell."""
+    for key in list(os.environ):
+        if key.startswith("SEARCH_SERVICE_"):
+            monkeypatch.delenv(key)
+
+
+@pytest.fixture
+def tiny_settings(tiny_index, clean_environ):
+    return load_settings({}).replace(index_dir=tiny_index)
+
+
+@pytest.fixture
+def tiny_app(tiny_settings):
+    from search_service.web import create_app
+
+    app = create_app(tiny_settings)
+    app.config.update(TESTING=True)
+    return app
+
+
+@pytest.fixture
+def tiny_client(tiny_app):
+    return tiny_app.test_client()
+
+
+# The pages' archive (tests/test_pages.py) -------------------------------------------------
+# Kazakh and Russian articles about elections, budgets and the weather, one article with
+# markup and entities in its headline, body and city, and enough weather reports for pages.
+PAGES_ARCHIVE = {
+    # "сайлау" in the headline and twice in the body: the best match for сайлау.
+    "kk/2024/03/oral-saylau.txt": (
+        "2024-03-10",
+        "Оралда сайлау учаскелері ашылды",
+        "ОРАЛ. KAZINFORM – Батыс Қазақстан облысында сайлау басталды.\n"
+        "Сайлауға жүз мыңнан астам адам қатысады.",
+    ),
+    "kk/2024/07/astana-saylau.txt": (
+        "2024-07-05",
+        "Астанада мәслихат сайлауы өтті",
+        "АСТАНА. KAZINFORM – Елордада мәслихат депутаттарының сайлауы өтті.",
+    ),
+    # "сайлау" once, in the body only: ranks below the two above.
+    "kk/2023/05/konstitutsiya.txt": (
+        "2023-05-12",
+        "Конституция күніне дайындық",
+        "АСТАНА. KAZINFORM – Облыста мерекелік шаралар өтеді. Келесі жылы сайлау болады.",
+    ),
+    "ru/2024/03/uralsk-vybory.txt": (
+        "2024-03-11",
+        "В Уральске открылись избирательные участки",
+        "УРАЛЬСК. KAZINFORM – Выборы депутатов проходят спокойно.\n"
+        "Президент обратился к избирателям.",
+    ),
+    "ru/2022/06/referendum.txt": (
+        "2022-06-06",
+        "Итоги референдума по поправкам в Конституцию",
+        "АСТАНА. KAZINFORM – ЦИК подвела итоги. Выборы и референдум прошли спокойно.",
+    ),
+    # "бюджет" in a headline versus only in a body (for ranking and title:).
+    "ru/2021/01/budget-title.txt": (
+        "2021-01-15",
+        "Бюджет области утверждён",
+        "КОСТАНАЙ. KAZINFORM – Депутаты маслихата одобрили расходы на дороги.",
+    ),
+    "ru/2021/02/budget-body.txt": (
+        "2021-02-15",
+        "Новости маслихата",
+        "КОСТАНАЙ. KAZINFORM – Депутаты обсудили бюджет города на следующий год.",
+    ),
+    # Markup, a javascript: link and an entity in the headline and the body, and an
+    # apostrophe in the city: all of it must reach the page as text.
+    "kk/2025/01/xss.txt": (
+        "2025-01-20",
+        'Сайлау <script>alert(1)</script> "><img src=x onerror=alert(1)> &amp; нәтижесі',
+        "ҚЫЗЫЛ'ОРДА. KAZINFORM – Сайлау javascript:alert(1) туралы &amp; <b>хабар</b>.",
+    ),
+}
+# Weather reports, one a month through 2020, for results over several pages.
+PAGES_WEATHER_COUNT = 9
+
+
+def write_pages_archive(root: Path) -> None:
+    """The pages' test archive: :data:`PAGES_ARCHIVE` plus the weather reports."""
+    for relative, (date, headline, body) in PAGES_ARCHIVE.items():
+        write_article(root, relative, date, headline, body)
+    for n in range(1, PAGES_WEATHER_COUNT + 1):
+        write_article(
+            root,
+            f"kk/2020/{n:02d}/weather-{n}.txt",
+            f"2020-{n:02d}-15",
+            f"Шымкентте ауа райы өзгереді ({n})",
+            f"ШЫМКЕНТ. KAZINFORM – Синоптиктер ауа райы туралы {n}-болжамын жариялады.",
+        )
+
+
+@pytest.fixture(scope="session")
+def pages_index(tmp_path_factory) -> Path:
+    """A real index of the pages' archive, built once per session; do not change it."""
+    root = tmp_path_factory.mktemp("pages-archive")
+    write_pages_archive(root)
+    index_dir = tmp_path_factory.mktemp("pages-index")
+    indexer.build([root], index_dir, procs=1)
+    return index_dir
+
+
+@pytest.fixture
+def pages_client(pages_index, clean_environ):
+    """A test client of the app over the pages' index."""
+    from search_service.web import create_app
+
+    app = create_app(load_settings({}).replace(index_dir=pages_index))
+    app.config.update(TESTING=True)
+    return app.test_client()

@@ -1,0 +1,192 @@
+"""The pages in a real Chromium, against the real server on a free port.
+
+The server is started the way an operator would: ``search-service build`` over the bundled
+sample archive, then ``search-service serve``. Chromium is Debian's (/usr/bin/chromium); the
+test is skipped when it is not installed. A screenshot of the results page is saved to
+``artifacts/screenshots/`` for people to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_ARCHIVE = REPO / "search_service" / "sample_archive"
+SCREENSHOTS = REPO / "artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+START_TIMEOUT = 20.0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _command() -> list[str]:
+    """The installed console script, or the module when the venv's bin is not on PATH."""
+    script = shutil.which("search-service") or str(Path(sys.executable).with_name("search-service"))
+    return [script] if Path(script).exists() else [sys.executable, "-m", "search_service"]
+
+
+def _wait_until_up(url: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the server exited early: {server.stderr.read()}")
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"the server did not answer on {url}")
+
+
+@pytest.fixture(scope="module")
+def server_url(tmp_path_factory):
+    """The base URL of a real server over an index of the sample archive."""
+    index_dir = tmp_path_factory.mktemp("browser-index")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("SEARCH_SERVICE_")}
+    build = [*_command(), "build", "--archive", str(SAMPLE_ARCHIVE), "--index", str(index_dir)]
+    subprocess.run(build, check=True, capture_output=True, env=env, timeout=120)
+    port = _free_port()
+    serve = [*_command(), "serve", "--index", str(index_dir), "--host", "127.0.0.1"]
+    server = subprocess.Popen(
+        [*serve, "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url + "/", server)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def test_search_filter_page_open_and_switch_language(server_url, browser):
+    context = browser.new_context(
+        locale="kk-KZ", viewport={"width": 1280, "height": 900}, device_scale_factor=1
+    )
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+
+    # The front page: Kazakh from Accept-Language, the box focused, type and search.
+    page.goto(server_url + "/")
+    assert page.locator("html").get_attribute("lang") == "kk"
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.keyboard.type("сайлау")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/search\?q=%D1%81"))
+    marks = page.locator(".hit mark")
+    assert marks.count() > 3
+    assert marks.first.inner_text().lower().startswith("сайлау")
+    total = _total(page)
+    assert total > 5
+    assert page.locator(".timeline-chart a.bar").count() >= 3
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    screenshot = SCREENSHOTS / "results.png"
+    page.screenshot(path=str(screenshot), full_page=True)
+    assert screenshot.exists() and screenshot.stat().st_size > 10_000
+
+    # "/" anywhere on the page brings the focus back to the box.
+    page.locator("h2.hit-title a").first.focus()
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "q"
+
+    # A filter from the timeline: the bar of 2022; the query stays, months are offered.
+    page.locator(".timeline-chart a.bar", has=page.locator("title", has_text="2022")).click()
+    page.wait_for_url(re.compile(r"year=2022"))
+    assert page.locator("#q").input_value() == "сайлау"
+    dates = page.locator(".hit-meta time").evaluate_all("els => els.map(e => e.dateTime)")
+    assert dates and all(date.startswith("2022-") for date in dates)
+    assert _total(page) < total
+    assert page.locator('section[aria-labelledby="facet-month"] a').count() >= 1
+    # Then a facet on top of it: a city; both filters show as removable chips.
+    page.locator('section[aria-labelledby="facet-city"] a').first.click()
+    page.wait_for_url(re.compile(r"city="))
+    assert "year=2022" in page.url
+    assert page.locator(".active-filters a.chip").count() == 2
+
+    # Paging with a small page size, through the "next" link.
+    page.goto(server_url + "/search?q=сайлау&per_page=2")
+    page.locator('.pagination a[rel="next"]').click()
+    page.wait_for_url(re.compile(r"page=2"))
+    assert "per_page=2" in page.url and "q=%D1%81" in page.url
+    assert page.locator('.pagination a[aria-current="page"]').inner_text() == "2"
+    assert page.locator(".hit").count() == 2
+
+    # An article, with the query marked and the way back to this very page.
+    headline = page.locator("h2.hit-title a").first
+    headline.click()
+    page.wait_for_url(re.compile(r"/articles/"))
+    assert page.locator(".article-body mark, .article-title mark").count() > 0
+    assert page.locator(".similar li").count() > 0
+    back = page.locator("a.back")
+    assert "page=2" in back.get_attribute("href")
+
+    # The interface language: English, remembered for the next page.
+    page.locator(".ui-languages a", has_text="English").click()
+    page.wait_for_url(re.compile(r"/articles/"))
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("a.back").inner_text().endswith("Back to the results")
+    back.click()
+    page.wait_for_url(re.compile(r"page=2"))
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator(".hit").count() == 2
+
+    # The same results on a phone-sized screen, for people to look at.
+    phone = browser.new_context(locale="ru-RU", viewport={"width": 390, "height": 844})
+    phone_page = phone.new_page()
+    phone_page.goto(server_url + "/search?q=сайлау")
+    phone_page.screenshot(path=str(SCREENSHOTS / "results-phone.png"), full_page=True)
+    phone.close()
+    context.close()
+    assert problems == []
+
+
+def _total(page) -> int:
+    """The hit count from the line above the results ("12 мақала табылды")."""
+    text = page.locator(".results-count").inner_text()
+    return int(re.sub(r"\D", "", text.split("мақала")[0].split(":")[-1]) or 0)
