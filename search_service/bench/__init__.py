@@ -1,0 +1,316 @@
+"""The end-to-end benchmark: build, update, queries, HTTP and scale, against stock Whoosh.
+
+Run ``search-service bench --profile small`` (the bundled sample archive, under a minute) or
+``search-service bench --profile full --corpus ../shared/corpus --json bench.json`` (the real
+corpus, then copies of it at 10k, 50k and 200k documents). Every figure of the baseline is
+measured in the same run, on the same documents and the same machine. See the modules:
+``corpus`` (sources and copies), ``build`` (builds in fresh processes), ``queries``
+(latency by query class), ``http`` (server and load client), ``report`` (targets, table).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import whoosh
+
+from search_service.bench import build, corpus, http, queries, report
+
+SAMPLE_ARCHIVE = Path(__file__).resolve().parent.parent / "sample_archive"
+REAL_CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
+UPDATE_COPY = 9000  # the folder number of the update's new articles (c9000/)
+UPDATE_SHIFT_DAYS = 1
+UPDATE_TIMEOUT_S = 3600
+
+
+@dataclass(frozen=True)
+class Profile:
+    corpus: tuple[Path, ...]
+    scale: tuple[int, ...]
+    repeats: int
+    warmup: int
+    http_clients: int
+    http_seconds: float
+    http_max_requests: int
+    update_count: int
+    profile_documents: int  # documents in the cProfile'd build
+
+
+PROFILES = {
+    "small": Profile(
+        corpus=(SAMPLE_ARCHIVE,),
+        scale=(),
+        repeats=3,
+        warmup=1,
+        http_clients=2,
+        http_seconds=3.0,
+        http_max_requests=3000,
+        update_count=20,
+        profile_documents=50,
+    ),
+    "full": Profile(
+        corpus=(REAL_CORPUS,),
+        scale=(10_000, 50_000, 200_000),
+        repeats=20,
+        warmup=2,
+        http_clients=8,
+        http_seconds=20.0,
+        http_max_requests=200_000,
+        update_count=300,
+        profile_documents=500,
+    ),
+}
+
+
+def _scale_list(text: str) -> tuple[int, ...]:
+    if text.strip().lower() in ("", "none", "0"):
+        return ()
+    try:
+        values = tuple(sorted(int(part.replace("_", "")) for part in text.split(",")))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of numbers: {text!r}") from None
+    if any(v <= 0 for v in values):
+        raise argparse.ArgumentTypeError("scale sizes must be positive")
+    return values
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="search-service bench",
+        description="Benchmark build, update, queries and HTTP against stock Whoosh.",
+        epilog="Example: search-service bench --profile full --corpus ../shared/corpus "
+        "--json bench.json --work /var/tmp/bench",
+    )
+    p.add_argument(
+        "--corpus",
+        type=Path,
+        action="append",
+        help="A folder of corpus tarballs (kk.tar.gz, kk-cyr.tar.gz, ru.tar.gz) or an archive "
+        "folder; repeat for several. Default: the sample archive (small) or ../shared/corpus.",
+    )
+    p.add_argument("--profile", choices=sorted(PROFILES), default="small")
+    p.add_argument(
+        "--scale",
+        type=_scale_list,
+        help="Corpus sizes for the scale runs, e.g. 10000,50000,200000 ('none' to skip).",
+    )
+    p.add_argument("--no-baseline-at-scale", action="store_true", help="Skip baseline builds.")
+    p.add_argument("--json", type=Path, help="Also write every figure to this JSON file.")
+    p.add_argument(
+        "--work",
+        type=Path,
+        help="Work folder (extracted corpus, copies, indexes); kept and reused. "
+        "Default: a temporary folder, deleted at the end.",
+    )
+    p.add_argument("--repeats", type=int, help="Timed runs of each query.")
+    p.add_argument("--http-seconds", type=float, help="Length of the HTTP load.")
+    p.add_argument("--clients", type=int, help="Concurrent HTTP client threads.")
+    p.add_argument("--skip-http", action="store_true", help="Do not measure HTTP.")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parser().parse_args(argv)
+    profile = PROFILES[options.profile]
+    temporary = options.work is None
+    work = Path(tempfile.mkdtemp(prefix="archive-bench-")) if temporary else options.work
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        result = run(options, profile, work.resolve())
+    except (OSError, RuntimeError, ValueError) as error:
+        print(f"bench: {error}", file=sys.stderr)
+        return 1
+    finally:
+        if temporary:
+            shutil.rmtree(work, ignore_errors=True)
+    report.add_verdicts(result)
+    print(report.table(result))
+    if options.json:
+        report.write_json(result, options.json)
+        print(f"\nJSON: {options.json}")
+    return 0
+
+
+def _say(text: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
+def run(options: argparse.Namespace, profile: Profile, work: Path) -> dict[str, Any]:
+    """Every section in turn; returns the figures (without the verdicts)."""
+    sources = [Path(p) for p in (options.corpus or profile.corpus)]
+    scale = profile.scale if options.scale is None else options.scale
+    repeats = options.repeats or profile.repeats
+    cores = os.cpu_count() or 1
+    result: dict[str, Any] = {
+        "profile": options.profile,
+        "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpu_count": cores,
+            "python": platform.python_version(),
+            "whoosh": whoosh.versionstring(),
+            "platform": platform.platform(),
+            "load_average_at_start": list(os.getloadavg()),
+        },
+    }
+    _say(f"corpus from {', '.join(map(str, sources))}")
+    base = corpus.prepare_corpus(sources, work)
+    if not base.documents:
+        raise ValueError("the corpus holds no readable articles")
+    result["corpus"] = base.describe() | {
+        "real": any((Path(s) / corpus.CORPUS_TARBALLS[0]).is_file() for s in sources)
+    }
+    indexes = work / "index"
+    megabytes = base.bytes / 1e6
+
+    _say("build: ours, one process")
+    ours_single = build.run_in_subprocess(build.OURS, base.roots, indexes / "ours-1", 1, megabytes)
+    ours_single["shares"] = _build_shares(ours_single)
+    _say("build: baseline (StandardAnalyzer), one process")
+    baseline = build.run_in_subprocess(
+        build.BASELINE, base.roots, indexes / "baseline", 1, megabytes
+    )
+    _say(f"build: ours, {cores} processes")
+    ours_all = build.run_in_subprocess(
+        build.OURS, base.roots, indexes / "ours-all", cores, megabytes
+    )
+    result["build"] = {"ours_single": ours_single, "baseline": baseline, "ours_all": ours_all}
+    _say(f"build: cProfile of {profile.profile_documents} documents")
+    result["build"]["profile"] = build.profile_build(base.roots, profile.profile_documents)
+
+    _say(f"queries: {repeats} runs per query")
+    result["queries"] = queries.run(
+        indexes / "ours-1", indexes / "baseline", repeats, profile.warmup
+    )
+    result["queries"]["profile_top_own_time"] = queries.profile_queries(indexes / "ours-1")
+
+    if options.skip_http:
+        result["http"] = {"error": "skipped (--skip-http)"}
+    else:
+        seconds = options.http_seconds or profile.http_seconds
+        clients = options.clients or profile.http_clients
+        _say(f"http: {clients} clients for {seconds} s")
+        try:
+            result["http"] = http.run(
+                indexes / "ours-1", clients, seconds, profile.http_max_requests, work / "server.log"
+            )
+        except (RuntimeError, subprocess.TimeoutExpired) as error:
+            result["http"] = {"error": str(error)}
+
+    update_index, update_corpus = indexes / "ours-1", base
+    if scale:
+        points, update_index, update_corpus = _scale(
+            base, scale, work, repeats, profile.warmup, not options.no_baseline_at_scale
+        )
+        result["scale"] = {
+            "note": f"REPLICATED corpus: the {base.documents} real articles plus copies; copy k "
+            f"has a new id and its date moved back k*{corpus.SHIFT_DAYS_PER_COPY} days; "
+            f"our builds use {cores} processes, the baseline 1",
+            "points": points,
+        }
+    _say(f"update: {profile.update_count} new articles")
+    result["update"] = _update(update_corpus, update_index, profile.update_count, work)
+    result["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    return result
+
+
+def _build_shares(figures: dict[str, Any]) -> dict[str, float]:
+    """Share of a single-process build's time: reading, analysis, commit, the rest."""
+    timers, seconds = figures.get("timers") or {}, figures["seconds"]
+    if not timers or not seconds:
+        return {}
+    shares = {name: timers.get(name, 0.0) / seconds for name in ("read", "analysis", "commit")}
+    shares["whoosh indexing and other"] = max(0.0, 1 - sum(shares.values()))
+    return {name: round(share, 3) for name, share in shares.items()}
+
+
+def _scale(
+    base: corpus.Corpus,
+    sizes: tuple[int, ...],
+    work: Path,
+    repeats: int,
+    warmup: int,
+    with_baseline: bool,
+) -> tuple[list[dict[str, Any]], Path, corpus.Corpus]:
+    """Build and query replicated corpora; keeps only the largest (for the update run)."""
+    cores = os.cpu_count() or 1
+    points = []
+    previous: Path | None = None
+    for size in sizes:
+        folder = work / f"scale-{size}"
+        scaled = corpus.replicate(base, folder / "copies", size)
+        _say(f"scale {scaled.documents}: build ours ({cores} processes)")
+        point: dict[str, Any] = {"documents": scaled.documents, "megabytes": scaled.bytes / 1e6}
+        point["build_ours"] = build.run_in_subprocess(
+            build.OURS, scaled.roots, folder / "ours", cores, scaled.bytes / 1e6
+        )
+        point["documents"] = point["build_ours"]["documents"]
+        baseline_index = None
+        if with_baseline:
+            _say(f"scale {scaled.documents}: build baseline")
+            baseline_index = folder / "baseline"
+            point["build_baseline"] = build.run_in_subprocess(
+                build.BASELINE, scaled.roots, baseline_index, 1, scaled.bytes / 1e6
+            )
+        _say(f"scale {scaled.documents}: queries")
+        point["queries"] = queries.run(folder / "ours", baseline_index, repeats, warmup)
+        point["ratios"] = report._class_ratios(point["queries"])
+        points.append(point)
+        if previous is not None:
+            shutil.rmtree(previous, ignore_errors=True)  # disk: keep only the largest
+        previous = folder
+    return points, folder / "ours", scaled
+
+
+def _update(base: corpus.Corpus, index_dir: Path, count: int, work: Path) -> dict[str, Any]:
+    """Add ``count`` new articles (copies with new ids and dates) with ``search-service
+    update`` in a subprocess; the new files go under an extra archive root."""
+    new_root = work / "update-new"
+    shutil.rmtree(new_root, ignore_errors=True)
+    corpus.write_copies(base, new_root, count, first_copy=UPDATE_COPY, shift_days=UPDATE_SHIFT_DAYS)
+    arguments = ["update", "--index", str(index_dir), "--json"]
+    for root in [*base.roots, new_root]:
+        arguments += ["--archive", str(root)]
+    before = build.index_bytes(index_dir)
+    started = time.perf_counter()
+    done = subprocess.run(
+        http.command(*arguments),
+        capture_output=True,
+        text=True,
+        timeout=UPDATE_TIMEOUT_S,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode not in (0, 3):  # 3: done, some files skipped (the sample has bad ones)
+        raise RuntimeError(f"update failed ({done.returncode}): {done.stderr[-2000:]}")
+    summary = _last_json(done.stdout)
+    return {
+        "seconds": round(seconds, 3),
+        "job_seconds": summary.get("seconds"),
+        "added": summary.get("added"),
+        "index_documents": summary.get("documents", 0) - (summary.get("added") or 0),
+        "documents_after": summary.get("documents"),
+        "exit_code": done.returncode,
+        "index_bytes_before": before,
+        "index_bytes_after": build.index_bytes(index_dir),
+    }
+
+
+def _last_json(text: str) -> dict[str, Any]:
+    for line in reversed(text.strip().splitlines()):
+        try:
+            return json.loads(line)
+        except ValueError:
+            continue
+    return {}

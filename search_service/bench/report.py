@@ -1,0 +1,345 @@
+"""The benchmark's results: ratios against the baseline, the issue's targets, a table, JSON.
+
+The figures are one dict (the JSON file is that dict); :func:`add_verdicts` adds the ratios
+and the targets to it and :func:`table` renders it for people.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+TARGET_SCALE = 200_000  # the query and update targets are stated at this many documents
+
+# name -> (what, limit, comparison); "min": the figure must be >= limit, "max": <= limit,
+# "below": < limit.
+TARGETS: dict[str, tuple[str, float, str]] = {
+    "build_single_vs_baseline": ("our single-process docs/s / baseline docs/s", 1.0, "min"),
+    "build_all_cores_vs_baseline": ("our all-cores docs/s / baseline single docs/s", 1.3, "min"),
+    "build_all_cores_docs_per_s": ("our all-cores docs/s on the real corpus", 300.0, "min"),
+    "build_peak_rss_mb": ("largest build RSS, parent or worker (MB)", 2048.0, "max"),
+    "update_seconds": (f"update of 300 new into {TARGET_SCALE} docs (s)", 30.0, "max"),
+    "query_p50_ms": (f"worst class p50 at {TARGET_SCALE} docs (ms)", 30.0, "max"),
+    "query_p95_ms": (f"worst class p95 except common word at {TARGET_SCALE} (ms)", 100.0, "max"),
+    "common_word_p95_ms": (f"common word p95 at {TARGET_SCALE} docs (ms)", 250.0, "max"),
+    "query_p50_vs_baseline": ("worst class p50 ratio ours/baseline", 1.5, "max"),
+    "full_page_vs_baseline": ("full results page p50 ours/baseline", 1.0, "max"),
+    "http_requests_per_s": ("HTTP requests/s", 100.0, "min"),
+    "http_p95_ms": ("HTTP p95 (ms)", 150.0, "below"),
+    "http_errors": ("HTTP non-2xx + exceptions", 0.0, "max"),
+    "server_rss_mb": ("server peak RSS (MB)", 300.0, "max"),
+}
+COMMON_CLASS = "common_word"
+
+
+def _ratio(ours: float, base: float) -> float | None:
+    return round(ours / base, 3) if ours and base else None
+
+
+def add_verdicts(result: dict[str, Any]) -> None:
+    """Add ``ratios`` and ``targets`` (figure, limit, met, conclusive, note) to ``result``."""
+    build = result.get("build", {})
+    queries = result.get("queries", {})
+    ratios: dict[str, Any] = {}
+    ours_1, base, ours_all = (build.get(k, {}) for k in ("ours_single", "baseline", "ours_all"))
+    ratios["build_single_vs_baseline"] = _ratio(ours_1.get("docs_per_s"), base.get("docs_per_s"))
+    ratios["build_all_cores_vs_baseline"] = _ratio(
+        ours_all.get("docs_per_s"), base.get("docs_per_s")
+    )
+    ratios["query_p50_by_class"] = _class_ratios(queries)
+    full = queries.get("full_page", {})
+    ratios["full_page_p50"] = _ratio(
+        full.get("ours", {}).get("p50_ms"), full.get("baseline", {}).get("p50_ms")
+    )
+    result["ratios"] = ratios
+
+    figures: dict[str, tuple[float | None, bool, str]] = {}  # name -> (figure, conclusive, note)
+    real = result.get("corpus", {}).get("real", False)
+    on_sample = "" if real else "not the real corpus"
+    figures["build_single_vs_baseline"] = (ratios["build_single_vs_baseline"], real, on_sample)
+    figures["build_all_cores_vs_baseline"] = (
+        ratios["build_all_cores_vs_baseline"],
+        real,
+        on_sample,
+    )
+    figures["build_all_cores_docs_per_s"] = (
+        ours_all.get("docs_per_s"),
+        real,
+        "" if real else "not the real corpus",
+    )
+    our_builds = [ours_1, ours_all] + [
+        point.get("build_ours", {}) for point in result.get("scale", {}).get("points", [])
+    ]
+    peaks = [max(b.get("peak_rss_mb", 0), b.get("children_peak_rss_mb", 0)) for b in our_builds]
+    figures["build_peak_rss_mb"] = (max(peaks, default=None), True, "")
+
+    update = result.get("update", {})
+    at = update.get("index_documents", 0)
+    figures["update_seconds"] = (
+        update.get("seconds"),
+        at >= TARGET_SCALE,
+        f"{update.get('added')} added into {at} documents",
+    )
+
+    largest = _largest_query_run(result)
+    if largest:
+        documents, per_class = largest
+        note = f"measured on {documents} documents"
+        conclusive = documents >= TARGET_SCALE
+        others = [v for k, v in per_class.items() if k != COMMON_CLASS]
+        figures["query_p50_ms"] = (max(v["p50_ms"] for v in per_class.values()), conclusive, note)
+        figures["query_p95_ms"] = (max(v["p95_ms"] for v in others), conclusive, note)
+        common = per_class.get(COMMON_CLASS, {}).get("p95_ms")
+        figures["common_word_p95_ms"] = (common, conclusive, note)
+    class_ratios = [r for r in ratios["query_p50_by_class"].values() if r is not None]
+    figures["query_p50_vs_baseline"] = (max(class_ratios, default=None), real, on_sample)
+    figures["full_page_vs_baseline"] = (ratios["full_page_p50"], real, on_sample)
+
+    http = result.get("http", {})
+    if "requests_per_s" in http:
+        figures["http_requests_per_s"] = (http["requests_per_s"], True, "")
+        figures["http_p95_ms"] = (http["p95_ms"], True, "")
+        figures["http_errors"] = (http["non_2xx"] + http["exceptions"], True, "")
+        figures["server_rss_mb"] = (http["server"]["peak_rss_mb"], True, "")
+
+    targets = {}
+    for name, (what, limit, comparison) in TARGETS.items():
+        figure, conclusive, note = figures.get(name, (None, False, "not measured"))
+        if figure is None:
+            met = None
+        elif comparison == "min":
+            met = figure >= limit
+        elif comparison == "below":
+            met = figure < limit
+        else:
+            met = figure <= limit
+        targets[name] = {
+            "what": what,
+            "figure": figure,
+            "limit": limit,
+            "comparison": comparison,
+            "met": met,
+            "conclusive": bool(conclusive and figure is not None),
+            "note": note,
+        }
+    result["targets"] = targets
+
+
+def _class_ratios(queries: dict[str, Any]) -> dict[str, float | None]:
+    ours, base = queries.get("ours", {}), queries.get("baseline", {})
+    return {name: _ratio(ours[name]["p50_ms"], base.get(name, {}).get("p50_ms")) for name in ours}
+
+
+def _largest_query_run(result: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
+    """Our per-class figures on the largest index measured (a scale point or the corpus)."""
+    runs = []
+    if result.get("queries", {}).get("ours"):
+        runs.append((result["corpus"]["documents"], result["queries"]["ours"]))
+    for point in result.get("scale", {}).get("points", []):
+        if point.get("queries", {}).get("ours"):
+            runs.append((point["documents"], point["queries"]["ours"]))
+    return max(runs, key=lambda run: run[0]) if runs else None
+
+
+# Rendering ----------------------------------------------------------------------------
+
+
+def _fmt(value: Any, digits: int = 1) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def _rows(header: list[str], rows: list[list[Any]]) -> list[str]:
+    cells = [header] + [[_fmt(c) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return lines
+
+
+def table(result: dict[str, Any]) -> str:
+    """The figures as plain-text tables, one section after another."""
+    out: list[str] = []
+    machine, corpus = result["machine"], result["corpus"]
+    out.append(
+        f"archive search benchmark ({result['profile']} profile) - {machine['cpu_count']} cores, "
+        f"Python {machine['python']}, Whoosh {machine['whoosh']}"
+    )
+    out.append(
+        f"corpus: {corpus['documents']} documents, {corpus['megabytes']} MB "
+        f"{corpus['by_language']} ({corpus['note']})"
+    )
+
+    build = result.get("build", {})
+    if build:
+        out += ["", "BUILD (each in a fresh process; RSS = peak resident memory)"]
+        rows = []
+        for key, label in (
+            ("ours_single", "ours, 1 process"),
+            ("baseline", "baseline StandardAnalyzer, 1 process"),
+            ("ours_all", f"ours, {build.get('ours_all', {}).get('procs', '?')} processes"),
+        ):
+            b = build.get(key)
+            if b:
+                rows.append(
+                    [
+                        label,
+                        b["documents"],
+                        b["seconds"],
+                        b["docs_per_s"],
+                        b["mb_per_s"],
+                        b["peak_rss_mb"],
+                        b["children_peak_rss_mb"],
+                        b["index_bytes"] / 1e6,
+                    ]
+                )
+        out += _rows(
+            ["build", "docs", "s", "docs/s", "MB/s", "RSS MB", "workers RSS", "index MB"], rows
+        )
+        shares = build.get("ours_single", {}).get("shares")
+        if shares:
+            out.append("our single-process build time: " + _shares(shares))
+        profiled = build.get("profile")
+        if profiled:
+            out.append(
+                f"cProfile of a {profiled['documents']}-document build: "
+                + _shares(profiled["share"])
+            )
+
+    queries = result.get("queries", {})
+    if queries.get("ours"):
+        out += ["", _query_title(queries, corpus["documents"])]
+        out += _query_rows(queries, result.get("ratios", {}).get("query_p50_by_class", {}))
+        for side in ("ours_breakdown", "baseline_breakdown"):
+            if queries.get(side):
+                out.append(f"{side.replace('_', ' ')}: " + _shares(queries[side]))
+
+    http = result.get("http", {})
+    if "requests_per_s" in http:
+        out += ["", f"HTTP (load client in its own process, {http['clients']} threads, loopback)"]
+        out += _rows(
+            ["req/s", "p50 ms", "p95 ms", "p99 ms", "requests", "non-2xx", "exceptions", "RSS MB"],
+            [
+                [
+                    http["requests_per_s"],
+                    http["p50_ms"],
+                    http["p95_ms"],
+                    http["p99_ms"],
+                    http["requests"],
+                    http["non_2xx"],
+                    http["exceptions"],
+                    http["server"]["peak_rss_mb"],
+                ]
+            ],
+        )
+    elif http.get("error"):
+        out += ["", f"HTTP: not measured: {http['error']}"]
+
+    update = result.get("update", {})
+    if update:
+        out += ["", "UPDATE (search-service update in a subprocess, process start included)"]
+        seconds, job = _fmt(update.get("seconds"), 2), _fmt(update.get("job_seconds"), 2)
+        out.append(
+            f"{update.get('added')} new articles into {update.get('index_documents')} documents: "
+            f"{seconds} s (the job's own figure: {job} s)"
+        )
+
+    scale = result.get("scale", {})
+    if scale.get("points"):
+        out += ["", f"SCALE ({scale['note']})"]
+        rows = []
+        for point in scale["points"]:
+            ours_b, base_b = point["build_ours"], point.get("build_baseline") or {}
+            rows.append(
+                [
+                    point["documents"],
+                    ours_b["docs_per_s"],
+                    ours_b["seconds"],
+                    ours_b["index_bytes"] / 1e6,
+                    max(ours_b["peak_rss_mb"], ours_b["children_peak_rss_mb"]),
+                    base_b.get("docs_per_s"),
+                    base_b.get("index_bytes", 0) / 1e6 if base_b else None,
+                ]
+            )
+        out += _rows(
+            ["docs", "ours docs/s", "ours s", "ours MB", "RSS MB", "base docs/s", "base MB"],
+            rows,
+        )
+        for point in scale["points"]:
+            out += ["", _query_title(point["queries"], point["documents"])]
+            out += _query_rows(point["queries"], point.get("ratios", {}))
+
+    out += ["", "TARGETS"]
+    rows = []
+    for target in result.get("targets", {}).values():
+        sign = {"min": ">=", "max": "<=", "below": "<"}[target["comparison"]]
+        verdict = {True: "met", False: "NOT MET", None: "-"}[target["met"]]
+        if target["met"] is not None and not target["conclusive"]:
+            verdict += " (indicative)"
+        rows.append(
+            [
+                target["what"],
+                target["figure"],
+                f"{sign} {target['limit']:g}",
+                verdict,
+                target["note"],
+            ]
+        )
+    out += _rows(["target", "figure", "limit", "verdict", "note"], rows)
+    return "\n".join(out)
+
+
+def _query_title(queries: dict[str, Any], documents: int) -> str:
+    return (
+        f"QUERIES at {documents} documents (ms per results page: search, total, facets, "
+        f"{queries['per_page']} highlighted hits; {queries['repeats']} runs per query after "
+        f"{queries['warmup']} warm-up)"
+    )
+
+
+def _query_rows(queries: dict[str, Any], ratios: dict[str, Any]) -> list[str]:
+    ours, base = queries["ours"], queries.get("baseline", {})
+    rows = []
+    for name, figures in ours.items():
+        other = base.get(name, {})
+        rows.append(
+            [
+                name,
+                figures["p50_ms"],
+                figures["p95_ms"],
+                other.get("p50_ms"),
+                other.get("p95_ms"),
+                ratios.get(name),
+                min(q["total"] for q in figures["queries"]),
+            ]
+        )
+    full = queries.get("full_page", {})
+    if full.get("ours"):
+        b = full.get("baseline", {})
+        ratio = _ratio(full["ours"]["p50_ms"], b.get("p50_ms"))
+        rows.append(
+            [
+                "full page (mix)",
+                full["ours"]["p50_ms"],
+                full["ours"]["p95_ms"],
+                b.get("p50_ms"),
+                b.get("p95_ms"),
+                ratio,
+                None,
+            ]
+        )
+    return _rows(["class", "p50", "p95", "base p50", "base p95", "p50 ratio", "min hits"], rows)
+
+
+def _shares(shares: dict[str, float]) -> str:
+    return ", ".join(f"{name} {share * 100:.0f}%" for name, share in shares.items())
+
+
+def write_json(result: dict[str, Any], path: Path) -> None:
+    path.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
