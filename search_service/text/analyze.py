@@ -21,10 +21,10 @@ from search_service.text.language import (
     sentence_language,
     sentence_languages,
 )
-from search_service.text.tokenize import Token, tokenize
+from search_service.text.tokenize import HYPHEN_RE, WORD_RE, Token, clean, tokenize
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Term:
     """One analysed word of a text.
 
@@ -52,19 +52,23 @@ class _Word(NamedTuple):
     keys: tuple[str, ...]  # all keys, even for a stop word
     stop: bool
     lang: str
-
-    @property
-    def fold(self) -> str:
-        return name_fold(self.keys[0] if self.keys else self.form)
+    fold: str  # the name-folding key of the primary key
+    index_keys: tuple[str, ...]  # what the index gets: no keys for a stop word
 
 
-_CACHE_LIMIT = 500_000
+def _word(form: str, keys: tuple[str, ...], stop: bool, lang: str) -> _Word:
+    fold = name_fold(keys[0] if keys else form)
+    return _Word(form, keys, stop, lang, fold, () if stop else keys)
+
+
+_CACHE_LIMIT = 200_000  # word forms; a worker stays well under 300 MB
 _cache: dict[tuple[str, str, str | None], _Word] = {}
 
 
 def clear_caches() -> None:
     """Forget every cached word analysis (the benchmark's cold runs start from here)."""
     _cache.clear()
+    _raw_cache.clear()
     russian.lemmas.cache_clear()
     for function in (kazakh.stem, translit.latin_to_cyrillic):
         getattr(function, "cache_clear", lambda: None)()
@@ -85,16 +89,16 @@ def _analyze_simple(text: str, lang: str, alphabet: str | None) -> _Word:
     if is_latin(word) and not is_cyrillic(word):
         if alphabet is None:
             form = fold_case(word)  # a brand or a foreign word in Cyrillic text
-            return _Word(form, (form,), False, lang)
+            return _word(form, (form,), False, lang)
         word = translit.latin_to_cyrillic(word, alphabet)
         lang = "kk"
     form = fold_case(word)
     if not any(ch.isalpha() for ch in form):
-        return _Word(form, (form,), False, lang)
+        return _word(form, (form,), False, lang)
     if lang == "kk" or has_kazakh_letters(form):
-        return _Word(form, (kazakh.stem(form),), form in kazakh.STOPWORDS, "kk")
+        return _word(form, (kazakh.stem(form),), form in kazakh.STOPWORDS, "kk")
     capitalised = word[:1].isupper()
-    return _Word(form, russian.lemmas(form, capitalised), russian.is_stopword(form), "ru")
+    return _word(form, russian.lemmas(form, capitalised), russian.is_stopword(form), "ru")
 
 
 def _analyze_compound(token: Token, lang: str, alphabet: str | None) -> _Word:
@@ -103,14 +107,14 @@ def _analyze_compound(token: Token, lang: str, alphabet: str | None) -> _Word:
     if _is_abbreviation_with_ending(token.parts):
         head = parts[0]
         form = head.form + "-" + fold_case(token.parts[1].text)
-        return _Word(form, head.keys, False, head.lang)
+        return _word(form, head.keys, False, head.lang)
     lang = "kk" if any(part.lang == "kk" for part in parts) else parts[-1].lang
     form = "-".join(part.form for part in parts)
     if lang == "ru":
         # pymorphy3 knows hyphenated words ("какого-то" -> "какой-то", "северо-западного").
-        return _Word(form, russian.lemmas(form), russian.is_stopword(form), "ru")
+        return _word(form, russian.lemmas(form), russian.is_stopword(form), "ru")
     prefix = form[: len(form) - len(parts[-1].form)]
-    return _Word(form, tuple(prefix + key for key in parts[-1].keys), False, lang)
+    return _word(form, tuple(prefix + key for key in parts[-1].keys), False, lang)
 
 
 def analyze_word(text: str, lang: str, alphabet: str | None = None) -> _Word:
@@ -134,30 +138,58 @@ def _alphabet(text: str) -> str | None:
     return translit.detect_variant(text) if script(text) == "Latn" else None
 
 
+# What a run of text between word boundaries analyses to: the whole word and, for a hyphenated
+# word, its parts with their offsets relative to the word's start. Keyed by the raw text as it
+# stands in the document, so the common case costs one regex match and one dict lookup.
+_Piece = tuple[int, int, "_Word"]
+_RawEntry = tuple["_Word", tuple[_Piece, ...]]
+_raw_cache: dict[tuple[str, str, str | None], _RawEntry] = {}
+
+
+def _analyze_raw(raw: str, lang: str, alphabet: str | None) -> _RawEntry:
+    token = Token(clean(raw), 0, len(raw), ())
+    if HYPHEN_RE.search(raw):
+        token = next(tokenize(raw))
+    word = analyze_word(token.text, lang, alphabet)
+    pieces: tuple[_Piece, ...] = ()
+    if token.parts and not _is_abbreviation_with_ending(token.parts):
+        pieces = tuple(
+            (part.start, part.end, analyze_word(part.text, lang, alphabet)) for part in token.parts
+        )
+    if len(_raw_cache) >= _CACHE_LIMIT:
+        _raw_cache.clear()
+    entry = (word, pieces)
+    _raw_cache[(raw, lang, alphabet)] = entry
+    return entry
+
+
 def _terms(
     text: str, runs: list[tuple[int, int, str]], alphabet: str | None, out: list[Term]
 ) -> None:
     pos = 0
+    cache = _raw_cache
+    append = out.append
     for start, end, lang in runs:
-        for token in tokenize(text, start, end):
-            word = analyze_word(token.text, lang, alphabet)
-            keys = () if word.stop else word.keys
-            out.append(Term(word.form, keys, word.fold, token.start, token.end, pos, word.lang))
-            if token.parts and not _is_abbreviation_with_ending(token.parts):
-                for offset, part in enumerate(token.parts):
-                    piece = analyze_word(part.text, lang, alphabet)
-                    out.append(
+        for match in WORD_RE.finditer(text, start, end):
+            raw = match.group()
+            entry = cache.get((raw, lang, alphabet)) or _analyze_raw(raw, lang, alphabet)
+            word, pieces = entry
+            at = match.start()
+            append(Term(word.form, word.index_keys, word.fold, at, at + len(raw), pos, word.lang))
+            if pieces:
+                for offset, (part_start, part_end, piece) in enumerate(pieces):
+                    append(
                         Term(
                             piece.form,
-                            () if piece.stop else piece.keys,
+                            piece.index_keys,
                             piece.fold,
-                            part.start,
-                            part.end,
+                            at + part_start,
+                            at + part_end,
                             pos + offset,
                             piece.lang,
                         )
                     )
-                pos += len(token.parts)
+                pos += len(pieces)
             else:
                 pos += 1
 

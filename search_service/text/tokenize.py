@@ -26,7 +26,7 @@ _RUN = rf"\w(?:{_INNER}*[\w\u0300-\u036f])?"
 _NUMBER = r"\d+(?:[.,:/]\d+)+"
 WORD_RE = re.compile(rf"{_NUMBER}|{_RUN}(?:[{HYPHENS}{APOSTROPHES}]{_RUN})*")
 _NEEDS_CLEANING = re.compile(rf"[{INVISIBLE}\u0300-\u036f{HYPHENS[1:]}{APOSTROPHES[1:]}]")
-_HYPHEN_SPLIT = re.compile(rf"[{HYPHENS}]")
+HYPHEN_RE = re.compile(rf"[{HYPHENS}]")
 _CLEAN_TABLE = str.maketrans(
     {
         **dict.fromkeys(INVISIBLE, None),
@@ -36,7 +36,7 @@ _CLEAN_TABLE = str.maketrans(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Token:
     """A word as cleaned ``text`` and its ``start``/``end`` in the original string.
 
@@ -67,7 +67,7 @@ def clean(raw: str) -> str:
 def _split_hyphens(raw: str, start: int) -> tuple[Token, ...]:
     parts = []
     offset = 0
-    for piece in _HYPHEN_SPLIT.split(raw):
+    for piece in HYPHEN_RE.split(raw):
         if piece:
             parts.append(Token(clean(piece), start + offset, start + offset + len(piece)))
         offset += len(piece) + 1
@@ -84,5 +84,5 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> Iterator[Toke
     """
     for match in WORD_RE.finditer(text, start, len(text) if end is None else end):
         raw = match.group()
-        parts = _split_hyphens(raw, match.start()) if _HYPHEN_SPLIT.search(raw) else ()
+        parts = _split_hyphens(raw, match.start()) if HYPHEN_RE.search(raw) else ()
         yield Token(clean(raw), match.start(), match.end(), parts if len(parts) > 1 else ())

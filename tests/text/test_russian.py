@@ -87,3 +87,89 @@ def test_capitalised_common_word_keeps_its_lemma():
 def test_amount_abbreviations_meet_their_words(abbreviation, word):
     assert russian.lemmas(abbreviation) == (word,)
     assert word in russian.lemmas(word)
+
+
+@pytest.mark.parametrize(
+    ("word", "lemma"),
+    [
+        ("лучший", "лучший"),
+        ("лучшая", "лучший"),
+        ("наилучших", "наилучший"),
+        ("новейшего", "новейший"),
+        ("старейших", "старейший"),
+        ("высший", "высший"),
+    ],
+)
+def test_superlatives_are_their_own_words(word, lemma):
+    assert russian.lemmas(word) == (lemma,)
+
+
+def test_superlative_does_not_meet_the_positive_degree():
+    assert not set(russian.lemmas("лучшая")) & set(russian.lemmas("хорошая"))
+
+
+@pytest.mark.parametrize(
+    ("word", "verb", "adjective"),
+    [
+        ("открыт", "открыть", "открытый"),
+        ("отделен", "отделить", "отдельный"),
+        ("избран", "избрать", "избранный"),
+    ],
+)
+def test_short_participles_are_keyed_by_the_verb(word, verb, adjective):
+    found = russian.lemmas(word)
+    assert verb in found
+    assert adjective not in found
+
+
+@pytest.mark.parametrize(
+    ("word", "kept", "dropped"),
+    [
+        # a participle turned adjective: "бывший" must not meet "будет"
+        ("бывший", "бывший", "быть"),
+        ("бывшая", "бывший", "быть"),
+        ("данного", "данный", "дать"),
+        ("следующим", "следующий", "следовать"),
+        # the verb reading scores higher here: the adjective goes instead
+        ("погибших", "погибнуть", "погибший"),
+    ],
+)
+def test_full_participles_keep_the_better_scored_class(word, kept, dropped):
+    found = russian.lemmas(word)
+    assert kept in found
+    assert dropped not in found
+
+
+@pytest.mark.parametrize(
+    ("word", "verb"),
+    [("давших", "дать"), ("ставшие", "стать"), ("сделанных", "сделать")],
+)
+def test_participles_without_an_adjective_keep_the_verb(word, verb):
+    assert verb in russian.lemmas(word)
+
+
+def test_adverb_drops_its_short_participle_reading():
+    assert russian.lemmas("видимо") == ("видимо",)
+
+
+@pytest.mark.parametrize(
+    ("possessive", "pronoun", "case_form"),
+    [("ее", "она", "ней"), ("её", "она", "ней"), ("их", "они", "ними")],
+)
+def test_possessives_are_keyed_by_the_personal_pronoun(possessive, pronoun, case_form):
+    assert russian.lemmas(possessive)[0] == pronoun
+    assert pronoun in russian.lemmas(case_form)
+
+
+@pytest.mark.parametrize(
+    ("abbreviation", "word"),
+    [
+        ("чел", "человек"),
+        ("чел.", "человек"),
+        ("др.", "другой"),
+        ("млн.", "миллион"),
+        ("г.", "год"),
+    ],
+)
+def test_abbreviations_with_or_without_their_full_stop(abbreviation, word):
+    assert russian.lemmas(abbreviation) == (word,)
