@@ -80,8 +80,12 @@ class TermTokenizer(Tokenizer):
                 texts: tuple[str, ...] = term.keys
             elif self.part == FORM:
                 texts = (term.form,)
+            elif term.keys and term.fold not in term.keys:
+                # Only words whose fold differs from their keys (those with Kazakh letters):
+                # a query's fold key is searched in the keys field too, which covers the rest.
+                texts = (term.fold,)
             else:
-                texts = (term.fold,) if term.fold else ()
+                texts = ()
             for text in texts:
                 token.text = text
                 token.stopped = False

@@ -15,7 +15,6 @@ import logging
 import os
 import re
 import stat
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,7 +53,8 @@ _DATELINE = re.compile(
 _KZ1048_LETTER_BYTES = frozenset(
     b"\x8d\x8e\x9d\x9e\xa1\xa2\xa3\xa5\xaa\xaf\xb2\xb3\xb4\xba\xbc\xbd\xbe\xbf"
 )
-_CONTROL_OK = frozenset("\n\r\t\f")
+# C0 and C1 control characters other than line breaks, tabs and form feeds.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,7 +253,7 @@ def decode(data: bytes) -> tuple[str, str] | str:
 
 def _checked(text: str, encoding: str) -> tuple[str, str] | str:
     """Reject decoded text that is really binary (many control characters)."""
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in _CONTROL_OK)
+    controls = len(_CONTROL_CHARS.findall(text))
     if controls > max(2, len(text) // 100):
         return SKIP_BINARY
     if not text.strip():

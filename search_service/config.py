@@ -40,6 +40,7 @@ class Settings:
     max_query_length: int
     host: str
     port: int
+    workers: int
     threads: int
     auth: str
     auth_users: dict[str, str]

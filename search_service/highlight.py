@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from markupsafe import Markup, escape
 
 from search_service.query import Marks
-from search_service.text import Term, analyze
+from search_service.text import analyze
 
 Span = tuple[int, int]  # start and end character offsets of a matched word
 
@@ -32,17 +32,17 @@ def matched_spans(text: str, lang: str | None, marks: Marks) -> list[Span]:
     """Offsets of the words in ``text`` that match the query, sorted and not overlapping."""
     if not marks or not text:
         return []
-    spans = [(t.start, t.end) for t in analyze(text, lang) if _matches(t, marks)]
+    forms, keys, folds = marks.forms, marks.keys, marks.folds
+    prefixes = tuple(marks.prefixes)
+    spans = [
+        (term.start, term.end)
+        for term in analyze(text, lang)
+        if term.form in forms
+        or (term.fold and term.fold in folds)
+        or not keys.isdisjoint(term.keys)
+        or (prefixes and term.form.startswith(prefixes))
+    ]
     return _merge(spans)
-
-
-def _matches(term: Term, marks: Marks) -> bool:
-    return (
-        term.form in marks.forms
-        or not marks.keys.isdisjoint(term.keys)
-        or (bool(term.fold) and term.fold in marks.folds)
-        or any(term.form.startswith(prefix) for prefix in marks.prefixes)
-    )
 
 
 def _merge(spans: Iterable[Span]) -> list[Span]:

@@ -320,7 +320,11 @@ def _word(term: Term, title_only: bool) -> wq.Query:
     ]
     clauses += [wq.Term(name, term.form, boost=EXACT_BOOST) for name in exact_fields]
     if term.fold and not title_only:
+        # The fold field holds only the folds of words with Kazakh letters; a word spelt
+        # without them ("Токаев") is in the keys field under its fold already.
         clauses.append(wq.Term(FOLD_FIELD, term.fold, boost=FOLD_BOOST))
+        if term.fold not in term.keys:
+            clauses.append(wq.Term(TEXT_FIELD, term.fold, boost=FOLD_BOOST))
     return wq.Or(clauses)
 
 

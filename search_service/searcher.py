@@ -15,10 +15,12 @@ import math
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
 from markupsafe import Markup
 from whoosh import query as wq
@@ -309,51 +311,114 @@ StoredHits = list[tuple[dict[str, Any], float]]
 def _search_page(
     searcher: Searcher, request: SearchRequest, parsed: ParsedQuery, filters: dict[str, wq.Query]
 ) -> tuple[int, dict[str, list[FacetValue]], StoredHits]:
-    """Exact total, facets, and the stored fields of the hits on the requested page."""
+    """Exact total, facets, and the stored fields of the hits on the requested page.
+
+    Two passes: an unscored one collects every matching document number (for the exact total
+    and the facet counts, counted in C over cached per-document facet values), and a scored
+    one ranks only the top of the page with Whoosh's block skipping on.
+    """
     query, sortedby, reverse = _plan(parsed, request.sort)
+    columns = _columns(searcher)
+    # The proximity bonus (an optional clause) changes scores, never which documents match.
+    matching = columns.docs(query.a if isinstance(query, wq.AndMaybe) else query)
+    allowed = {name: columns.docs(clause) for name, clause in filters.items()}
+    selected = _intersect(matching, allowed.values())
     chosen_year = request.year or (request.month[:4] if request.month else None)
-    in_main, separate = {}, {}
+    counts = {}
     for name, (field_name, ignored) in FACETS.items():
         if name == "month" and not chosen_year:
             continue
-        if ignored.isdisjoint(filters):
-            in_main[name] = sorting.FieldFacet(field_name)
-        else:
-            separate[name] = (field_name, ignored)
-    # The top collector's block skipping would make the total an estimate: optimize=False
-    # (and grouping, which collects every match) keep the count exact.
-    results = searcher.search(
-        query,
-        limit=request.page * request.per_page,
-        sortedby=sortedby,
-        reverse=reverse,
-        filter=combine(filters.values()),
-        groupedby=in_main or None,
-        maptype=sorting.Count,
-        optimize=False,
-    )
-    total = len(results)
-    counts = {name: results.groups(name) for name in in_main}
-    for name, (field_name, ignored) in separate.items():
-        kept = [q for key, q in filters.items() if key not in ignored]
-        if name == "month":
-            kept.append(date_query(chosen_year))
-        grouped = searcher.search(
-            query,
-            limit=None,
-            scored=False,
-            filter=combine(kept),
-            groupedby={name: sorting.FieldFacet(field_name)},
-            maptype=sorting.Count,
-        )
-        counts[name] = grouped.groups(name)
+        docs = selected
+        if not ignored.isdisjoint(filters):
+            kept = [docs for key, docs in allowed.items() if key not in ignored]
+            if name == "month":
+                kept.append(columns.docs(date_query(chosen_year)))
+            docs = _intersect(matching, kept)
+        counts[name] = columns.count(field_name, docs)
     facets = {name: _facet(name, counts[name], request) for name in FACETS if name in counts}
     offset = (request.page - 1) * request.per_page
-    stored = [
-        (searcher.stored_fields(docnum), 0.0 if sortedby else score)
-        for score, docnum in results.top_n[offset : offset + request.per_page]
-    ]
-    return total, facets, stored
+    stored: StoredHits = []
+    if selected and offset < len(selected):
+        results = searcher.search(
+            query,
+            limit=offset + request.per_page,
+            sortedby=sortedby,
+            reverse=reverse,
+            # Only when filters narrowed the matches: Whoosh checks every hit against it.
+            filter=set(selected) if allowed else None,
+        )
+        stored = [
+            (searcher.stored_fields(docnum), 0.0 if sortedby else score)
+            for score, docnum in results.top_n[offset : offset + request.per_page]
+        ]
+    return len(selected), facets, stored
+
+
+def _intersect(docs: frozenset[int], others: Iterable[frozenset[int]]) -> frozenset[int]:
+    for other in sorted(others, key=len):
+        docs = docs & other
+    return docs
+
+
+class _Columns:
+    """Per-searcher caches: facet values by document number, and recent filters' documents.
+
+    Counting facets this way runs in C (``Counter`` over ``map``) instead of a Python call
+    per matching document, which is what keeps very common words fast.
+    """
+
+    def __init__(self, searcher: Searcher):
+        self.searcher = searcher
+        self.values: dict[str, list[Any]] = {}
+        self.filters: OrderedDict[str, frozenset[int]] = OrderedDict()
+
+    def docs(self, query: wq.Query) -> frozenset[int]:
+        """Every live document matching ``query``; filter-like queries are remembered."""
+        if isinstance(query, wq.Every):
+            return self._all()
+        key = repr(query)
+        found = self.filters.get(key)
+        if found is None:
+            found = frozenset(self.searcher.docs_for_query(query))
+            if _is_filter(query):
+                self.filters[key] = found
+                if len(self.filters) > FILTER_CACHE_SIZE:
+                    self.filters.popitem(last=False)
+        return found
+
+    def _all(self) -> frozenset[int]:
+        found = self.filters.get("*")
+        if found is None:
+            reader = self.searcher.reader()
+            found = frozenset(reader.all_doc_ids())
+            self.filters["*"] = found
+        return found
+
+    def count(self, field_name: str, docs: frozenset[int]) -> Counter:
+        values = self.values.get(field_name)
+        if values is None:
+            values = list(self.searcher.reader().column_reader(field_name))
+            self.values[field_name] = values
+        return Counter(map(values.__getitem__, docs))
+
+
+FILTER_CACHE_SIZE = 64
+_column_caches: WeakKeyDictionary[Searcher, _Columns] = WeakKeyDictionary()
+
+
+def _columns(searcher: Searcher) -> _Columns:
+    found = _column_caches.get(searcher)
+    if found is None:
+        found = _column_caches[searcher] = _Columns(searcher)
+    return found
+
+
+_FILTER_FIELDS = frozenset({LANG_FIELD, CITY_FIELD, YEAR_FIELD, MONTH_FIELD, DATE_FIELD})
+
+
+def _is_filter(query: wq.Query) -> bool:
+    """Filters (language, city, dates) recur across requests; word queries mostly do not."""
+    return all(getattr(leaf, "fieldname", None) in _FILTER_FIELDS for leaf in query.leaves())
 
 
 def _plan(parsed: ParsedQuery, sort: str) -> tuple[wq.Query, sorting.FieldFacet | None, bool]:
