@@ -103,7 +103,12 @@ def snippets(body: str, lang: str | None, marks: Marks) -> list[Markup]:
             break
         if all(window[1] <= c[0] or window[0] >= c[1] for c in chosen):
             chosen.append(window)
-    return [_passage(body, s, e, spans) for s, e in sorted(chosen)]
+    passages = sorted(chosen)
+    # Passages are shown one after another: the "…" that ends one also opens the next.
+    return [
+        _passage(body, start, end, spans, first=index == 0)
+        for index, (start, end) in enumerate(passages)
+    ]
 
 
 def _window(text: str, start: int) -> Span:
@@ -124,8 +129,8 @@ def _score(text: str, window: Span, spans: list[Span]) -> tuple[int, int]:
     return len(set(inside)), len(inside)
 
 
-def _passage(text: str, start: int, end: int, spans: list[Span]) -> Markup:
+def _passage(text: str, start: int, end: int, spans: list[Span], first: bool = True) -> Markup:
     inside = [(s - start, e - start) for s, e in spans if start <= s and e <= end]
-    lead = ELLIPSIS if start > 0 else ""
+    lead = ELLIPSIS if start > 0 and first else ""
     tail = ELLIPSIS if end < len(text) else ""
     return mark_text(text[start:end].replace("\n", " "), inside, lead, tail)

@@ -33,6 +33,8 @@ from search_service.archive import (
 )
 from search_service.parallel import SpawnMpWriter
 from search_service.schema import build_schema
+from search_service.text.cities import canonical_city
+from search_service.text.translit import detect_variant
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +109,7 @@ def article_document(article: Article) -> dict[str, Any]:
         "month": f"{article.date.year:04d}-{article.date.month:02d}",
         "lang": article.language,
         "script": article.script,
-        "city": article.city,
+        "city": canonical_city(article.city, _variant(article)),
         "agency": article.agency,
         "headline": article.headline,
         "body": article.body,
@@ -122,6 +124,11 @@ def article_document(article: Article) -> dict[str, Any]:
         "mtime_ns": article.mtime_ns,
         "sha1": article.sha1,
     }
+
+
+def _variant(article: Article) -> str | None:
+    """The Latin Kazakh alphabet of a Latin-script article, for its dateline city."""
+    return detect_variant(article.body) if article.script == "Latn" else None
 
 
 def date_number(date: dt.date) -> int:

@@ -43,6 +43,7 @@ from search_service.schema import (
     TITLE_FIELD,
 )
 from search_service.text import Term, analyze_query
+from search_service.text.cities import canonical_city
 
 # Where a word is looked for. Field weights are the schema's (applied at index time).
 KEY_FIELDS = (TITLE_FIELD, TEXT_FIELD)
@@ -465,7 +466,8 @@ def filter_clauses(
     if lang:
         clauses[FILTER_LANG] = wq.Term(LANG_FIELD, lang)
     if city:
-        clauses[FILTER_CITY] = wq.Term(CITY_FIELD, city)
+        # Cities are filed under one name (see text.cities): "Уральск" and "Oral" find "Орал".
+        clauses[FILTER_CITY] = wq.Term(CITY_FIELD, canonical_city(city))
     if year:
         clauses[FILTER_YEAR] = date_query(year)
     if month:

@@ -55,6 +55,7 @@ from search_service.schema import (
     TEXT_FIELD,
     YEAR_FIELD,
 )
+from search_service.text.cities import canonical_city
 
 SORTS = ("relevance", "newest", "oldest")
 FACETS = {  # facet name -> (index field, the filters it ignores when counting)
@@ -436,7 +437,7 @@ def _facet(name: str, counts: dict[Any, int], request: SearchRequest) -> list[Fa
         "lang": request.lang,
         "year": request.year,
         "month": request.month,
-        "city": request.city,
+        "city": canonical_city(request.city) if request.city else None,
     }[name]
     values = {str(key): n for key, n in counts.items() if key}
     if selected and selected not in values:
