@@ -234,6 +234,8 @@ Manifest = dict[str, dict[str, Any]]
 @contextmanager
 def _writer(ix, procs: int):
     """A Whoosh writer that commits when the block ends and cancels when it fails."""
+    # Separate segment files, not one compound file: Whoosh copies a compound file's parts
+    # into memory when it opens them (the whole postings file), but maps separate files.
     if procs > 1:
         writer = SpawnMpWriter(
             ix,
@@ -241,9 +243,10 @@ def _writer(ix, procs: int):
             batchsize=MP_BATCH_SIZE,
             multisegment=True,
             limitmb=WRITER_LIMIT_MB // procs,
+            compound=False,
         )
     else:
-        writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+        writer = ix.writer(limitmb=WRITER_LIMIT_MB, compound=False)
     try:
         yield writer
     except BaseException:
