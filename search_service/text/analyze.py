@@ -93,7 +93,8 @@ def _analyze_simple(text: str, lang: str, alphabet: str | None) -> _Word:
         word = translit.latin_to_cyrillic(word, alphabet)
         lang = "kk"
     form = fold_case(word)
-    if not any(ch.isalpha() for ch in form):
+    if not any(ch.isalpha() for ch in form) or not is_cyrillic(form):
+        # Numbers, and words in other scripts (Greek, Arabic, CJK...): keyed as written.
         return _word(form, (form,), False, lang)
     if lang == "kk" or has_kazakh_letters(form):
         return _word(form, (kazakh.stem(form),), form in kazakh.STOPWORDS, "kk")

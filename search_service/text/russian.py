@@ -138,7 +138,10 @@ def scored_lemmas(word: str) -> list[tuple[str, float]]:
     abbreviation = word.rstrip(".")
     if abbreviation in ABBREVIATIONS:
         return [(ABBREVIATIONS[abbreviation], 1.0)]
-    parses = morph().parse(word)
+    try:
+        parses = morph().parse(word)
+    except ValueError:  # pymorphy3 looks up Unicode names; some letters have none (U+17000)
+        return []
     if not parses:
         return []
     dropped = _dropped_classes(parses)

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__)
 
 MESSAGE_LANGUAGES = ("en", "ru", "kk")
+JSON_PATHS = ("/api/", "/health", "/export.csv")  # errors here are JSON, never an HTML page
 ANALYZE_LANGUAGES = ("auto", "kk", "ru")
 MAX_ANALYZE_LENGTH = 2000
 SIMILAR_LIMIT = 5
@@ -129,6 +130,15 @@ def _no_index(error: store.IndexStoreError) -> Response:
 def _http_error(error: HTTPException) -> Response:
     code = (error.name or "error").lower().replace(" ", "_")
     return _error(code, error.description or code, error.code or 500)
+
+
+@bp.app_errorhandler(404)
+@bp.app_errorhandler(405)
+def _routing_error(error: HTTPException) -> Response | HTTPException:
+    """Unknown routes and wrong methods never reach a view: keep the API's JSON envelope."""
+    if request.path.startswith(JSON_PATHS):
+        return _http_error(error)
+    return error
 
 
 @bp.errorhandler(Exception)
