@@ -291,13 +291,92 @@ def bench(args):
     sys.exit(bench_main(list(args)))
 
 
+@main.command("hash-password")
+@click.option("--stdin", "from_stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--user", help="Print a whole `auth_users` line for this user name.")
+def hash_password(from_stdin, user):
+    """Make a password hash for the `auth_users` setting (with auth = "basic").
+
+    The password is asked twice without being shown, or read as one line with --stdin.
+
+    \b
+    Examples:
+      search-service hash-password --user anna
+      printf '%s\\n' "$PASSWORD" | search-service hash-password --stdin
+    """
+    from werkzeug.security import generate_password_hash
+
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if not password:
+        raise CommandError("the password is empty", EXIT_USAGE)
+    hashed = generate_password_hash(password)
+    click.echo(f"{json.dumps(user, ensure_ascii=False)} = {json.dumps(hashed)}" if user else hashed)
+
+
+@main.command()
+@index_option
+@click.option("--url", help="Load a running server at http://127.0.0.1:PORT instead.")
+@click.option("--seconds", type=click.FloatRange(min=1), default=60, show_default=True)
+@click.option("--clients", type=click.IntRange(1, 64), default=8, show_default=True)
+@click.option(
+    "--with-update",
+    "update_archives",
+    multiple=True,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="The index's archive root (repeat for several): also load it during an update.",
+)
+@click.option("--copies", type=click.IntRange(min=1), default=300, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.pass_context
+def loadtest(ctx, index_dir, url, seconds, clients, update_archives, copies, as_json):
+    """Load the production server from this machine: requests/s, latency, errors.
+
+    Starts `serve` on a free loopback port (or uses --url, 127.0.0.1 or localhost only) and
+    sends a mix of searches in both languages, filters, article pages and API calls. With
+    --with-update a second phase runs `update` meanwhile, adding --copies copies of articles
+    under new ids; a last update removes them again. Exit code 1 when any request failed.
+
+    \b
+    Examples:
+      search-service loadtest --index /srv/index --seconds 60
+      search-service loadtest --index /srv/index --with-update /srv/archive
+    """
+    from search_service.loadtest import LoadTestError, run_loadtest
+
+    settings = _settings(ctx).replace(index_dir=index_dir)
+    if url is None and store.current_generation(settings.index_dir) is None:
+        raise CommandError(
+            f"no index in {settings.index_dir}: run `search-service build` first", EXIT_NO_INDEX
+        )
+    try:
+        report = run_loadtest(
+            index_dir=settings.index_dir,
+            url=url,
+            seconds=seconds,
+            clients=clients,
+            update_archives=update_archives,
+            copies=copies,
+        )
+    except LoadTestError as error:
+        raise CommandError(str(error), EXIT_USAGE if url else EXIT_FAILED) from None
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(report.describe())
+    if report.errors:
+        sys.exit(EXIT_FAILED)
+
+
 @main.command()
 @index_option
 @click.option("--host", help="Address to listen on. Default: the `host` setting.")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port. Default: the `port` setting.")
 @click.pass_context
 def serve(ctx, index_dir, host, port):
-    """Serve the search pages and the JSON API with the production server (waitress).
+    """Serve the search pages and the JSON API with gunicorn, one worker process per core.
 
     \b
     Example:

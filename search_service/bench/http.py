@@ -66,7 +66,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _wait_ready(base: str, server: subprocess.Popen) -> None:
+def wait_ready(base: str, server: subprocess.Popen) -> None:
+    """Wait until the server answers ``/health`` with 200; raise if it exits or is too slow."""
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -105,7 +106,7 @@ def run(index_dir: Path, clients: int, seconds: float, max_requests: int, log: P
             stderr=subprocess.STDOUT,
         )
     try:
-        _wait_ready(base, server)
+        wait_ready(base, server)
         client = [sys.executable, "-m", "search_service.bench.http", "--base", base]
         client += ["--clients", str(clients), "--seconds", str(seconds)]
         client += ["--max-requests", str(max_requests)]
@@ -119,10 +120,11 @@ def run(index_dir: Path, clients: int, seconds: float, max_requests: int, log: P
         result["server_log"] = str(log)
         return result
     finally:
-        _stop(server)
+        stop_server(server)
 
 
-def _stop(server: subprocess.Popen) -> None:
+def stop_server(server: subprocess.Popen) -> None:
+    """Stop the server with SIGTERM, or SIGKILL when it does not stop within 15 s."""
     if server.poll() is None:
         server.send_signal(signal.SIGTERM)
         try:
@@ -188,11 +190,24 @@ def _client(base: str, paths: list[str], start: int, deadline: float, budget: in
     connection.close()
 
 
-def load(base: str, clients: int, seconds: float, max_requests: int) -> dict[str, Any]:
-    """Warm the server with one pass of the mix, then run the timed load."""
-    paths = request_mix()
+def load(
+    base: str,
+    clients: int,
+    seconds: float,
+    max_requests: int,
+    paths: list[str] | None = None,
+    warm_up: bool = True,
+) -> dict[str, Any]:
+    """Warm the server with one pass of the mix, then run the timed load.
+
+    ``paths`` replaces the benchmark's request mix (``search-service loadtest`` has its own);
+    without ``warm_up`` the timed load starts at once.
+    """
+    custom = paths is not None
+    paths = paths if custom else request_mix()
     warm = _Tally()
-    _client(base, paths, 0, time.monotonic() + 120, len(paths), warm)
+    if warm_up:
+        _client(base, paths, 0, time.monotonic() + 120, len(paths), warm)
     tally = _Tally()
     started = time.monotonic()
     deadline = started + seconds
@@ -229,7 +244,8 @@ def load(base: str, clients: int, seconds: float, max_requests: int) -> dict[str
         "non_2xx": tally.non_2xx + warm.non_2xx,
         "exceptions": tally.exceptions + warm.exceptions,
         "error_examples": warm.examples + tally.examples,
-        "mix": f"{len(paths)} paths: every benchmark query as /search and /api/search",
+        "mix": f"{len(paths)} paths"
+        + ("" if custom else ": every benchmark query as /search and /api/search"),
         "client_pid": os.getpid(),
     }
 
