@@ -61,6 +61,17 @@ FOLD_BOOST = 0.3
 PROXIMITY_SLOP = 4
 PROXIMITY_BOOST = 2.0
 
+
+class AnyOf(wq.Or):
+    """``Or`` that always merges its clauses lazily (Whoosh's union tree).
+
+    For indexes under 5,000 documents Whoosh otherwise reads and scores every posting of every
+    clause up front, which made a two-word query on the real corpus about 30% slower.
+    """
+
+    matcher_type = wq.Or.DEFAULT_MATCHER
+
+
 MIN_PREFIX = 2  # letters before "*": "а*" would expand to half the vocabulary
 MAX_TERMS = 50  # words, phrases and filters in one query
 
@@ -326,7 +337,7 @@ def _word(term: Term, title_only: bool) -> wq.Query:
         clauses.append(wq.Term(FOLD_FIELD, term.fold, boost=FOLD_BOOST))
         if term.fold not in term.keys:
             clauses.append(wq.Term(TEXT_FIELD, term.fold, boost=FOLD_BOOST))
-    return wq.Or(clauses)
+    return AnyOf(clauses)
 
 
 def _exact(terms: list[Term], title_only: bool) -> wq.Query:
@@ -368,7 +379,7 @@ def _prefix(text: str, title_only: bool, collected: _Collected | None) -> wq.Que
 
 def _proximity(keys: list[str]) -> wq.Query:
     """Rewards documents where the query's words stand near each other."""
-    return wq.Or(
+    return AnyOf(
         [wq.Phrase(name, keys, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST) for name in KEY_FIELDS]
     )
 
@@ -385,7 +396,7 @@ def _one_per_position(terms: list[Term]) -> list[Term]:
 
 
 def _either(clauses: list[wq.Query]) -> wq.Query:
-    return clauses[0] if len(clauses) == 1 else wq.Or(clauses)
+    return clauses[0] if len(clauses) == 1 else AnyOf(clauses)
 
 
 def _and(clauses: Iterable[wq.Query]) -> wq.Query:

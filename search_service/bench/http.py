@@ -95,6 +95,23 @@ def _memory_mb(pid: int) -> dict[str, float]:
     return {"peak_rss_mb": figures.get("VmHWM", 0.0), "rss_mb": figures.get("VmRSS", 0.0)}
 
 
+def _server_memory_mb(pid: int) -> dict[str, float]:
+    """The server's memory: gunicorn's master and, what counts, its largest worker."""
+    master = _memory_mb(pid)
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    workers = [_memory_mb(int(child)) for child in children]
+    peak = max((w["peak_rss_mb"] for w in workers), default=master["peak_rss_mb"])
+    return {
+        "peak_rss_mb": peak,
+        "master_peak_rss_mb": master["peak_rss_mb"],
+        "workers": len(workers),
+        "worker_peak_rss_mb": [w["peak_rss_mb"] for w in workers],
+    }
+
+
 def run(index_dir: Path, clients: int, seconds: float, max_requests: int, log: Path) -> dict:
     """Serve ``index_dir``, load it from a separate client process, stop the server."""
     port = free_port()
@@ -116,7 +133,7 @@ def run(index_dir: Path, clients: int, seconds: float, max_requests: int, log: P
         if done.returncode != 0:
             raise RuntimeError(f"the load client failed: {done.stderr[-2000:]}")
         result = json.loads(done.stdout.strip().splitlines()[-1])
-        result["server"] = _memory_mb(server.pid)
+        result["server"] = _server_memory_mb(server.pid)
         result["server_log"] = str(log)
         return result
     finally:

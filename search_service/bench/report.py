@@ -28,7 +28,7 @@ TARGETS: dict[str, tuple[str, float, str]] = {
     "http_requests_per_s": ("HTTP requests/s", 100.0, "min"),
     "http_p95_ms": ("HTTP p95 (ms)", 150.0, "below"),
     "http_errors": ("HTTP non-2xx + exceptions", 0.0, "max"),
-    "server_rss_mb": ("server peak RSS (MB)", 300.0, "max"),
+    "server_rss_mb": ("largest server worker peak RSS (MB)", 300.0, "max"),
 }
 COMMON_CLASS = "common_word"
 
