@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from markupsafe import Markup, escape
 
 from search_service.query import Marks
-from search_service.text import analyze
+from search_service.text.analyze import find_words
 
 Span = tuple[int, int]  # start and end character offsets of a matched word
 
@@ -34,15 +34,16 @@ def matched_spans(text: str, lang: str | None, marks: Marks) -> list[Span]:
         return []
     forms, keys, folds = marks.forms, marks.keys, marks.folds
     prefixes = tuple(marks.prefixes)
-    spans = [
-        (term.start, term.end)
-        for term in analyze(text, lang)
-        if term.form in forms
-        or (term.fold and term.fold in folds)
-        or not keys.isdisjoint(term.keys)
-        or (prefixes and term.form.startswith(prefixes))
-    ]
-    return _merge(spans)
+
+    def accept(form: str, word_keys: tuple[str, ...], fold: str) -> bool:
+        return (
+            form in forms
+            or (bool(fold) and fold in folds)
+            or not keys.isdisjoint(word_keys)
+            or bool(prefixes and form.startswith(prefixes))
+        )
+
+    return _merge(find_words(text, lang, accept))
 
 
 def _merge(spans: Iterable[Span]) -> list[Span]:

@@ -9,6 +9,7 @@ per-token path is a regex match and a dict lookup.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -206,17 +207,60 @@ def analyze(text: str, lang: str | None = None) -> list[Term]:
     >>> [t.keys for t in analyze("В Конституции", "ru")]
     [(), ('конституция',)]
     """
+    alphabet, runs = _runs(text, lang)
+    terms: list[Term] = []
+    _terms(text, runs, alphabet, terms)
+    return terms
+
+
+def _runs(text: str, lang: str | None) -> tuple[str | None, list[tuple[int, int, str]]]:
+    """The Latin alphabet of a text and its runs of one language each."""
     if lang is None or lang == "mixed":
         detected, _ = detect_language(text)
         lang = detected if lang is None else "mixed"
     alphabet = _alphabet(text) if lang in ("kk", "mixed") else None
     if lang == "mixed":
-        runs = sentence_languages(text, "kk" if has_kazakh_letters(text) else "ru")
-    else:
-        runs = [(0, len(text), lang)]
-    terms: list[Term] = []
-    _terms(text, runs, alphabet, terms)
-    return terms
+        return alphabet, sentence_languages(text, "kk" if has_kazakh_letters(text) else "ru")
+    return alphabet, [(0, len(text), lang)]
+
+
+Accept = Callable[[str, tuple[str, ...], str], bool]  # (form, index keys, fold) -> marked?
+
+
+def find_words(text: str, lang: str | None, accept: Accept) -> list[tuple[int, int]]:
+    """Offsets of the words (or parts of hyphenated words) that ``accept`` takes.
+
+    The same analysis as :func:`analyze`, made for highlighting: no term is built, and each
+    distinct word of the text is judged once.
+
+    >>> find_words("Сайлау мен сайлауға", "kk", lambda form, keys, fold: "сайла" in keys)
+    [(0, 6), (11, 19)]
+    """
+    alphabet, runs = _runs(text, lang)
+    spans: list[tuple[int, int]] = []
+    for start, end, run_lang in runs:
+        judged: dict[str, tuple[tuple[int, int], ...]] = {}
+        for match in WORD_RE.finditer(text, start, end):
+            raw = match.group()
+            marked = judged.get(raw)
+            if marked is None:
+                entry = _raw_cache.get((raw, run_lang, alphabet)) or _analyze_raw(
+                    raw, run_lang, alphabet
+                )
+                marked = judged[raw] = _judge(entry, len(raw), accept)
+            if marked:
+                at = match.start()
+                spans.extend((at + s, at + e) for s, e in marked)
+    return spans
+
+
+def _judge(entry: _RawEntry, length: int, accept: Accept) -> tuple[tuple[int, int], ...]:
+    word, pieces = entry
+    if accept(word.form, word.index_keys, word.fold):
+        return ((0, length),)
+    return tuple(
+        (s, e) for s, e, piece in pieces if accept(piece.form, piece.index_keys, piece.fold)
+    )
 
 
 def _query_word(token: Token, likely: str | None) -> tuple[_Word, tuple[str, ...]]:
