@@ -28,7 +28,7 @@ from whoosh import scoring, sorting
 from whoosh.index import IndexError as WhooshIndexError
 from whoosh.searching import Searcher
 
-from search_service import store
+from search_service import proximity, store
 from search_service.analysis import LangText
 from search_service.archive import ARTICLE_ID
 from search_service.highlight import highlight, mark_paragraphs, snippets
@@ -43,6 +43,7 @@ from search_service.query import (
     combine,
     date_query,
     filter_clauses,
+    matching_only,
     parse_query,
 )
 from search_service.schema import (
@@ -320,8 +321,7 @@ def _search_page(
     """
     query, sortedby, reverse = _plan(parsed, request.sort)
     columns = _columns(searcher)
-    # The proximity bonus (an optional clause) changes scores, never which documents match.
-    matching = columns.docs(query.a if isinstance(query, wq.AndMaybe) else query)
+    matching = columns.docs(matching_only(query))
     allowed = {name: columns.docs(clause) for name, clause in filters.items()}
     selected = _intersect(matching, allowed.values())
     chosen_year = request.year or (request.month[:4] if request.month else None)
@@ -340,19 +340,45 @@ def _search_page(
     offset = (request.page - 1) * request.per_page
     stored: StoredHits = []
     if selected and offset < len(selected):
-        results = searcher.search(
-            query,
-            limit=offset + request.per_page,
-            sortedby=sortedby,
-            reverse=reverse,
-            # Only when filters narrowed the matches: Whoosh checks every hit against it.
-            filter=set(selected) if allowed else None,
-        )
+        # Only when filters narrowed the matches: Whoosh checks every hit against the set.
+        only = set(selected) if allowed else None
+        top = _ranked(searcher, query, sortedby, reverse, offset + request.per_page, only)
         stored = [
             (searcher.stored_fields(docnum), 0.0 if sortedby else score)
-            for score, docnum in results.top_n[offset : offset + request.per_page]
+            for score, docnum in top[offset : offset + request.per_page]
         ]
     return len(selected), facets, stored
+
+
+def _ranked(
+    searcher: Searcher,
+    query: wq.Query,
+    sortedby: sorting.FieldFacet | None,
+    reverse: bool,
+    limit: int,
+    only: set[int] | None,
+) -> list[tuple[float, int]]:
+    """The first ``limit`` hits as (score, docnum), the proximity bonus added to the best."""
+    near = None
+    if isinstance(query, wq.AndMaybe):
+        query, near = query.a, query.b
+    rescore = near is not None and sortedby is None
+    results = searcher.search(
+        query,
+        limit=max(limit, proximity.RESCORE_DEPTH) if rescore else limit,
+        sortedby=sortedby,
+        reverse=reverse,
+        filter=only,
+    )
+    top = list(results.top_n)
+    if rescore:
+        bonus = proximity.near_bonus(searcher, proximity.phrases(near), (d for _, d in top))
+        top = sorted(((score + bonus.get(d, 0.0), d) for score, d in top), key=_best_first)
+    return top
+
+
+def _best_first(hit: tuple[float, int]) -> tuple[float, int]:
+    return -hit[0], hit[1]
 
 
 def _intersect(docs: frozenset[int], others: Iterable[frozenset[int]]) -> frozenset[int]:
