@@ -236,20 +236,18 @@ def analyze(lang, as_json, words):
       search-service analyze Қазақстанға Qazaqstanǵa конституции
       echo "Тоқаевтың сайлауы" | search-service analyze --json
     """
-    from search_service.text.analyze import explain
+    from search_service.text.analyze import describe
 
     # Words given as arguments are routed one by one; a line of input is routed as a text.
     lines = words or (line.rstrip("\n") for line in sys.stdin)
     for line in lines:
         if not line.strip():
             continue
+        record = describe(line, lang)
         if as_json:
-            for item in explain(line, lang):
-                record = {"input": item["input"], "lang": item["lang"], "keys": item["keys"]}
-                record.update(form=item["form"], fold=item["fold"])
-                click.echo(json.dumps(record, ensure_ascii=False))
+            click.echo(json.dumps(record, ensure_ascii=False))
             continue
-        for item in explain(line, lang):
+        for item in record["words"]:
             keys = ", ".join(item["keys"]) or "(stop word)"
             click.echo(f"{item['input']}\t{item['lang']}\t{keys}\t[exact: {item['form']}]")
 

@@ -346,3 +346,17 @@ def explain(text: str, lang: str = "auto") -> list[dict]:
         }
         for term in terms
     ]
+
+
+def describe(text: str, lang: str = "auto") -> dict:
+    """One input (a word or a line) as ``search-service analyze --json`` and ``/api/analyze``
+    show it: the language it was routed to, all its index keys, and each word's details.
+
+    >>> describe("Қазақстанға", "auto")["keys"]
+    ['қазақстан']
+    """
+    words = explain(text, lang)
+    languages = sorted({word["lang"] for word in words if word["lang"]})
+    routed = "mixed" if len(languages) > 1 else "".join(languages)
+    keys = list(dict.fromkeys(key for word in words for key in word["keys"]))
+    return {"input": text, "lang": routed, "keys": keys, "words": words}

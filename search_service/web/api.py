@@ -21,6 +21,7 @@ from werkzeug.exceptions import HTTPException
 from search_service import store
 from search_service.query import QueryError, parse_query
 from search_service.searcher import ArchiveSearcher, ArticleView, Hit, SearchPage
+from search_service.text.analyze import describe
 from search_service.web import SEARCHER_KEY, SETTINGS_KEY
 from search_service.web.params import BadRequest, parse_search_request
 
@@ -205,11 +206,7 @@ def analyze() -> Response:
         raise BadRequest("bad_text", f"text must hold 1 to {MAX_ANALYZE_LENGTH} characters")
     if lang not in ANALYZE_LANGUAGES:
         raise BadRequest("bad_lang", f"lang must be one of {', '.join(ANALYZE_LANGUAGES)}")
-    try:
-        from search_service.text.analyze import explain
-    except ImportError:
-        return _error("not_implemented", "word analysis is not available yet", 501)
-    return jsonify({"text": text, "lang": lang, "words": explain(text, lang)})
+    return jsonify(describe(text, lang))
 
 
 @bp.get("/export.csv")
