@@ -94,9 +94,9 @@ QUERY_CLASSES: dict[str, list[QuerySpec]] = {
     "faceted": [
         QuerySpec("сайлау", lang="kk"),
         QuerySpec("выборы", lang="ru"),
-        QuerySpec("бюджет", city="Astana"),
+        QuerySpec("бюджет", city="Астана"),  # the city as the index files it (text.cities)
         QuerySpec("Qazaqstan", lang="kk"),
-        QuerySpec("prezıdent", city="Astana"),
+        QuerySpec("prezıdent", city="Астана"),
     ],
 }
 OURS = "ours"
