@@ -372,8 +372,12 @@ def _ranked(
     )
     top = list(results.top_n)
     if rescore:
-        bonus = proximity.near_bonus(searcher, proximity.phrases(near), (d for _, d in top))
-        top = sorted(((score + bonus.get(d, 0.0), d) for score, d in top), key=_best_first)
+        # Always the same window, whatever the page: bonuses only raise scores, so the
+        # rescored window still ranks above the rest and no hit moves between pages.
+        window, rest = top[: proximity.RESCORE_DEPTH], top[proximity.RESCORE_DEPTH :]
+        bonus = proximity.near_bonus(searcher, proximity.phrases(near), (d for _, d in window))
+        window = sorted(((score + bonus.get(d, 0.0), d) for score, d in window), key=_best_first)
+        top = window + rest
     return top
 
 
