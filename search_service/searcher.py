@@ -31,6 +31,7 @@ from whoosh.searching import Searcher
 from search_service import proximity, store
 from search_service.analysis import LangText
 from search_service.archive import ARTICLE_ID
+from search_service.docsets import matching_docs
 from search_service.highlight import highlight, mark_paragraphs, snippets
 from search_service.query import (
     FILTER_CITY,
@@ -410,7 +411,7 @@ class _Columns:
         key = repr(query)
         found = self.filters.get(key)
         if found is None:
-            found = frozenset(self.searcher.docs_for_query(query))
+            found = matching_docs(self.searcher, query)
             if _is_filter(query):
                 self.filters[key] = found
                 if len(self.filters) > FILTER_CACHE_SIZE:
