@@ -14,6 +14,7 @@ Exit codes (cron jobs and scripts rely on them):
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import os
@@ -123,6 +124,8 @@ def _run_job(job, *args, **kwargs) -> indexer.RunSummary:
         raise CommandError(str(error), EXIT_LOCKED) from None
     except store.IndexMissing as error:
         raise CommandError(str(error), EXIT_NO_INDEX) from None
+    except store.IndexStoreError as error:
+        raise CommandError(str(error)) from None
     except OSError as error:
         raise CommandError(
             f"{error.strerror or error} ({error.filename or ''}); the served index is unchanged"
@@ -252,41 +255,41 @@ def analyze(lang, as_json, words):
             click.echo(f"{item['input']}\t{item['lang']}\t{keys}\t[exact: {item['form']}]")
 
 
-@main.command(
+def _pass_through(name: str, module: str, doc: str) -> None:
+    """A subcommand that hands its arguments to ``module.main`` (argparse owns --help)."""
+
+    @main.command(
+        name,
+        help=doc,
+        context_settings={"ignore_unknown_options": True, "help_option_names": []},
+        add_help_option=False,
+    )
+    @click.argument("args", nargs=-1, type=click.UNPROCESSED)
+    def command(args):
+        sys.exit(importlib.import_module(module).main(list(args)))
+
+
+_pass_through(
     "bench-text",
-    context_settings={"ignore_unknown_options": True, "help_option_names": []},
-    add_help_option=False,
-)
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def bench_text(args):
+    "search_service.text.bench",
     """Measure the normalisers against gold lemmas (UD treebanks); --help for options.
 
     \b
     Example:
       search-service bench-text --ud ../shared/ud --json normalisation.json
-    """
-    from search_service.text.bench import main as bench_main
-
-    sys.exit(bench_main(list(args)))
-
-
-@main.command(
-    "bench",
-    context_settings={"ignore_unknown_options": True, "help_option_names": []},
-    add_help_option=False,
+    """,
 )
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def bench(args):
+_pass_through(
+    "bench",
+    "search_service.bench",
     """Benchmark build, update, queries and HTTP against stock Whoosh; --help for options.
 
     \b
     Examples:
       search-service bench --profile small
       search-service bench --profile full --corpus ../shared/corpus --json bench.json
-    """
-    from search_service.bench import main as bench_main
-
-    sys.exit(bench_main(list(args)))
+    """,
+)
 
 
 @main.command("hash-password")

@@ -120,9 +120,6 @@ def article_document(article: Article) -> dict[str, Any]:
         "text": body,
         "text_exact": body,
         "fold": body,
-        "size": article.size,
-        "mtime_ns": article.mtime_ns,
-        "sha1": article.sha1,
     }
 
 
@@ -193,8 +190,6 @@ def update(
         if current is None:
             raise store.IndexMissing(f"no index in {index_dir}")
         indexed = store.read_manifest(current)
-        if indexed is None:
-            indexed = _manifest_from_index(current)
         files = list(walk_archive(roots))
         changes: list[Article] = []
         present: set[str] = set()
@@ -263,22 +258,6 @@ def _source(article: Article) -> dict[str, Any]:
         "mtime_ns": article.mtime_ns,
         "sha1": article.sha1,
     }
-
-
-def _manifest_from_index(generation: Path) -> Manifest:
-    """Rebuild the manifest from stored fields (an index written before manifests existed)."""
-    ix = whoosh_index.open_dir(str(generation))
-    try:
-        with ix.searcher() as searcher:
-            return {
-                fields["id"]: {key: fields.get(key) for key in _SOURCE_KEYS}
-                for fields in searcher.all_stored_fields()
-            }
-    finally:
-        ix.close()
-
-
-_SOURCE_KEYS = ("root", "path", "size", "mtime_ns", "sha1")
 
 
 def _classify(

@@ -54,7 +54,4 @@ def build_schema() -> Schema:
         text_exact=TEXT(analyzer=form_analyzer(), field_boost=TEXT_EXACT_BOOST),
         # Sparse: only words with Kazakh letters (see analysis.TermTokenizer).
         fold=TEXT(analyzer=fold_analyzer(), field_boost=FOLD_BOOST, phrase=False),
-        size=STORED(),
-        mtime_ns=STORED(),
-        sha1=STORED(),
     )

@@ -2,10 +2,10 @@
 
 One :class:`ArchiveSearcher` serves the whole app. It keeps ONE Whoosh searcher open and
 shares it between threads under a lock (Whoosh readers keep file positions, so two threads
-must not read through one at the same time). Before each use it checks, cheaply, whether the
-``current`` symlink points at a new generation (every build and update makes one) or the
-index has a newer commit, and reopens; if an old generation was deleted under an open reader,
-the work is retried once on a freshly opened one.
+must not read through one at the same time). Before each use it reads the ``current`` symlink
+and reopens when it points at a new generation (every build and update makes one; a served
+generation is never written to); if an old generation was deleted under an open reader, the
+work is retried once on a freshly opened one.
 """
 
 from __future__ import annotations
@@ -154,10 +154,9 @@ class ArchiveSearcher:
             target = os.readlink(self.index_dir / store.CURRENT)
         except OSError:
             target = None
+        # A generation is never written to once it is served (jobs write new ones), so the
+        # symlink's target says everything about freshness.
         if self._searcher is not None and target == self._target:
-            if self._searcher.up_to_date():
-                return self._searcher
-            self._searcher = self._searcher.refresh()
             return self._searcher
         self._close()
         ix, generation = store.open_current(self.index_dir)
@@ -405,25 +404,15 @@ class _Columns:
         self.filters: OrderedDict[str, frozenset[int]] = OrderedDict()
 
     def docs(self, query: wq.Query) -> frozenset[int]:
-        """Every live document matching ``query``; filter-like queries are remembered."""
-        if isinstance(query, wq.Every):
-            return self._all()
+        """Every live document matching ``query``; all documents and filters are remembered."""
+        if not (isinstance(query, wq.Every) or _is_filter(query)):
+            return matching_docs(self.searcher, query)
         key = repr(query)
         found = self.filters.get(key)
         if found is None:
-            found = matching_docs(self.searcher, query)
-            if _is_filter(query):
-                self.filters[key] = found
-                if len(self.filters) > FILTER_CACHE_SIZE:
-                    self.filters.popitem(last=False)
-        return found
-
-    def _all(self) -> frozenset[int]:
-        found = self.filters.get("*")
-        if found is None:
-            reader = self.searcher.reader()
-            found = frozenset(reader.all_doc_ids())
-            self.filters["*"] = found
+            found = self.filters[key] = matching_docs(self.searcher, query)
+            if len(self.filters) > FILTER_CACHE_SIZE:
+                self.filters.popitem(last=False)
         return found
 
     def count(self, field_name: str, docs: frozenset[int]) -> Counter:

@@ -35,6 +35,7 @@ GENERATION_PREFIX = "gen-"
 LOCK_FILE = "job.lock"
 META_FILE = "meta.json"
 MANIFEST_FILE = "manifest.json"  # the source file of every document, for update
+_OWN_FILES = frozenset({META_FILE, MANIFEST_FILE})  # written anew by every job, never linked
 KEEP_GENERATIONS = 2  # the served one and the one before, for readers still open on it
 
 
@@ -95,13 +96,19 @@ def fresh_generation(index_dir: Path) -> Iterator[Path]:
         raise
 
 
-def read_manifest(generation: Path) -> dict[str, dict[str, Any]] | None:
-    """What each indexed document was made from (id -> root, path, size, mtime_ns, sha1)."""
+def read_manifest(generation: Path) -> dict[str, dict[str, Any]]:
+    """What each indexed document was made from (id -> root, path, size, mtime_ns, sha1).
+
+    Every build and update writes it; without it ``update`` cannot tell what changed.
+    """
     try:
         with open(generation / MANIFEST_FILE, encoding="utf-8") as handle:
             return json.load(handle)
-    except (OSError, ValueError):
-        return None
+    except (OSError, ValueError) as error:
+        raise IndexStoreError(
+            f"{generation / MANIFEST_FILE} is missing or damaged ({error}): "
+            "run `search-service build` to rebuild the index"
+        ) from None
 
 
 def write_manifest(generation: Path, manifest: dict[str, dict[str, Any]]) -> None:
@@ -114,15 +121,7 @@ def write_manifest(generation: Path, manifest: dict[str, dict[str, Any]]) -> Non
 def link_copy(source: Path, target: Path) -> None:
     """Fill ``target`` with hard links to the files of generation ``source``."""
     for entry in os.scandir(source):
-        if (
-            entry.is_file()
-            and not entry.name.endswith(".lock")
-            and entry.name
-            not in (
-                META_FILE,
-                MANIFEST_FILE,
-            )
-        ):
+        if entry.is_file() and entry.name not in _OWN_FILES and not entry.name.endswith(".lock"):
             try:
                 os.link(entry.path, target / entry.name)
             except OSError as error:
