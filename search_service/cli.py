@@ -430,7 +430,7 @@ def search(ctx, index_dir, as_json, lang, date_from, date_to, city, sort, limit,
         raise CommandError(
             f"no index in {settings.index_dir}: run `search-service build` first", EXIT_NO_INDEX
         )
-    searcher = ArchiveSearcher(settings.index_dir)
+    searcher = ArchiveSearcher(settings.index_dir, settings.posting_cache_mb)
     options = {"lang": lang, "from": date_from, "to": date_to, "city": city, "sort": sort}
     args = {name: value for name, value in options.items() if value}
     if queries is not None:

@@ -38,6 +38,7 @@ class Settings:
     max_page_size: int
     max_page: int
     max_query_length: int
+    posting_cache_mb: int
     host: str
     port: int
     workers: int
@@ -64,6 +65,7 @@ _POSITIVE = {
     "max_page_size",
     "max_page",
     "max_query_length",
+    "posting_cache_mb",
     "threads",
 }
 

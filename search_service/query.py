@@ -344,23 +344,6 @@ class AnyWordForm(AnyOf):
     """The clauses of one query word: its keys, its exact form, its fold key."""
 
 
-def matching_only(query: wq.Query) -> wq.Query:
-    """The same documents as ``query``, with less to read: for counting, not for ranking.
-
-    A word's exact-form clauses find a subset of what its keys find (every indexed form also
-    has its keys at the same place), and the proximity bonus never changes which documents
-    match; both only matter for the scores.
-    """
-    if isinstance(query, wq.AndMaybe):
-        return matching_only(query.a)
-    if isinstance(query, AnyWordForm):
-        kept = [q for q in query.subqueries if getattr(q, "fieldname", None) not in EXACT_FIELDS]
-        return AnyOf(kept) if kept else query
-    if query.is_leaf():
-        return query
-    return query.apply(matching_only)
-
-
 def _exact(terms: list[Term], title_only: bool) -> wq.Query:
     """Exact forms in this order: a phrase, or a single exact form."""
     fields = TITLE_EXACT_FIELDS if title_only else EXACT_FIELDS

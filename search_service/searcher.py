@@ -15,23 +15,22 @@ import math
 import os
 import threading
 import time
-from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
+import numpy as np
 from markupsafe import Markup
 from whoosh import query as wq
-from whoosh import scoring, sorting
+from whoosh import scoring
 from whoosh.index import IndexError as WhooshIndexError
 from whoosh.searching import Searcher
 
-from search_service import proximity, store
+from search_service import proximity, ranking, store
 from search_service.analysis import LangText
 from search_service.archive import ARTICLE_ID
-from search_service.docsets import matching_docs
 from search_service.highlight import highlight, mark_paragraphs, snippets
 from search_service.query import (
     FILTER_CITY,
@@ -44,12 +43,10 @@ from search_service.query import (
     combine,
     date_query,
     filter_clauses,
-    matching_only,
     parse_query,
 )
 from search_service.schema import (
     CITY_FIELD,
-    DATE_FIELD,
     ID_FIELD,
     LANG_FIELD,
     MONTH_FIELD,
@@ -139,8 +136,9 @@ class ArticleView:
 class ArchiveSearcher:
     """The app's one searcher over ``index_dir``; safe to share between threads."""
 
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, posting_cache_mb: float = ranking.DEFAULT_CACHE_MB):
         self.index_dir = Path(index_dir)
+        self.posting_cache_mb = posting_cache_mb
         self._lock = threading.RLock()
         self._searcher: Searcher | None = None
         self._target: str | None = None  # where `current` pointed when we opened it
@@ -204,7 +202,9 @@ class ArchiveSearcher:
             page.error = error.key
             page.took_ms = _ms(started)
             return page
-        found = self._run(lambda s: _search_page(s, request, parsed, filters))
+        found = self._run(
+            lambda s: _search_page(s, request, parsed, filters, self.posting_cache_mb)
+        )
         page.total, page.facets, stored = found
         page.pages = math.ceil(page.total / request.per_page) if request.per_page else 0
         page.hits = [_hit(fields, score, parsed.marks) for fields, score in stored]
@@ -288,11 +288,15 @@ def _export(
     ix: Any, parsed: ParsedQuery, filter_query: wq.Query | None, sort: str
 ) -> Iterator[dict[str, Any]]:
     with ix.searcher(weighting=scoring.BM25F()) as searcher:
-        query, sortedby, reverse = _plan(parsed, sort)
-        results = searcher.search(
-            query, limit=None, sortedby=sortedby, reverse=reverse, filter=filter_query
-        )
-        docnums = [docnum for _, docnum in results.top_n]
+        query, order = _plan(parsed, sort)
+        if isinstance(query, wq.AndMaybe):  # the export is not paged: no proximity window
+            query = query.a
+        arrays = ranking.IndexArrays(searcher)
+        matched = arrays.evaluate(query, scored=order == ranking.RELEVANCE)
+        docs = matched.docs
+        if filter_query is not None:
+            docs = docs & arrays.filter_docs(filter_query)
+        docnums = [docnum for _, docnum in arrays.top(docs, matched.scores, None, order)]
         for start in range(0, len(docnums), EXPORT_BATCH):
             for docnum in docnums[start : start + EXPORT_BATCH]:
                 fields = searcher.stored_fields(docnum)
@@ -311,19 +315,25 @@ StoredHits = list[tuple[dict[str, Any], float]]
 
 
 def _search_page(
-    searcher: Searcher, request: SearchRequest, parsed: ParsedQuery, filters: dict[str, wq.Query]
+    searcher: Searcher,
+    request: SearchRequest,
+    parsed: ParsedQuery,
+    filters: dict[str, wq.Query],
+    cache_mb: float = ranking.DEFAULT_CACHE_MB,
 ) -> tuple[int, dict[str, list[FacetValue]], StoredHits]:
     """Exact total, facets, and the stored fields of the hits on the requested page.
 
-    Two passes: an unscored one collects every matching document number (for the exact total
-    and the facet counts, counted in C over cached per-document facet values), and a scored
-    one ranks only the top of the page with Whoosh's block skipping on.
+    The query is evaluated once over per-document arrays (see :mod:`ranking`): the total
+    is a count, each facet a count by value over its column, the page a partial sort.
     """
-    query, sortedby, reverse = _plan(parsed, request.sort)
-    columns = _columns(searcher)
-    matching = columns.docs(matching_only(query))
-    allowed = {name: columns.docs(clause) for name, clause in filters.items()}
-    selected = _intersect(matching, allowed.values())
+    query, order = _plan(parsed, request.sort)
+    near = None
+    if isinstance(query, wq.AndMaybe):  # the proximity clause: a bonus for the best hits
+        query, near = query.a, query.b
+    arrays = index_arrays(searcher, cache_mb)
+    matched = arrays.evaluate(query, scored=order == ranking.RELEVANCE)
+    allowed = {name: arrays.filter_docs(clause) for name, clause in filters.items()}
+    selected = _intersect(matched.docs, allowed.values())
     chosen_year = request.year or (request.month[:4] if request.month else None)
     counts = {}
     for name, (field_name, ignored) in FACETS.items():
@@ -333,123 +343,76 @@ def _search_page(
         if not ignored.isdisjoint(filters):
             kept = [docs for key, docs in allowed.items() if key not in ignored]
             if name == "month":
-                kept.append(columns.docs(date_query(chosen_year)))
-            docs = _intersect(matching, kept)
-        counts[name] = columns.count(field_name, docs)
+                kept.append(arrays.filter_docs(date_query(chosen_year)))
+            docs = _intersect(matched.docs, kept)
+        counts[name] = arrays.count(field_name, docs)
     facets = {name: _facet(name, counts[name], request) for name in FACETS if name in counts}
+    total = int(np.count_nonzero(selected))
     offset = (request.page - 1) * request.per_page
     stored: StoredHits = []
-    if selected and offset < len(selected):
-        # Only when filters narrowed the matches: Whoosh checks every hit against the set.
-        only = set(selected) if allowed else None
-        top = _ranked(searcher, query, sortedby, reverse, offset + request.per_page, only)
+    if offset < total:
+        limit = offset + request.per_page
+        rescore = near is not None and order == ranking.RELEVANCE
+        top = arrays.top(
+            selected,
+            matched.scores,
+            max(limit, proximity.RESCORE_DEPTH) if rescore else limit,
+            order,
+        )
+        if rescore:
+            top = _rescored(searcher, top, near)
         stored = [
-            (searcher.stored_fields(docnum), 0.0 if sortedby else score)
-            for score, docnum in top[offset : offset + request.per_page]
+            (searcher.stored_fields(docnum), score if order == ranking.RELEVANCE else 0.0)
+            for score, docnum in top[offset:limit]
         ]
-    return len(selected), facets, stored
+    return total, facets, stored
 
 
-def _ranked(
-    searcher: Searcher,
-    query: wq.Query,
-    sortedby: sorting.FieldFacet | None,
-    reverse: bool,
-    limit: int,
-    only: set[int] | None,
+def _rescored(
+    searcher: Searcher, top: list[tuple[float, int]], near: wq.Query
 ) -> list[tuple[float, int]]:
-    """The first ``limit`` hits as (score, docnum), the proximity bonus added to the best."""
-    near = None
-    if isinstance(query, wq.AndMaybe):
-        query, near = query.a, query.b
-    rescore = near is not None and sortedby is None
-    results = searcher.search(
-        query,
-        limit=max(limit, proximity.RESCORE_DEPTH) if rescore else limit,
-        sortedby=sortedby,
-        reverse=reverse,
-        filter=only,
-    )
-    top = list(results.top_n)
-    if rescore:
-        # Always the same window, whatever the page: bonuses only raise scores, so the
-        # rescored window still ranks above the rest and no hit moves between pages.
-        window, rest = top[: proximity.RESCORE_DEPTH], top[proximity.RESCORE_DEPTH :]
-        bonus = proximity.near_bonus(searcher, proximity.phrases(near), (d for _, d in window))
-        window = sorted(((score + bonus.get(d, 0.0), d) for score, d in window), key=_best_first)
-        top = window + rest
-    return top
+    """The best hits with the proximity bonus added.
+
+    Always the same window, whatever the page: bonuses only raise scores, so the rescored
+    window still ranks above the rest and no hit moves between pages.
+    """
+    window, rest = top[: proximity.RESCORE_DEPTH], top[proximity.RESCORE_DEPTH :]
+    bonus = proximity.near_bonus(searcher, proximity.phrases(near), (d for _, d in window))
+    window = sorted(((score + bonus.get(d, 0.0), d) for score, d in window), key=_best_first)
+    return window + rest
 
 
 def _best_first(hit: tuple[float, int]) -> tuple[float, int]:
     return -hit[0], hit[1]
 
 
-def _intersect(docs: frozenset[int], others: Iterable[frozenset[int]]) -> frozenset[int]:
-    for other in sorted(others, key=len):
+def _intersect(docs: np.ndarray, others: Iterable[np.ndarray]) -> np.ndarray:
+    for other in others:
         docs = docs & other
     return docs
 
 
-class _Columns:
-    """Per-searcher caches: facet values by document number, and recent filters' documents.
-
-    Counting facets this way runs in C (``Counter`` over ``map``) instead of a Python call
-    per matching document, which is what keeps very common words fast.
-    """
-
-    def __init__(self, searcher: Searcher):
-        self.searcher = searcher
-        self.values: dict[str, list[Any]] = {}
-        self.filters: OrderedDict[str, frozenset[int]] = OrderedDict()
-
-    def docs(self, query: wq.Query) -> frozenset[int]:
-        """Every live document matching ``query``; all documents and filters are remembered."""
-        if not (isinstance(query, wq.Every) or _is_filter(query)):
-            return matching_docs(self.searcher, query)
-        key = repr(query)
-        found = self.filters.get(key)
-        if found is None:
-            found = self.filters[key] = matching_docs(self.searcher, query)
-            if len(self.filters) > FILTER_CACHE_SIZE:
-                self.filters.popitem(last=False)
-        return found
-
-    def count(self, field_name: str, docs: frozenset[int]) -> Counter:
-        values = self.values.get(field_name)
-        if values is None:
-            values = list(self.searcher.reader().column_reader(field_name))
-            self.values[field_name] = values
-        return Counter(map(values.__getitem__, docs))
+_arrays_by_searcher: WeakKeyDictionary[Searcher, ranking.IndexArrays] = WeakKeyDictionary()
 
 
-FILTER_CACHE_SIZE = 64
-_column_caches: WeakKeyDictionary[Searcher, _Columns] = WeakKeyDictionary()
-
-
-def _columns(searcher: Searcher) -> _Columns:
-    found = _column_caches.get(searcher)
+def index_arrays(
+    searcher: Searcher, cache_mb: float = ranking.DEFAULT_CACHE_MB
+) -> ranking.IndexArrays:
+    """The arrays and posting cache of one open searcher (made on first use)."""
+    found = _arrays_by_searcher.get(searcher)
     if found is None:
-        found = _column_caches[searcher] = _Columns(searcher)
+        found = _arrays_by_searcher[searcher] = ranking.IndexArrays(searcher, cache_mb)
     return found
 
 
-_FILTER_FIELDS = frozenset({LANG_FIELD, CITY_FIELD, YEAR_FIELD, MONTH_FIELD, DATE_FIELD})
-
-
-def _is_filter(query: wq.Query) -> bool:
-    """Filters (language, city, dates) recur across requests; word queries mostly do not."""
-    return all(getattr(leaf, "fieldname", None) in _FILTER_FIELDS for leaf in query.leaves())
-
-
-def _plan(parsed: ParsedQuery, sort: str) -> tuple[wq.Query, sorting.FieldFacet | None, bool]:
+def _plan(parsed: ParsedQuery, sort: str) -> tuple[wq.Query, str]:
     """The query to run and its order: browsing without words lists the newest first."""
     query = parsed.query if parsed.query is not None else wq.Every()
     if sort == "oldest":
-        return query, sorting.FieldFacet(DATE_FIELD), False
+        return query, ranking.OLDEST
     if sort == "newest" or not parsed.scored:
-        return query, sorting.FieldFacet(DATE_FIELD), True
-    return query, None, False
+        return query, ranking.NEWEST
+    return query, ranking.RELEVANCE
 
 
 def _facet(name: str, counts: dict[Any, int], request: SearchRequest) -> list[FacetValue]:

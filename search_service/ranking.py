@@ -1,0 +1,374 @@
+"""Matching and scoring a query over per-document arrays, reading postings a block at a time.
+
+Whoosh answers a query by stepping matcher objects through the postings one document at a
+time in Python; at 200,000 articles a frequent word spent 90% of a 200 ms search in that
+loop. Here each term's postings are copied a block at a time (document numbers and weights)
+into numpy arrays, and the query is evaluated over dense per-document arrays: AND, OR and
+NOT are boolean operations, BM25F is one vectorised expression per term, the exact total is
+a count, a facet is a ``bincount``, a page is a partial sort. The scores are Whoosh's BM25F
+(its idf, average field lengths and byte-encoded document lengths), so the order is the one
+Whoosh would give; ``tests/test_ranking.py`` checks documents, scores and order against it.
+
+Decoded postings are kept per searcher in a cache bounded in bytes (frequent words recur in
+a newsroom); a searcher belongs to one index generation, which is never written to, so
+nothing in the cache can go stale. Query types without an array form (phrases, which need
+positions) are answered by Whoosh and then turned into arrays.
+
+The block reader uses posting-block internals of the pinned Whoosh-Reloaded version (see
+pyproject.toml); a matcher of another shape is read through the public matcher API instead.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.searching import Searcher
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from search_service.schema import DATE_FIELD
+
+DEFAULT_CACHE_MB = 64
+FILTER_CACHE_SIZE = 64  # recent filters' documents (language, city, dates) per searcher
+RELEVANCE, NEWEST, OLDEST = "relevance", "newest", "oldest"
+
+# Whoosh stores a document's field length as one byte; this is its decoding table.
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) or 0 for b in range(256)], dtype=np.float64)
+
+
+@dataclass
+class Match:
+    """The documents a query matches and their scores (zero outside ``docs``)."""
+
+    docs: np.ndarray  # bool, one per document number
+    scores: np.ndarray | None  # float64, one per document number; None: all zero
+
+
+class IndexArrays:
+    """One searcher's per-document arrays and decoded postings; not thread-safe by itself
+    (the app's searcher is used under a lock)."""
+
+    def __init__(self, searcher: Searcher, cache_mb: float = DEFAULT_CACHE_MB):
+        self.searcher = searcher
+        subsearchers = searcher.subsearchers or [(searcher, 0)]
+        self._segments = [(sub.reader(), offset) for sub, offset in subsearchers]
+        self.size = searcher.doc_count_all()
+        live = np.ones(self.size, dtype=bool)
+        for reader, offset in self._segments:
+            if reader.has_deletions():
+                dead = np.fromiter(reader.deleted_docs_set, dtype=np.int64)
+                live[dead + offset] = False
+        self.live = live
+        self._cache_limit = int(cache_mb * 1024 * 1024)
+        self._cache_bytes = 0
+        self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._filters: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lengths: dict[str, np.ndarray] = {}
+        self._columns: dict[str, tuple[list[Any], np.ndarray]] = {}
+        self._numbers: dict[str, np.ndarray] = {}
+
+    # Evaluating a query -------------------------------------------------------------------
+
+    def evaluate(self, query: wq.Query, scored: bool = True) -> Match:
+        """The live documents matching ``query``, with their BM25F scores when ``scored``."""
+        found = self._evaluate(query, scored)
+        return Match(found.docs & self.live, found.scores)
+
+    def filter_docs(self, query: wq.Query) -> np.ndarray:
+        """The live documents of a filter (language, city, dates), remembered: filters recur."""
+        key = repr(query)
+        docs = self._filters.get(key)
+        if docs is None:
+            docs = self._filters[key] = self.evaluate(query, scored=False).docs
+            if len(self._filters) > FILTER_CACHE_SIZE:
+                self._filters.popitem(last=False)
+        else:
+            self._filters.move_to_end(key)
+        return docs
+
+    def _evaluate(self, query: wq.Query, scored: bool) -> Match:
+        if isinstance(query, wq.Term):
+            return self._term(query.fieldname, query.text, query.boost, scored)
+        if isinstance(query, wq.Or):
+            return self._any([self._evaluate(q, scored) for q in query.subqueries])
+        if isinstance(query, wq.And):
+            return self._all([self._evaluate(q, scored) for q in query.subqueries])
+        if isinstance(query, wq.AndNot):
+            positive = self._evaluate(query.a, scored)
+            docs = positive.docs & ~self._evaluate(query.b, False).docs
+            return Match(docs, _only(positive.scores, docs))
+        if isinstance(query, wq.AndMaybe):
+            required = self._evaluate(query.a, scored)
+            optional = self._evaluate(query.b, scored)
+            return Match(
+                required.docs, _only(_add(required.scores, optional.scores), required.docs)
+            )
+        if isinstance(query, wq.Not):
+            return Match(~self._evaluate(query.query, False).docs, None)
+        if isinstance(query, wq.Every):
+            return self._constant(np.ones(self.size, dtype=bool), query.boost, scored)
+        if query is wq.NullQuery:
+            return Match(np.zeros(self.size, dtype=bool), None)
+        if isinstance(query, wq.NumericRange) and self._has_column(query.fieldname):
+            return self._constant(self._range(query), query.boost, scored)
+        if isinstance(query, wq.Prefix):
+            # The index's words with the prefix, each scored by BM25F: an article that uses
+            # them more ranks higher (Whoosh's "constant score" for prefixes is not constant).
+            return self._evaluate(query.simplify(self.searcher.reader()), scored)
+        return self._by_whoosh(query, scored)
+
+    def _any(self, parts: list[Match]) -> Match:
+        if not parts:
+            return Match(np.zeros(self.size, dtype=bool), None)
+        docs = parts[0].docs.copy()
+        scores = None
+        for part in parts:
+            if part is not parts[0]:
+                docs |= part.docs
+            scores = _add(scores, part.scores)
+        return Match(docs, scores)
+
+    def _all(self, parts: list[Match]) -> Match:
+        if not parts:
+            return Match(np.zeros(self.size, dtype=bool), None)
+        docs = parts[0].docs.copy()
+        scores = None
+        for part in parts:
+            if part is not parts[0]:
+                docs &= part.docs
+            scores = _add(scores, part.scores)
+        return Match(docs, _only(scores, docs))
+
+    def _constant(self, docs: np.ndarray, boost: float, scored: bool) -> Match:
+        return Match(docs, docs * float(boost) if scored else None)
+
+    def _term(self, field: str, text: str, boost: float, scored: bool) -> Match:
+        ids, weights = self.postings(field, text)
+        docs = np.zeros(self.size, dtype=bool)
+        docs[ids] = True
+        if not scored or not len(ids):
+            return Match(docs, None)
+        scores = np.zeros(self.size, dtype=np.float64)
+        scores[ids] = self._bm25(field, text, ids, weights) * boost
+        return Match(docs, scores)
+
+    def _bm25(self, field: str, text: str, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Whoosh's BM25F for one term (``scoring.bm25``), for all its postings at once."""
+        searcher = self.searcher
+        if not searcher.schema[field].scorable:
+            return weights  # Whoosh scores an unscorable field by the posting's weight
+        model = searcher.weighting
+        b = model._field_B.get(field, model.B)
+        k1 = model.K1
+        idf = searcher.idf(field, text)
+        average = searcher.avg_field_length(field) or 1
+        lengths = self.lengths(field)[ids]
+        return idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / average)))
+
+    def _range(self, query: wq.NumericRange) -> np.ndarray:
+        values = self.numbers(query.fieldname)
+        docs = np.ones(self.size, dtype=bool)
+        if query.start is not None:
+            docs &= values > query.start if query.startexcl else values >= query.start
+        if query.end is not None:
+            docs &= values < query.end if query.endexcl else values <= query.end
+        return docs
+
+    def _by_whoosh(self, query: wq.Query, scored: bool) -> Match:
+        """Whoosh's own answer (phrases need word positions), as arrays."""
+        docs = np.zeros(self.size, dtype=bool)
+        if not scored:
+            docs[np.fromiter(self.searcher.docs_for_query(query), dtype=np.int64)] = True
+            return Match(docs, None)
+        found = self.searcher.search(query, limit=None).top_n
+        ids = np.fromiter((docnum for _, docnum in found), dtype=np.int64, count=len(found))
+        docs[ids] = True
+        scores = np.zeros(self.size, dtype=np.float64)
+        scores[ids] = np.fromiter((score for score, _ in found), dtype=np.float64, count=len(found))
+        return Match(docs, scores)
+
+    # Results ------------------------------------------------------------------------------
+
+    def top(
+        self, docs: np.ndarray, scores: np.ndarray | None, limit: int | None, order: str
+    ) -> list[tuple[float, int]]:
+        """The first ``limit`` of ``docs`` (all when ``None``) as ``(score, docnum)``.
+
+        By relevance: best score first, ties by document number (Whoosh's order). By date:
+        newest or oldest first, ties by document number.
+        """
+        chosen = np.flatnonzero(docs)
+        if (limit is not None and limit <= 0) or not len(chosen):
+            return []
+        if order == RELEVANCE:
+            values = scores[chosen] if scores is not None else np.zeros(len(chosen))
+            chosen, values = _best(chosen, values, limit)
+            ranked = np.lexsort((chosen, -values))
+        else:
+            dates = self.numbers(DATE_FIELD)
+            key = dates[chosen] if order == OLDEST else -dates[chosen]
+            ranked = np.lexsort((chosen, key))
+            values = np.zeros(len(chosen))
+        if limit is not None:
+            ranked = ranked[:limit]
+        return [(float(values[i]), int(chosen[i])) for i in ranked]
+
+    def count(self, field: str, docs: np.ndarray) -> dict[Any, int]:
+        """How many of ``docs`` have each value of ``field`` (a sortable column)."""
+        values, ordinals = self.column(field)
+        counts = np.bincount(ordinals[docs], minlength=len(values))
+        return {values[i]: int(counts[i]) for i in np.flatnonzero(counts)}
+
+    # Arrays read from the index, once per searcher ----------------------------------------
+
+    def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Document numbers (deleted ones included) and weights of a term, from the cache."""
+        key = (field, text)
+        found = self._postings.get(key)
+        if found is not None:
+            self._postings.move_to_end(key)
+            return found
+        id_parts, weight_parts = [], []
+        for reader, offset in self._segments:
+            if key in reader:
+                ids, weights = _read_postings(reader.postings(field, text))
+                id_parts.append(ids + offset if offset else ids)
+                weight_parts.append(weights)
+        if id_parts:
+            found = (np.concatenate(id_parts), np.concatenate(weight_parts))
+        else:
+            found = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+        size = found[0].nbytes + found[1].nbytes
+        if size <= self._cache_limit:
+            self._postings[key] = found
+            self._cache_bytes += size
+            while self._cache_bytes > self._cache_limit:
+                _, (old_ids, old_weights) = self._postings.popitem(last=False)
+                self._cache_bytes -= old_ids.nbytes + old_weights.nbytes
+        return found
+
+    def lengths(self, field: str) -> np.ndarray:
+        """Each document's length in ``field`` as Whoosh encodes it (one byte, decoded)."""
+        found = self._lengths.get(field)
+        if found is None:
+            encoded = np.zeros(self.size, dtype=np.uint8)
+            for reader, offset in self._segments:
+                raw = _length_bytes(reader, field)
+                encoded[offset : offset + len(raw)] = raw
+            found = self._lengths[field] = _LENGTH_OF_BYTE[encoded]
+        return found
+
+    def column(self, field: str) -> tuple[list[Any], np.ndarray]:
+        """The distinct values of a sortable field and each document's value as an index."""
+        found = self._columns.get(field)
+        if found is None:
+            index: dict[Any, int] = {}
+            column = self.searcher.reader().column_reader(field)
+            ordinals = np.fromiter(
+                (index.setdefault(value, len(index)) for value in column),
+                dtype=np.int32,
+                count=self.size,
+            )
+            found = self._columns[field] = (list(index), ordinals)
+        return found
+
+    def numbers(self, field: str) -> np.ndarray:
+        """Each document's value of a sortable numeric field (dates as yyyymmdd)."""
+        found = self._numbers.get(field)
+        if found is None:
+            column = self.searcher.reader().column_reader(field)
+            found = np.fromiter(column, dtype=np.int64, count=self.size)
+            self._numbers[field] = found
+        return found
+
+    def _has_column(self, field: str) -> bool:
+        return self.searcher.reader().has_column(field)
+
+
+def _best(chosen: np.ndarray, values: np.ndarray, limit: int | None) -> tuple[np.ndarray, ...]:
+    """Narrow to the ``limit`` best scores before sorting, keeping every tie at the edge."""
+    if limit is None or len(chosen) <= 4 * limit:
+        return chosen, values
+    edge = -np.partition(-values, limit - 1)[limit - 1]
+    keep = values >= edge
+    return chosen[keep], values[keep]
+
+
+def _add(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a + b
+
+
+def _only(scores: np.ndarray | None, docs: np.ndarray) -> np.ndarray | None:
+    return None if scores is None else np.where(docs, scores, 0.0)
+
+
+def _read_postings(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
+    """All document numbers and weights of one segment's term, deleted documents included."""
+    if isinstance(matcher, FilterMatcher):  # deletions: the live mask takes them out
+        matcher = matcher.child
+    try:
+        return _read_blocks(matcher)
+    except AttributeError:  # not the block matcher this was written for: the public API
+        ids, weights = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+
+
+def _read_blocks(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Whoosh 3 posting blocks: a pickled tuple of id deltas (each block starting from 0),
+    weights (``None`` for all 1.0, one float for all alike, or one per posting) and values."""
+    if matcher._byteids:
+        raise AttributeError("byte ids")
+    deltas: list[int] = []
+    weights: list[float] = []
+    previous_max = 0
+    while matcher.is_active():
+        if matcher._data is None:
+            matcher._read_data()
+        block_ids, block_weights = matcher._data[0], matcher._data[1]
+        start = len(deltas)
+        deltas.extend(block_ids)
+        if start:
+            deltas[start] -= previous_max  # continue the running sum across blocks
+        previous_max = matcher._maxid
+        if block_weights is None:
+            weights.extend([1.0] * len(block_ids))
+        elif isinstance(block_weights, float):
+            weights.extend([block_weights] * len(block_ids))
+        else:
+            weights.extend(block_weights)
+        matcher._i = matcher._blocklength
+        matcher._next_block()
+    ids = np.cumsum(np.array(deltas, dtype=np.int64))
+    return ids, np.array(weights, dtype=np.float64)
+
+
+def _length_bytes(reader: Any, field: str) -> np.ndarray:
+    """One segment's encoded lengths of ``field`` (zero where a document has none)."""
+    count = reader.doc_count_all()
+    try:
+        column = reader._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+        if column is None:
+            return np.zeros(count, dtype=np.uint8)
+        raw = column._dbfile.get(column._basepos, column._count)
+        found = np.frombuffer(bytes(raw), dtype=np.uint8)
+    except AttributeError:  # another codec: one document at a time
+        found = np.array(
+            [length_to_byte(reader.doc_field_length(n, field, 0)) for n in range(count)],
+            dtype=np.uint8,
+        )
+    padded = np.zeros(count, dtype=np.uint8)
+    padded[: min(count, len(found))] = found[:count]
+    return padded

@@ -1,0 +1,138 @@
+"""The array evaluation agrees with Whoosh: the same documents, the same BM25F scores,
+deletions and several segments included; the page order, facets and cache behave."""
+
+from collections import Counter
+
+import numpy as np
+import pytest
+from whoosh import query as wq
+from whoosh import scoring
+
+from search_service import indexer, ranking, store
+from search_service.query import parse_query
+
+WORDS = ["бюджет", "мектеп", "выборы", "сайлау", "экономика", "нефть"]
+QUERIES = [
+    "бюджет",
+    "бюджет мектеп",
+    "бюджет OR нефть",
+    "выборы -сайлау",
+    "NOT мектеп",
+    '"бюджет мектеп"',
+    "title:жаңалық",
+    "бюджет date:2024-03..2024-06",
+    "жоқсөз",
+    "Облыста",
+]
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory):
+    root = tmp_path_factory.mktemp("ranking")
+    archive = root / "archive"
+    for n in range(240):
+        words = " ".join(WORDS[i] for i in range(len(WORDS)) if n % (i + 2) == 0)
+        repeated = " ".join(["бюджет"] * (n % 5))  # different weights, different lengths
+        body = f"В области {words} обсуждали. Облыста {words} талқыланды. {repeated} Номер {n}."
+        path = archive / f"kk/2024/{n % 12 + 1:02d}/a{n:03d}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"date 2024-{n % 12 + 1:02d}-01 Жаңалық {n}\n{body}\n", encoding="utf-8")
+    index_dir = root / "index"
+    indexer.build([archive], index_dir, procs=2)  # more than one segment
+    for n in range(0, 240, 7):  # deleted documents inside the segments
+        (archive / f"kk/2024/{n % 12 + 1:02d}/a{n:03d}.txt").unlink()
+    indexer.update([archive], index_dir)
+    ix, _ = store.open_current(index_dir)
+    with ix.searcher(weighting=scoring.BM25F()) as opened:
+        assert len(opened.subsearchers) > 1
+        assert opened.reader().has_deletions()
+        yield opened
+
+
+def _query(text: str) -> wq.Query:
+    query = parse_query(text).query
+    return query.a if isinstance(query, wq.AndMaybe) else query
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_same_documents_as_whoosh(searcher, text):
+    query = _query(text)
+    found = ranking.IndexArrays(searcher).evaluate(query, scored=False).docs
+    assert set(np.flatnonzero(found).tolist()) == set(searcher.docs_for_query(query))
+
+
+@pytest.mark.parametrize("text", [q for q in QUERIES if not q.startswith("NOT")])
+def test_same_scores_as_whoosh(searcher, text):
+    query = _query(text)
+    matched = ranking.IndexArrays(searcher).evaluate(query)
+    expected = {docnum: score for score, docnum in searcher.search(query, limit=None).top_n}
+    ours = {int(d): float(matched.scores[d]) for d in np.flatnonzero(matched.docs)}
+    assert ours.keys() == expected.keys()
+    for docnum, score in expected.items():
+        assert ours[docnum] == pytest.approx(score, rel=1e-9)
+
+
+def test_deleted_documents_are_left_out(searcher):
+    found = ranking.IndexArrays(searcher).evaluate(_query("бюджет")).docs
+    assert found.any()
+    assert not any(searcher.reader().is_deleted(int(d)) for d in np.flatnonzero(found))
+
+
+def test_relevance_order_is_best_first_then_docnum(searcher):
+    arrays = ranking.IndexArrays(searcher)
+    matched = arrays.evaluate(_query("бюджет"))
+    everything = arrays.top(matched.docs, matched.scores, None, ranking.RELEVANCE)
+    assert len(everything) == np.count_nonzero(matched.docs)
+    assert everything == sorted(everything, key=lambda hit: (-hit[0], hit[1]))
+    assert len({score for score, _ in everything}) > 3  # weights and lengths differ
+    for limit in (1, 5, 17):  # the partial sort keeps every tie at its edge right
+        assert (
+            arrays.top(matched.docs, matched.scores, limit, ranking.RELEVANCE)
+            == (everything[:limit])
+        )
+
+
+def test_date_orders(searcher):
+    arrays = ranking.IndexArrays(searcher)
+    docs = arrays.evaluate(_query("мектеп"), scored=False).docs
+    dates = {d: searcher.stored_fields(d)["date"] for d in np.flatnonzero(docs).tolist()}
+    newest = [d for _, d in arrays.top(docs, None, None, ranking.NEWEST)]
+    oldest = [d for _, d in arrays.top(docs, None, 5, ranking.OLDEST)]
+    assert newest == sorted(dates, key=lambda d: (-dates[d], d))
+    assert oldest == sorted(dates, key=lambda d: (dates[d], d))[:5]
+
+
+def test_facet_counts_match_stored_fields(searcher):
+    arrays = ranking.IndexArrays(searcher)
+    docs = arrays.evaluate(_query("бюджет OR нефть"), scored=False).docs
+    expected = Counter(searcher.stored_fields(int(d))["lang"] for d in np.flatnonzero(docs))
+    assert arrays.count("lang", docs) == dict(expected)
+    by_month = arrays.count("month", docs)
+    assert sum(by_month.values()) == np.count_nonzero(docs)
+    assert set(by_month) <= {f"2024-{m:02d}" for m in range(1, 13)}
+
+
+def test_filters_are_cached_and_match_whoosh(searcher):
+    arrays = ranking.IndexArrays(searcher)
+    clause = parse_query("date:2024-02..2024-04").query
+    first = arrays.filter_docs(clause)
+    assert arrays.filter_docs(clause) is first
+    assert set(np.flatnonzero(first).tolist()) == set(searcher.docs_for_query(clause))
+
+
+def test_posting_cache_stays_within_its_bound(searcher):
+    arrays = ranking.IndexArrays(searcher, cache_mb=0.002)  # about 2 KB
+    for word in WORDS:
+        arrays.evaluate(_query(word))
+    held = sum(ids.nbytes + weights.nbytes for ids, weights in arrays._postings.values())
+    assert 0 < held <= 0.002 * 1024 * 1024
+    assert len(arrays._postings) < len(WORDS) * 4  # older terms were let go
+
+
+def test_prefix_ranks_by_the_words_it_expands_to(searcher):
+    arrays = ranking.IndexArrays(searcher)
+    query = _query("бюдж*")
+    matched = arrays.evaluate(query)
+    assert set(np.flatnonzero(matched.docs).tolist()) == set(searcher.docs_for_query(query))
+    scores = matched.scores[matched.docs]
+    assert len(set(scores.tolist())) > 1  # more uses of the word, a higher score
