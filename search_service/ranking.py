@@ -20,13 +20,17 @@ pyproject.toml); a matcher of another shape is read through the public matcher A
 
 from __future__ import annotations
 
+import bisect
 from collections import OrderedDict
 from dataclasses import dataclass
+from itertools import accumulate
+from pickle import loads
 from typing import Any
 
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -35,6 +39,7 @@ from search_service.schema import DATE_FIELD
 
 DEFAULT_CACHE_MB = 64
 FILTER_CACHE_SIZE = 64  # recent filters' documents (language, city, dates) per searcher
+PHRASE_CACHE_SIZE = 32  # recent phrases' documents and scores per searcher
 RELEVANCE, NEWEST, OLDEST = "relevance", "newest", "oldest"
 
 # Whoosh stores a document's field length as one byte; this is its decoding table.
@@ -68,6 +73,7 @@ class IndexArrays:
         self._cache_bytes = 0
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._filters: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._phrases: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._lengths: dict[str, np.ndarray] = {}
         self._columns: dict[str, tuple[list[Any], np.ndarray]] = {}
         self._numbers: dict[str, np.ndarray] = {}
@@ -116,6 +122,8 @@ class IndexArrays:
             return Match(np.zeros(self.size, dtype=bool), None)
         if isinstance(query, wq.NumericRange) and self._has_column(query.fieldname):
             return self._constant(self._range(query), query.boost, scored)
+        if isinstance(query, wq.Phrase) and len(query.words) > 1:
+            return self._phrase(query, scored)
         if isinstance(query, wq.Prefix):
             # The index's words with the prefix, each scored by BM25F: an article that uses
             # them more ranks higher (Whoosh's "constant score" for prefixes is not constant).
@@ -169,6 +177,60 @@ class IndexArrays:
         average = searcher.avg_field_length(field) or 1
         lengths = self.lengths(field)[ids]
         return idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / average)))
+
+    def _phrase(self, query: wq.Phrase, scored: bool) -> Match:
+        """Documents with the words in order, each 1 to ``slop`` positions after the one
+        before (Whoosh's ``Phrase``), scored as the sum of the words' BM25F, as Whoosh does.
+
+        Only documents holding every word are read, and each phrase's documents and
+        scores are remembered: a frequent phrase ("в том числе") needs the positions of
+        every document that has all its words.
+        """
+        key = repr(query)
+        found = self._phrases.get(key)
+        if found is None:
+            words = [self._term(query.fieldname, word, 1.0, True) for word in query.words]
+            candidates = self._all([Match(part.docs, None) for part in words]).docs & self.live
+            ids = np.flatnonzero(candidates)
+            if len(ids):
+                positions = [self._positions(query.fieldname, word, ids) for word in query.words]
+                kept = [
+                    i
+                    for i, docnum in enumerate(ids.tolist())
+                    if _in_order([found[i] for found in positions], query.slop)
+                ]
+                ids = ids[kept]
+            scores = sum(part.scores[ids] for part in words if part.scores is not None)
+            found = (ids, np.asarray(scores, dtype=np.float64) * query.boost)
+            self._phrases[key] = found
+            if len(self._phrases) > PHRASE_CACHE_SIZE:
+                self._phrases.popitem(last=False)
+        else:
+            self._phrases.move_to_end(key)
+        ids, scores = found
+        docs = np.zeros(self.size, dtype=bool)
+        docs[ids] = True
+        if not scored:
+            return Match(docs, None)
+        dense = np.zeros(self.size, dtype=np.float64)
+        dense[ids] = scores
+        return Match(docs, dense)
+
+    def _positions(self, field: str, word: str, ids: np.ndarray) -> list[list[int]]:
+        """The positions of ``word`` in each of ``ids`` (sorted documents that all have it).
+
+        Blocks holding none of the documents are skipped unread.
+        """
+        wanted = ids.tolist()
+        found: list[list[int]] = []
+        for reader, offset in self._segments:
+            if (field, word) not in reader:
+                continue
+            end = offset + reader.doc_count_all()
+            local = [docnum - offset for docnum in wanted if offset <= docnum < end]
+            if local:
+                found.extend(_block_positions(reader.postings(field, word), local))
+        return found
 
     def _range(self, query: wq.NumericRange) -> np.ndarray:
         values = self.numbers(query.fieldname)
@@ -353,6 +415,69 @@ def _read_blocks(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
         matcher._next_block()
     ids = np.cumsum(np.array(deltas, dtype=np.int64))
     return ids, np.array(weights, dtype=np.float64)
+
+
+def _in_order(positions: list[list[int]], slop: int) -> bool:
+    """Whether some occurrence of each word follows the previous word's by 1 to ``slop``.
+
+    >>> _in_order([[3, 9], [4], [5, 20]], slop=1)
+    True
+    >>> _in_order([[3], [5]], slop=1)
+    False
+    """
+    ends = positions[0]
+    for following in positions[1:]:
+        if slop == 1:
+            previous = set(ends)
+            ends = [p for p in following if p - 1 in previous]
+        else:
+            ends = [p for p in following if _has_between(ends, p - slop, p - 1)]
+        if not ends:
+            return False
+    return True
+
+
+def _has_between(ordered: list[int], low: int, high: int) -> bool:
+    index = bisect.bisect_left(ordered, low)
+    return index < len(ordered) and ordered[index] <= high
+
+
+def _block_positions(matcher: Any, wanted: list[int]) -> list[list[int]]:
+    """Positions of the term in each of ``wanted`` (sorted segment document numbers)."""
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    decode = _decode_positions if isinstance(matcher.format, Positions) else None
+    decode = decode or matcher.format.decode_positions
+    found: list[list[int]] = []
+    index = 0
+    while matcher.is_active() and index < len(wanted):
+        if matcher._maxid < wanted[index]:  # nothing wanted in this block: not even read
+            matcher._i = matcher._blocklength
+            matcher._next_block()
+            continue
+        if matcher._data is None:
+            matcher._read_data()
+        ids = accumulate(matcher._data[0])
+        values = matcher._data[2]
+        for i, docnum in enumerate(ids):
+            if docnum == wanted[index]:
+                found.append(decode(values[i]))
+                index += 1
+                if index == len(wanted):
+                    break
+        matcher._i = matcher._blocklength
+        matcher._next_block()
+    if index != len(wanted):
+        raise ValueError("a document without the word was asked for its positions")
+    return found
+
+
+def _decode_positions(value: bytes) -> list[int]:
+    """``formats.Positions.decode_positions`` without its per-call overhead: a frequency
+    (4 bytes), then the pickled position deltas."""
+    if value[-1:] != b".":
+        value += b"."
+    return list(accumulate(loads(value[4:])))
 
 
 def _length_bytes(reader: Any, field: str) -> np.ndarray:

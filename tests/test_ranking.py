@@ -19,6 +19,11 @@ QUERIES = [
     "выборы -сайлау",
     "NOT мектеп",
     '"бюджет мектеп"',
+    '"в области"',
+    '"области бюджет мектеп"',  # three words
+    '"мектеп бюджет"',  # the words, but never in this order
+    '"Облыста бюджет мектеп выборы"',
+    '"бюджет-мектеп"',  # a hyphenated word: its parts follow it
     "title:жаңалық",
     "бюджет date:2024-03..2024-06",
     "жоқсөз",
@@ -136,3 +141,22 @@ def test_prefix_ranks_by_the_words_it_expands_to(searcher):
     assert set(np.flatnonzero(matched.docs).tolist()) == set(searcher.docs_for_query(query))
     scores = matched.scores[matched.docs]
     assert len(set(scores.tolist())) > 1  # more uses of the word, a higher score
+
+
+def test_phrases_are_remembered(searcher):
+    arrays = ranking.IndexArrays(searcher)
+    query = _query('"области бюджет мектеп"')
+    first = arrays.evaluate(query)
+    assert len(arrays._phrases) == 2  # one per field searched: title_exact, text_exact
+    again = arrays.evaluate(query)
+    assert np.array_equal(first.docs, again.docs)
+    assert np.array_equal(first.scores, again.scores)
+    assert first.docs.any()
+
+
+def test_in_order_follows_whoosh_slop():
+    assert ranking._in_order([[1], [2], [3]], slop=1)
+    assert not ranking._in_order([[1], [3]], slop=1)
+    assert ranking._in_order([[1], [3]], slop=2)
+    assert not ranking._in_order([[5], [4]], slop=3)  # order matters
+    assert not ranking._in_order([[1], [1]], slop=2)  # the next word must come after
