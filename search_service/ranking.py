@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
 from pickle import loads
@@ -77,6 +78,21 @@ class IndexArrays:
         self._lengths: dict[str, np.ndarray] = {}
         self._columns: dict[str, tuple[list[Any], np.ndarray]] = {}
         self._numbers: dict[str, np.ndarray] = {}
+
+    def prepare(self, scored_fields: Iterable[str], columns: Iterable[str]) -> None:
+        """Load the per-document arrays now (field lengths, facet values, dates), so that
+        the first search of a freshly opened index does not pay for them."""
+        for field in scored_fields:
+            self.lengths(field)
+        for field in columns:
+            self.column(field)
+        self.numbers(DATE_FIELD)
+
+    def forget(self) -> None:
+        """Empty the caches of decoded postings and of phrases."""
+        self._postings.clear()
+        self._phrases.clear()
+        self._cache_bytes = 0
 
     # Evaluating a query -------------------------------------------------------------------
 

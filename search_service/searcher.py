@@ -47,11 +47,14 @@ from search_service.query import (
 )
 from search_service.schema import (
     CITY_FIELD,
+    FOLD_FIELD,
     ID_FIELD,
     LANG_FIELD,
     MONTH_FIELD,
     TEXT_EXACT_FIELD,
     TEXT_FIELD,
+    TITLE_EXACT_FIELD,
+    TITLE_FIELD,
     YEAR_FIELD,
 )
 from search_service.text.cities import canonical_city
@@ -63,6 +66,7 @@ FACETS = {  # facet name -> (index field, the filters it ignores when counting)
     "month": (MONTH_FIELD, {FILTER_MONTH}),
     "city": (CITY_FIELD, {FILTER_CITY}),
 }
+SCORED_FIELDS = (TITLE_FIELD, TITLE_EXACT_FIELD, TEXT_FIELD, TEXT_EXACT_FIELD, FOLD_FIELD)
 CITY_FACET_LIMIT = 20
 SUGGEST_BELOW = 3  # offer "did you mean" when a query has fewer hits than this
 SIMILAR_TERMS = 12  # key terms of an article used to find similar ones
@@ -160,6 +164,9 @@ class ArchiveSearcher:
         ix, generation = store.open_current(self.index_dir)
         self._searcher = ix.searcher(weighting=scoring.BM25F())
         self._target, self._generation = target, generation
+        index_arrays(self._searcher, self.posting_cache_mb).prepare(
+            SCORED_FIELDS, [field_name for field_name, _ in FACETS.values()]
+        )
         return self._searcher
 
     def _close(self) -> None:
@@ -184,6 +191,12 @@ class ArchiveSearcher:
     def close(self) -> None:
         with self._lock:
             self._close()
+
+    def forget_postings(self) -> None:
+        """Empty the caches of decoded postings and phrases (for benchmarks)."""
+        with self._lock:
+            if self._searcher is not None:
+                index_arrays(self._searcher, self.posting_cache_mb).forget()
 
     # Searching --------------------------------------------------------------------------
 
