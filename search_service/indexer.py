@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
 
 from search_service import store
 from search_service.analysis import LangText
@@ -42,6 +43,10 @@ log = logging.getLogger(__name__)
 MP_BATCH_SIZE = 64
 # Memory the single-process writer may use before it flushes a segment, in MB.
 WRITER_LIMIT_MB = 256
+# zlib level of Whoosh's posting blocks; 0 = stored plain. Measured on the real corpus:
+# the build is 13% faster and a first search reads postings about 25% faster, for an index
+# about 45% larger (68 -> 100 MB for 4,250 articles).
+POSTING_COMPRESSION = 0
 
 ProgressCallback = Callable[[int, int], None]  # (files done, files in all)
 
@@ -239,15 +244,21 @@ def _writer(ix, procs: int):
             multisegment=True,
             limitmb=WRITER_LIMIT_MB // procs,
             compound=False,
+            codec=_codec(),
         )
     else:
-        writer = ix.writer(limitmb=WRITER_LIMIT_MB, compound=False)
+        writer = ix.writer(limitmb=WRITER_LIMIT_MB, compound=False, codec=_codec())
     try:
         yield writer
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
+
+
+def _codec() -> W3Codec:
+    """Whoosh's codec with posting blocks left uncompressed (``POSTING_COMPRESSION``)."""
+    return W3Codec(compression=POSTING_COMPRESSION)
 
 
 def _source(article: Article) -> dict[str, Any]:
