@@ -116,10 +116,12 @@ class IndexArrays:
     def _evaluate(self, query: wq.Query, scored: bool) -> Match:
         if isinstance(query, wq.Term):
             return self._term(query.fieldname, query.text, query.boost, scored)
-        if isinstance(query, wq.Or):
-            return self._any([self._evaluate(q, scored) for q in query.subqueries])
+        if isinstance(query, wq.Or) and query.minmatch <= 1:
+            found = self._any([self._evaluate(q, scored) for q in query.subqueries])
+            return _boosted(found, query.boost)
         if isinstance(query, wq.And):
-            return self._all([self._evaluate(q, scored) for q in query.subqueries])
+            found = self._all([self._evaluate(q, scored) for q in query.subqueries])
+            return _boosted(found, query.boost)
         if isinstance(query, wq.AndNot):
             positive = self._evaluate(query.a, scored)
             docs = positive.docs & ~self._evaluate(query.b, False).docs
@@ -375,6 +377,12 @@ def _best(chosen: np.ndarray, values: np.ndarray, limit: int | None) -> tuple[np
     edge = -np.partition(-values, limit - 1)[limit - 1]
     keep = values >= edge
     return chosen[keep], values[keep]
+
+
+def _boosted(found: Match, boost: float) -> Match:
+    if boost == 1.0 or found.scores is None:
+        return found
+    return Match(found.docs, found.scores * boost)
 
 
 def _add(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:

@@ -160,3 +160,19 @@ def test_in_order_follows_whoosh_slop():
     assert ranking._in_order([[1], [3]], slop=2)
     assert not ranking._in_order([[5], [4]], slop=3)  # order matters
     assert not ranking._in_order([[1], [1]], slop=2)  # the next word must come after
+
+
+def test_boosted_compound_queries_score_like_whoosh(searcher):
+    query = wq.And(
+        [
+            wq.Or([wq.Term("text", "бюджет"), wq.Term("text", "нефть")], boost=2.0),
+            wq.Term("text", "мектеп", boost=0.5),
+        ],
+        boost=1.5,
+    )
+    matched = ranking.IndexArrays(searcher).evaluate(query)
+    expected = {docnum: score for score, docnum in searcher.search(query, limit=None).top_n}
+    assert expected
+    assert {int(d) for d in np.flatnonzero(matched.docs)} == expected.keys()
+    for docnum, score in expected.items():
+        assert matched.scores[docnum] == pytest.approx(score, rel=1e-9)
