@@ -11,12 +11,13 @@ same); only :func:`matched_spans` would change.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from markupsafe import Markup, escape
 
 from search_service.query import Marks
-from search_service.text.analyze import find_words
+from search_service.text.analyze import Judgements, find_words
 
 Span = tuple[int, int]  # start and end character offsets of a matched word
 
@@ -43,7 +44,14 @@ def matched_spans(text: str, lang: str | None, marks: Marks) -> list[Span]:
             or bool(prefixes and form.startswith(prefixes))
         )
 
-    return _merge(find_words(text, lang, accept))
+    return _merge(find_words(text, lang, accept, _judgements(marks)))
+
+
+@functools.lru_cache(maxsize=64)
+def _judgements(marks: Marks) -> Judgements:
+    """One dict of judged words per recent query: its hits (and the same query asked again)
+    share the verdicts, so each distinct word is analysed and judged once."""
+    return {}
 
 
 def _merge(spans: Iterable[Span]) -> list[Span]:

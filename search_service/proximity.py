@@ -13,7 +13,8 @@ import bisect
 from collections.abc import Iterable
 
 from whoosh import query as wq
-from whoosh.searching import Searcher
+
+from search_service.ranking import IndexArrays
 
 RESCORE_DEPTH = 50  # hits whose order the proximity bonus may change
 K1 = 1.2  # saturation of the bonus with the number of close occurrences, as in BM25
@@ -25,20 +26,21 @@ def phrases(query: wq.Query) -> list[wq.Phrase]:
 
 
 def near_bonus(
-    searcher: Searcher, near: Iterable[wq.Phrase], docnums: Iterable[int]
+    arrays: IndexArrays, near: Iterable[wq.Phrase], docnums: Iterable[int]
 ) -> dict[int, float]:
     """Per document, the bonus for the phrases' words standing within their slop, in order.
 
     A phrase found ``n`` times in a document adds ``boost * sum(idf) * n / (n + K1)``.
     """
     wanted = sorted(set(docnums))
+    searcher = arrays.searcher
     reader = searcher.reader()
     bonus: dict[int, float] = {}
     for phrase in near:
         field = phrase.fieldname
         if any((field, word) not in reader for word in phrase.words):
             continue
-        positions = [_positions(reader, field, word, wanted) for word in phrase.words]
+        positions = [arrays.positions(field, word, wanted) for word in phrase.words]
         weight = phrase.boost * sum(searcher.idf(field, word) for word in phrase.words)
         for docnum in wanted:
             lists = [found.get(docnum) for found in positions]
@@ -47,22 +49,6 @@ def near_bonus(
                 if count:
                     bonus[docnum] = bonus.get(docnum, 0.0) + weight * count / (count + K1)
     return bonus
-
-
-def _positions(reader, field: str, word: str, docnums: list[int]) -> dict[int, list[int]]:
-    """The positions of ``word`` in each of ``docnums`` (sorted) that contains it."""
-    found = {}
-    matcher = reader.postings(field, word)
-    for docnum in docnums:
-        if not matcher.is_active():
-            break
-        if matcher.id() < docnum:
-            matcher.skip_to(docnum)
-            if not matcher.is_active():
-                break
-        if matcher.id() == docnum:
-            found[docnum] = matcher.value_as("positions")
-    return found
 
 
 def near_count(positions: list[list[int]], slop: int) -> int:

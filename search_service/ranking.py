@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import bisect
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import accumulate
 from pickle import loads
@@ -235,19 +235,27 @@ class IndexArrays:
         return Match(docs, dense)
 
     def _positions(self, field: str, word: str, ids: np.ndarray) -> list[list[int]]:
-        """The positions of ``word`` in each of ``ids`` (sorted documents that all have it).
+        """The positions of ``word`` in each of ``ids`` (sorted documents that all have it)."""
+        found = self.positions(field, word, ids.tolist())
+        if len(found) != len(ids):
+            raise ValueError("a document without the word was asked for its positions")
+        return list(found.values())
+
+    def positions(self, field: str, word: str, docnums: list[int]) -> dict[int, list[int]]:
+        """The positions of ``word`` in those of ``docnums`` (sorted) that contain it.
 
         Blocks holding none of the documents are skipped unread.
         """
-        wanted = ids.tolist()
-        found: list[list[int]] = []
+        found: dict[int, list[int]] = {}
         for reader, offset in self._segments:
             if (field, word) not in reader:
                 continue
             end = offset + reader.doc_count_all()
-            local = [docnum - offset for docnum in wanted if offset <= docnum < end]
+            local = [docnum - offset for docnum in docnums if offset <= docnum < end]
             if local:
-                found.extend(_block_positions(reader.postings(field, word), local))
+                matcher = reader.postings(field, word)
+                for docnum, positions in _block_positions(matcher, local):
+                    found[docnum + offset] = positions
         return found
 
     def _range(self, query: wq.NumericRange) -> np.ndarray:
@@ -466,13 +474,13 @@ def _has_between(ordered: list[int], low: int, high: int) -> bool:
     return index < len(ordered) and ordered[index] <= high
 
 
-def _block_positions(matcher: Any, wanted: list[int]) -> list[list[int]]:
-    """Positions of the term in each of ``wanted`` (sorted segment document numbers)."""
+def _block_positions(matcher: Any, wanted: list[int]) -> Iterator[tuple[int, list[int]]]:
+    """``(docnum, positions)`` for each of ``wanted`` (sorted segment document numbers)
+    that has the term."""
     if isinstance(matcher, FilterMatcher):
         matcher = matcher.child
     decode = _decode_positions if isinstance(matcher.format, Positions) else None
     decode = decode or matcher.format.decode_positions
-    found: list[list[int]] = []
     index = 0
     while matcher.is_active() and index < len(wanted):
         if matcher._maxid < wanted[index]:  # nothing wanted in this block: not even read
@@ -481,19 +489,17 @@ def _block_positions(matcher: Any, wanted: list[int]) -> list[list[int]]:
             continue
         if matcher._data is None:
             matcher._read_data()
-        ids = accumulate(matcher._data[0])
         values = matcher._data[2]
-        for i, docnum in enumerate(ids):
+        for i, docnum in enumerate(accumulate(matcher._data[0])):
+            while index < len(wanted) and wanted[index] < docnum:
+                index += 1  # a wanted document without the term
+            if index == len(wanted):
+                break
             if docnum == wanted[index]:
-                found.append(decode(values[i]))
+                yield docnum, decode(values[i])
                 index += 1
-                if index == len(wanted):
-                    break
         matcher._i = matcher._blocklength
         matcher._next_block()
-    if index != len(wanted):
-        raise ValueError("a document without the word was asked for its positions")
-    return found
 
 
 def _decode_positions(value: bytes) -> list[int]:

@@ -373,7 +373,7 @@ def _search_page(
             order,
         )
         if rescore:
-            top = _rescored(searcher, top, near)
+            top = _rescored(arrays, top, near)
         stored = [
             (searcher.stored_fields(docnum), score if order == ranking.RELEVANCE else 0.0)
             for score, docnum in top[offset:limit]
@@ -382,7 +382,7 @@ def _search_page(
 
 
 def _rescored(
-    searcher: Searcher, top: list[tuple[float, int]], near: wq.Query
+    arrays: ranking.IndexArrays, top: list[tuple[float, int]], near: wq.Query
 ) -> list[tuple[float, int]]:
     """The best hits with the proximity bonus added.
 
@@ -390,7 +390,7 @@ def _rescored(
     window still ranks above the rest and no hit moves between pages.
     """
     window, rest = top[: proximity.RESCORE_DEPTH], top[proximity.RESCORE_DEPTH :]
-    bonus = proximity.near_bonus(searcher, proximity.phrases(near), (d for _, d in window))
+    bonus = proximity.near_bonus(arrays, proximity.phrases(near), (d for _, d in window))
     window = sorted(((score + bonus.get(d, 0.0), d) for score, d in window), key=_best_first)
     return window + rest
 

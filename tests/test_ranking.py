@@ -176,3 +176,17 @@ def test_boosted_compound_queries_score_like_whoosh(searcher):
     assert {int(d) for d in np.flatnonzero(matched.docs)} == expected.keys()
     for docnum, score in expected.items():
         assert matched.scores[docnum] == pytest.approx(score, rel=1e-9)
+
+
+def test_positions_skip_documents_without_the_word(searcher):
+    arrays = ranking.IndexArrays(searcher)
+    having = np.flatnonzero(arrays.evaluate(_query("нефть"), scored=False).docs).tolist()
+    without = arrays.live & ~arrays.evaluate(_query("нефть"), scored=False).docs
+    lacking = np.flatnonzero(without).tolist()
+    wanted = sorted(having[:3] + lacking[:3])
+    found = arrays.positions("text_exact", "нефть", wanted)
+    assert sorted(found) == having[:3]
+    for docnum, positions in found.items():
+        matcher = searcher.postings("text_exact", "нефть")
+        matcher.skip_to(docnum)
+        assert matcher.id() == docnum and positions == matcher.value_as("positions")

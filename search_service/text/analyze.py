@@ -227,27 +227,36 @@ def _runs(text: str, lang: str | None) -> tuple[str | None, list[tuple[int, int,
 Accept = Callable[[str, tuple[str, ...], str], bool]  # (form, index keys, fold) -> marked?
 
 
-def find_words(text: str, lang: str | None, accept: Accept) -> list[tuple[int, int]]:
+Judgements = dict[tuple[str, str, str | None], tuple[tuple[int, int], ...]]
+JUDGEMENTS_LIMIT = 50_000  # distinct words remembered per ``judged`` dict before it is emptied
+
+
+def find_words(
+    text: str, lang: str | None, accept: Accept, judged: Judgements | None = None
+) -> list[tuple[int, int]]:
     """Offsets of the words (or parts of hyphenated words) that ``accept`` takes.
 
     The same analysis as :func:`analyze`, made for highlighting: no term is built, and each
-    distinct word of the text is judged once.
+    distinct word is judged once. Pass the same ``judged`` dict for texts highlighted with
+    the same ``accept`` (the hits of one query) to judge each word once for all of them.
 
     >>> find_words("Сайлау мен сайлауға", "kk", lambda form, keys, fold: "сайла" in keys)
     [(0, 6), (11, 19)]
     """
     alphabet, runs = _runs(text, lang)
     spans: list[tuple[int, int]] = []
+    if judged is None:
+        judged = {}
+    elif len(judged) > JUDGEMENTS_LIMIT:
+        judged.clear()
     for start, end, run_lang in runs:
-        judged: dict[str, tuple[tuple[int, int], ...]] = {}
         for match in WORD_RE.finditer(text, start, end):
             raw = match.group()
-            marked = judged.get(raw)
+            key = (raw, run_lang, alphabet)
+            marked = judged.get(key)
             if marked is None:
-                entry = _raw_cache.get((raw, run_lang, alphabet)) or _analyze_raw(
-                    raw, run_lang, alphabet
-                )
-                marked = judged[raw] = _judge(entry, len(raw), accept)
+                entry = _raw_cache.get(key) or _analyze_raw(raw, run_lang, alphabet)
+                marked = judged[key] = _judge(entry, len(raw), accept)
             if marked:
                 at = match.start()
                 spans.extend((at + s, at + e) for s, e in marked)
