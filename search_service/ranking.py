@@ -11,8 +11,9 @@ Whoosh would give; ``tests/test_ranking.py`` checks documents, scores and order 
 
 Decoded postings are kept per searcher in a cache bounded in bytes (frequent words recur in
 a newsroom); a searcher belongs to one index generation, which is never written to, so
-nothing in the cache can go stale. Query types without an array form (phrases, which need
-positions) are answered by Whoosh and then turned into arrays.
+nothing in the cache can go stale. A quoted phrase reads word positions only for the
+documents that hold all its words. Query types without an array form here are answered by
+Whoosh and then turned into arrays.
 
 The block reader uses posting-block internals of the pinned Whoosh-Reloaded version (see
 pyproject.toml); a matcher of another shape is read through the public matcher API instead.
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import bisect
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import accumulate
 from pickle import loads
@@ -45,6 +46,34 @@ RELEVANCE, NEWEST, OLDEST = "relevance", "newest", "oldest"
 
 # Whoosh stores a document's field length as one byte; this is its decoding table.
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) or 0 for b in range(256)], dtype=np.float64)
+
+
+class _Recent(OrderedDict):
+    """The most recently used entries, up to ``limit`` in total ``size`` (1 per entry by
+    default), the least recently used let go first."""
+
+    def __init__(self, limit: float, size: Callable[[Any], int] = lambda value: 1):
+        super().__init__()
+        self.limit, self.size, self.held = limit, size, 0
+
+    def recall(self, key: Any) -> Any:
+        value = self.get(key)
+        if value is not None:
+            self.move_to_end(key)
+        return value
+
+    def keep(self, key: Any, value: Any) -> Any:
+        size = self.size(value)
+        if size <= self.limit:
+            self[key] = value
+            self.held += size
+            while self.held > self.limit:
+                self.held -= self.size(self.popitem(last=False)[1])
+        return value
+
+    def clear(self) -> None:
+        super().clear()
+        self.held = 0
 
 
 @dataclass
@@ -70,11 +99,9 @@ class IndexArrays:
                 dead = np.fromiter(reader.deleted_docs_set, dtype=np.int64)
                 live[dead + offset] = False
         self.live = live
-        self._cache_limit = int(cache_mb * 1024 * 1024)
-        self._cache_bytes = 0
-        self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._filters: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._phrases: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._postings = _Recent(cache_mb * 1024 * 1024, _nbytes)  # (ids, weights) by term
+        self._filters = _Recent(FILTER_CACHE_SIZE)  # documents by filter
+        self._phrases = _Recent(PHRASE_CACHE_SIZE)  # (ids, scores) by phrase
         self._lengths: dict[str, np.ndarray] = {}
         self._columns: dict[str, tuple[list[Any], np.ndarray]] = {}
         self._numbers: dict[str, np.ndarray] = {}
@@ -92,7 +119,6 @@ class IndexArrays:
         """Empty the caches of decoded postings and of phrases."""
         self._postings.clear()
         self._phrases.clear()
-        self._cache_bytes = 0
 
     # Evaluating a query -------------------------------------------------------------------
 
@@ -104,13 +130,9 @@ class IndexArrays:
     def filter_docs(self, query: wq.Query) -> np.ndarray:
         """The live documents of a filter (language, city, dates), remembered: filters recur."""
         key = repr(query)
-        docs = self._filters.get(key)
+        docs = self._filters.recall(key)
         if docs is None:
-            docs = self._filters[key] = self.evaluate(query, scored=False).docs
-            if len(self._filters) > FILTER_CACHE_SIZE:
-                self._filters.popitem(last=False)
-        else:
-            self._filters.move_to_end(key)
+            docs = self._filters.keep(key, self.evaluate(query, scored=False).docs)
         return docs
 
     def _evaluate(self, query: wq.Query, scored: bool) -> Match:
@@ -151,24 +173,13 @@ class IndexArrays:
     def _any(self, parts: list[Match]) -> Match:
         if not parts:
             return Match(np.zeros(self.size, dtype=bool), None)
-        docs = parts[0].docs.copy()
-        scores = None
-        for part in parts:
-            if part is not parts[0]:
-                docs |= part.docs
-            scores = _add(scores, part.scores)
-        return Match(docs, scores)
+        return Match(np.logical_or.reduce([p.docs for p in parts]), _sum(parts))
 
     def _all(self, parts: list[Match]) -> Match:
         if not parts:
             return Match(np.zeros(self.size, dtype=bool), None)
-        docs = parts[0].docs.copy()
-        scores = None
-        for part in parts:
-            if part is not parts[0]:
-                docs &= part.docs
-            scores = _add(scores, part.scores)
-        return Match(docs, _only(scores, docs))
+        docs = np.logical_and.reduce([p.docs for p in parts])
+        return Match(docs, _only(_sum(parts), docs))
 
     def _constant(self, docs: np.ndarray, boost: float, scored: bool) -> Match:
         return Match(docs, docs * float(boost) if scored else None)
@@ -205,26 +216,17 @@ class IndexArrays:
         every document that has all its words.
         """
         key = repr(query)
-        found = self._phrases.get(key)
+        found = self._phrases.recall(key)
         if found is None:
             words = [self._term(query.fieldname, word, 1.0, True) for word in query.words]
-            candidates = self._all([Match(part.docs, None) for part in words]).docs & self.live
-            ids = np.flatnonzero(candidates)
+            ids = np.flatnonzero(np.logical_and.reduce([w.docs for w in words]) & self.live)
             if len(ids):
-                positions = [self._positions(query.fieldname, word, ids) for word in query.words]
-                kept = [
-                    i
-                    for i, docnum in enumerate(ids.tolist())
-                    if _in_order([found[i] for found in positions], query.slop)
-                ]
-                ids = ids[kept]
-            scores = sum(part.scores[ids] for part in words if part.scores is not None)
+                per_word = [self._positions(query.fieldname, word, ids) for word in query.words]
+                in_order = [_in_order(lists, query.slop) for lists in zip(*per_word, strict=True)]
+                ids = ids[np.array(in_order, dtype=bool)]
+            scores = sum(word.scores[ids] for word in words if word.scores is not None)
             found = (ids, np.asarray(scores, dtype=np.float64) * query.boost)
-            self._phrases[key] = found
-            if len(self._phrases) > PHRASE_CACHE_SIZE:
-                self._phrases.popitem(last=False)
-        else:
-            self._phrases.move_to_end(key)
+            self._phrases.keep(key, found)
         ids, scores = found
         docs = np.zeros(self.size, dtype=bool)
         docs[ids] = True
@@ -268,7 +270,7 @@ class IndexArrays:
         return docs
 
     def _by_whoosh(self, query: wq.Query, scored: bool) -> Match:
-        """Whoosh's own answer (phrases need word positions), as arrays."""
+        """Whoosh's own answer, as arrays, for a query type not handled above."""
         docs = np.zeros(self.size, dtype=bool)
         if not scored:
             docs[np.fromiter(self.searcher.docs_for_query(query), dtype=np.int64)] = True
@@ -317,9 +319,8 @@ class IndexArrays:
     def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Document numbers (deleted ones included) and weights of a term, from the cache."""
         key = (field, text)
-        found = self._postings.get(key)
+        found = self._postings.recall(key)
         if found is not None:
-            self._postings.move_to_end(key)
             return found
         id_parts, weight_parts = [], []
         for reader, offset in self._segments:
@@ -331,14 +332,7 @@ class IndexArrays:
             found = (np.concatenate(id_parts), np.concatenate(weight_parts))
         else:
             found = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
-        size = found[0].nbytes + found[1].nbytes
-        if size <= self._cache_limit:
-            self._postings[key] = found
-            self._cache_bytes += size
-            while self._cache_bytes > self._cache_limit:
-                _, (old_ids, old_weights) = self._postings.popitem(last=False)
-                self._cache_bytes -= old_ids.nbytes + old_weights.nbytes
-        return found
+        return self._postings.keep(key, found)
 
     def lengths(self, field: str) -> np.ndarray:
         """Each document's length in ``field`` as Whoosh encodes it (one byte, decoded)."""
@@ -393,6 +387,18 @@ def _boosted(found: Match, boost: float) -> Match:
     return Match(found.docs, found.scores * boost)
 
 
+def _nbytes(arrays: tuple[np.ndarray, ...]) -> int:
+    return sum(array.nbytes for array in arrays)
+
+
+def _sum(parts: list[Match]) -> np.ndarray | None:
+    """The parts' scores added up (``None`` when none of them is scored)."""
+    scores = None
+    for part in parts:
+        scores = _add(scores, part.scores)
+    return scores
+
+
 def _add(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
     if a is None:
         return b
@@ -420,6 +426,22 @@ def _read_postings(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
         return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
 
 
+def _blocks(matcher: Any) -> Iterator[Any]:
+    """The matcher placed at each of its posting blocks in turn; a block's data is only read
+    (unpickled) when the caller asks for it with :func:`_block_data`."""
+    while matcher.is_active():
+        yield matcher
+        matcher._i = matcher._blocklength
+        matcher._next_block()
+
+
+def _block_data(matcher: Any) -> tuple[Any, Any, Any]:
+    """The current block's (id deltas, weights, values)."""
+    if matcher._data is None:
+        matcher._read_data()
+    return matcher._data
+
+
 def _read_blocks(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
     """Whoosh 3 posting blocks: a pickled tuple of id deltas (each block starting from 0),
     weights (``None`` for all 1.0, one float for all alike, or one per posting) and values."""
@@ -428,23 +450,19 @@ def _read_blocks(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
     deltas: list[int] = []
     weights: list[float] = []
     previous_max = 0
-    while matcher.is_active():
-        if matcher._data is None:
-            matcher._read_data()
-        block_ids, block_weights = matcher._data[0], matcher._data[1]
+    for block in _blocks(matcher):
+        block_ids, block_weights, _ = _block_data(block)
         start = len(deltas)
         deltas.extend(block_ids)
         if start:
             deltas[start] -= previous_max  # continue the running sum across blocks
-        previous_max = matcher._maxid
+        previous_max = block._maxid
         if block_weights is None:
             weights.extend([1.0] * len(block_ids))
         elif isinstance(block_weights, float):
             weights.extend([block_weights] * len(block_ids))
         else:
             weights.extend(block_weights)
-        matcher._i = matcher._blocklength
-        matcher._next_block()
     ids = np.cumsum(np.array(deltas, dtype=np.int64))
     return ids, np.array(weights, dtype=np.float64)
 
@@ -482,15 +500,13 @@ def _block_positions(matcher: Any, wanted: list[int]) -> Iterator[tuple[int, lis
     decode = _decode_positions if isinstance(matcher.format, Positions) else None
     decode = decode or matcher.format.decode_positions
     index = 0
-    while matcher.is_active() and index < len(wanted):
-        if matcher._maxid < wanted[index]:  # nothing wanted in this block: not even read
-            matcher._i = matcher._blocklength
-            matcher._next_block()
+    for block in _blocks(matcher):
+        if index == len(wanted):
+            return
+        if block._maxid < wanted[index]:  # nothing wanted in this block: not even read
             continue
-        if matcher._data is None:
-            matcher._read_data()
-        values = matcher._data[2]
-        for i, docnum in enumerate(accumulate(matcher._data[0])):
+        deltas, _, values = _block_data(block)
+        for i, docnum in enumerate(accumulate(deltas)):
             while index < len(wanted) and wanted[index] < docnum:
                 index += 1  # a wanted document without the term
             if index == len(wanted):
@@ -498,8 +514,6 @@ def _block_positions(matcher: Any, wanted: list[int]) -> Iterator[tuple[int, lis
             if docnum == wanted[index]:
                 yield docnum, decode(values[i])
                 index += 1
-        matcher._i = matcher._blocklength
-        matcher._next_block()
 
 
 def _decode_positions(value: bytes) -> list[int]:
