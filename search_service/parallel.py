@@ -3,7 +3,8 @@
 Whoosh's own ``MpWriter`` forks its workers. Forked workers inherit the job lock's file
 descriptor (so a killed build's orphans would keep holding the lock) and outlive a parent that
 was killed. This writer starts its workers with ``spawn`` (fresh interpreters that inherit no
-descriptors) and each worker exits as soon as its parent is gone.
+descriptors) and each worker exits as soon as its parent is gone. Each worker writes its own
+segment with :class:`~search_service.segment_writer.BuildSegmentWriter`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import time
 from multiprocessing.context import SpawnProcess
 
 from whoosh.multiproc import MpWriter, SubWriterTask
+
+from search_service.segment_writer import BuildSegmentWriter, fewer_collections
 
 _SPAWN = multiprocessing.get_context("spawn")
 PARENT_CHECK_SECONDS = 0.5
@@ -34,8 +37,25 @@ class _SpawnedTask(SubWriterTask):
         self.parent_pid = os.getpid()
 
     def run(self) -> None:
+        """Whoosh's loop for a multi-segment writer, with :class:`BuildSegmentWriter`."""
         threading.Thread(target=self._exit_with_parent, daemon=True).start()
-        super().run()
+        with fewer_collections():
+            self._index_jobs()
+
+    def _index_jobs(self) -> None:
+        ix = self.storage.open_index(self.indexname)
+        writer = self.writer = BuildSegmentWriter(ix, _lk=False, **self.kwargs)
+        while self.running:
+            job = self.jobqueue.get()
+            if job is None:  # the parent has no more documents
+                break
+            self._process_file(*job)
+        if not self.running:
+            writer.cancel()
+            return
+        fieldnames = writer.pool.fieldnames
+        segment = writer._finalize_segment()
+        self.resultqueue.put((None, fieldnames, segment), timeout=5)
 
     def _exit_with_parent(self) -> None:
         while True:
@@ -48,6 +68,8 @@ class SpawnMpWriter(MpWriter):
     """``MpWriter`` whose workers are spawned, not forked (see the module docstring)."""
 
     def __init__(self, ix, procs: int, **kwargs):
+        if not kwargs.get("multisegment"):
+            raise ValueError("SpawnMpWriter writes one segment per worker: multisegment=True")
         super().__init__(ix, procs=procs, **kwargs)
         self.jobqueue = _SPAWN.Queue(self.procs * 4)
         self.resultqueue = _SPAWN.Queue()

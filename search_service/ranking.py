@@ -497,6 +497,9 @@ def _block_positions(matcher: Any, wanted: list[int]) -> Iterator[tuple[int, lis
     that has the term."""
     if isinstance(matcher, FilterMatcher):
         matcher = matcher.child
+    if not hasattr(matcher, "_next_block"):  # a few postings stored in the term table
+        yield from _listed_positions(matcher, wanted)
+        return
     decode = _decode_positions if isinstance(matcher.format, Positions) else None
     decode = decode or matcher.format.decode_positions
     index = 0
@@ -514,6 +517,15 @@ def _block_positions(matcher: Any, wanted: list[int]) -> Iterator[tuple[int, lis
             if docnum == wanted[index]:
                 yield docnum, decode(values[i])
                 index += 1
+
+
+def _listed_positions(matcher: Any, wanted: list[int]) -> Iterator[tuple[int, list[int]]]:
+    """:func:`_block_positions` through Whoosh's public matcher interface."""
+    wanted_set = set(wanted)
+    while matcher.is_active():
+        if matcher.id() in wanted_set:
+            yield matcher.id(), matcher.value_as("positions")
+        matcher.next()
 
 
 def _decode_positions(value: bytes) -> list[int]:

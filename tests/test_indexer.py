@@ -163,3 +163,20 @@ def test_failed_build_leaves_the_served_index(tmp_path, monkeypatch):
         indexer.update([archive], index_dir)
     assert store.current_generation(index_dir) == generation
     assert len(doc_ids(index_dir)) == 4
+
+
+def test_build_whose_worker_fails_is_refused(tmp_path, monkeypatch):
+    archive, index_dir = tmp_path / "archive", tmp_path / "index"
+    make_archive(archive, 4)
+    indexer.build([archive], index_dir)
+    generation = store.current_generation(index_dir)
+    document = indexer.article_document
+
+    def unknown_field(article):  # the worker process that receives it fails
+        return {**document(article), "no_such_field": "x"}
+
+    monkeypatch.setattr(indexer, "article_document", unknown_field)
+    with pytest.raises(indexer.IncompleteBuild, match="0 of the 4 documents"):
+        indexer.build([archive], index_dir, procs=2)
+    assert store.current_generation(index_dir) == generation
+    assert len(doc_ids(index_dir)) == 4
