@@ -9,8 +9,13 @@ rebuild).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 
 from whoosh.analysis import Token, Tokenizer
+from whoosh.compat import dumps
+from whoosh.fields import TEXT
+from whoosh.formats import Format, Frequency, Positions
+from whoosh.system import pack_uint
 
 from search_service.text import Term, analyze
 
@@ -76,17 +81,7 @@ class TermTokenizer(Tokenizer):
         terms = analysed_terms(value, getattr(value, "lang", None))
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         for term in terms:
-            if self.part == KEYS:
-                texts: tuple[str, ...] = term.keys
-            elif self.part == FORM:
-                texts = (term.form,)
-            elif term.keys and term.fold not in term.keys:
-                # Only words whose fold differs from their keys (those with Kazakh letters):
-                # a query's fold key is searched in the keys field too, which covers the rest.
-                texts = (term.fold,)
-            else:
-                texts = ()
-            for text in texts:
+            for text in self._texts(term):
                 token.text = text
                 token.stopped = False
                 token.boost = 1.0
@@ -98,6 +93,60 @@ class TermTokenizer(Tokenizer):
                     token.startchar = start_char + term.start
                     token.endchar = start_char + term.end
                 yield token
+
+    def _texts(self, term: Term) -> tuple[str, ...]:
+        if self.part == KEYS:
+            return term.keys
+        if self.part == FORM:
+            return (term.form,)
+        if term.keys and term.fold not in term.keys:
+            # Only words whose fold differs from their keys (those with Kazakh letters):
+            # a query's fold key is searched in the keys field too, which covers the rest.
+            return (term.fold,)
+        return ()
+
+    def postings(self, value: str, format_: Format) -> list[tuple[bytes, int, float, bytes]]:
+        """``(term bytes, frequency, weight, value)`` of each distinct term: what Whoosh's
+        ``Positions``/``Frequency.word_values`` make of this tokenizer's tokens, without a
+        token stream."""
+        occurrences: dict[str, list[int]] = {}
+        for term in analysed_terms(value, getattr(value, "lang", None)):
+            for text in self._texts(term):
+                found = occurrences.get(text)
+                if found is None:
+                    occurrences[text] = [term.pos]
+                else:
+                    found.append(term.pos)
+        boost = format_.field_boost
+        encode = _positions_value if type(format_) is Positions else _frequency_value
+        return [
+            (text.encode("utf-8"), len(found), len(found) * boost, encode(found))
+            for text, found in occurrences.items()
+        ]
+
+
+def _positions_value(positions: list[int]) -> bytes:
+    """``Positions.encode``: the count, then the pickled gaps between positions."""
+    gaps = [positions[0]] + [b - a for a, b in pairwise(positions)]
+    return pack_uint(len(gaps)) + dumps(gaps, 2)
+
+
+def _frequency_value(positions: list[int]) -> bytes:
+    return pack_uint(len(positions))
+
+
+class AnalysedText(TEXT):
+    """A ``TEXT`` field of :class:`TermTokenizer` terms whose postings come straight from the
+    analysed terms: the same postings as Whoosh's token stream gives, with less work per word
+    (a tenth of a build's time went into the token stream)."""
+
+    def index(self, value, **kwargs):  # Whoosh's signature
+        analyzer = self.analyzer
+        if kwargs or not isinstance(analyzer, TermTokenizer):
+            return super().index(value, **kwargs)
+        if type(self.format) not in (Positions, Frequency):
+            return super().index(value, **kwargs)
+        return analyzer.postings(value, self.format)
 
 
 def keys_analyzer() -> TermTokenizer:

@@ -5,9 +5,9 @@ Field boosts are named constants here so ranking can be read and tuned in one pl
 
 from __future__ import annotations
 
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, NUMERIC, STORED, Schema
 
-from search_service.analysis import fold_analyzer, form_analyzer, keys_analyzer
+from search_service.analysis import AnalysedText, fold_analyzer, form_analyzer, keys_analyzer
 
 # BM25F field weights: a match in the headline counts more than one in the body; exact forms
 # count more than other forms of the word; the name-folding key is a weak fallback.
@@ -48,10 +48,10 @@ def build_schema() -> Schema:
         agency=STORED(),
         headline=STORED(),
         body=STORED(),
-        title=TEXT(analyzer=keys_analyzer(), field_boost=TITLE_BOOST),
-        title_exact=TEXT(analyzer=form_analyzer(), field_boost=TITLE_EXACT_BOOST),
-        text=TEXT(analyzer=keys_analyzer(), field_boost=TEXT_BOOST),
-        text_exact=TEXT(analyzer=form_analyzer(), field_boost=TEXT_EXACT_BOOST),
+        title=AnalysedText(analyzer=keys_analyzer(), field_boost=TITLE_BOOST),
+        title_exact=AnalysedText(analyzer=form_analyzer(), field_boost=TITLE_EXACT_BOOST),
+        text=AnalysedText(analyzer=keys_analyzer(), field_boost=TEXT_BOOST),
+        text_exact=AnalysedText(analyzer=form_analyzer(), field_boost=TEXT_EXACT_BOOST),
         # Sparse: only words with Kazakh letters (see analysis.TermTokenizer).
-        fold=TEXT(analyzer=fold_analyzer(), field_boost=FOLD_BOOST, phrase=False),
+        fold=AnalysedText(analyzer=fold_analyzer(), field_boost=FOLD_BOOST, phrase=False),
     )
