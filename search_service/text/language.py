@@ -13,8 +13,7 @@ import re
 KAZAKH_ONLY = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 _KAZAKH_LETTER = re.compile("[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
 _CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]+")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
+_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]+")
 # A sentence ends at . ! ? … or a line break; the pieces keep their offsets.
 _SENTENCE = re.compile(r"[^.!?…\n]+[.!?…\n]*|[.!?…\n]+")
 
@@ -157,24 +156,48 @@ def script(text: str) -> str:
     >>> script("Qazaqstan Respýblıkasy"), script("Қазақстан Kaspi")
     ('Latn', 'Cyrl')
     """
-    latin = len(_LATIN.findall(text))
+    latin = _letters(_LATIN_WORD, text)
     if not latin:
         return "Cyrl"
-    return "Latn" if latin > len(_CYRILLIC.findall(text)) else "Cyrl"
+    return "Latn" if latin > _letters(_CYRILLIC_WORD, text) else "Cyrl"
 
 
-def _scores(text: str) -> tuple[float, float]:
+def _letters(word: re.Pattern[str], text: str) -> int:
+    return sum(map(len, word.findall(text)))
+
+
+# Each distinct lower-case word's (Kazakh, Russian) evidence, remembered: detection runs on
+# every article the indexer reads.
+_word_scores: dict[str, tuple[float, float]] = {}
+_WORD_SCORES_LIMIT = 200_000
+
+
+def _word_score(word: str) -> tuple[float, float]:
     kazakh = russian = 0.0
-    for word in _CYRILLIC_WORD.findall(text.lower()):
-        if word in KAZAKH_MARKERS:
-            kazakh += 1
-        elif word in RUSSIAN_MARKERS:
-            russian += 1
-        if _KAZAKH_LETTER.search(word):
-            kazakh += 1
-        elif _RUSSIAN_LETTERS.intersection(word):
-            russian += 0.5
+    if word in KAZAKH_MARKERS:
+        kazakh += 1
+    elif word in RUSSIAN_MARKERS:
+        russian += 1
+    if _KAZAKH_LETTER.search(word):
+        kazakh += 1
+    elif _RUSSIAN_LETTERS.intersection(word):
+        russian += 0.5
+    if len(_word_scores) >= _WORD_SCORES_LIMIT:
+        _word_scores.clear()
+    _word_scores[word] = (kazakh, russian)
     return kazakh, russian
+
+
+def _scores(text: str) -> tuple[float, float, int]:
+    """The Kazakh and Russian evidence of a text, and its number of Cyrillic words."""
+    kazakh = russian = 0.0
+    words = _CYRILLIC_WORD.findall(text.lower())
+    known = _word_scores.get
+    for word in words:
+        score = known(word) or _word_score(word)
+        kazakh += score[0]
+        russian += score[1]
+    return kazakh, russian, len(words)
 
 
 def sentence_language(text: str) -> str | None:
@@ -187,7 +210,11 @@ def sentence_language(text: str) -> str | None:
     >>> sentence_language("Астана") is None
     True
     """
-    kazakh, russian = _scores(text)
+    kazakh, russian, _ = _scores(text)
+    return _verdict(kazakh, russian)
+
+
+def _verdict(kazakh: float, russian: float) -> str | None:
     if kazakh > russian:
         return "kk"
     if russian > kazakh:
@@ -237,10 +264,10 @@ def detect_language(text: str) -> tuple[str, str]:
         return "kk", "Latn"
     weight = {"kk": 0, "ru": 0}
     for start, end in sentence_spans(text):
-        sentence = text[start:end]
-        lang = sentence_language(sentence)
+        kazakh, russian, words = _scores(text[start:end])
+        lang = _verdict(kazakh, russian)
         if lang:
-            weight[lang] += len(_CYRILLIC_WORD.findall(sentence))
+            weight[lang] += words
     total = weight["kk"] + weight["ru"]
     if not total:
         return ("kk" if has_kazakh_letters(text) else "ru"), "Cyrl"
