@@ -18,6 +18,7 @@ from whoosh.formats import Format, Frequency, Positions
 from whoosh.system import pack_uint
 
 from search_service.text import Term, analyze
+from search_service.text.analyze import IndexPositions, index_positions
 
 KEYS = "keys"
 FORM = "form"
@@ -50,6 +51,23 @@ def analysed_terms(text: str, lang: str | None) -> list[Term]:
     terms = analyze(text, lang)
     _last = (text, lang, terms)
     return terms
+
+
+_last_positions: tuple[str, str | None, IndexPositions | None] = ("", None, None)
+
+
+def indexed_positions(text: str, lang: str | None) -> IndexPositions:
+    """:func:`~search_service.text.analyze.index_positions`, the last result kept (three fields
+    index the same text)."""
+    global _last_positions
+    cached_text, cached_lang, positions = _last_positions
+    if positions is not None and (
+        cached_text is text or (cached_lang == lang and cached_text == text)
+    ):
+        return positions
+    positions = index_positions(text, lang)
+    _last_positions = (text, lang, positions)
+    return positions
 
 
 class TermTokenizer(Tokenizer):
@@ -109,14 +127,13 @@ class TermTokenizer(Tokenizer):
         """``(term bytes, frequency, weight, value)`` of each distinct term: what Whoosh's
         ``Positions``/``Frequency.word_values`` make of this tokenizer's tokens, without a
         token stream."""
-        occurrences: dict[str, list[int]] = {}
-        for term in analysed_terms(value, getattr(value, "lang", None)):
-            for text in self._texts(term):
-                found = occurrences.get(text)
-                if found is None:
-                    occurrences[text] = [term.pos]
-                else:
-                    found.append(term.pos)
+        positions = indexed_positions(value, getattr(value, "lang", None))
+        if self.part == KEYS:
+            occurrences = positions.keys
+        elif self.part == FORM:
+            occurrences = positions.forms
+        else:
+            occurrences = positions.folds
         boost = format_.field_boost
         encode = _positions_value if type(format_) is Positions else _frequency_value
         return [
@@ -127,8 +144,15 @@ class TermTokenizer(Tokenizer):
 
 def _positions_value(positions: list[int]) -> bytes:
     """``Positions.encode``: the count, then the pickled gaps between positions."""
+    if len(positions) == 1 and positions[0] < _SINGLE_POSITIONS:
+        return _single_position_values[positions[0]]
     gaps = [positions[0]] + [b - a for a, b in pairwise(positions)]
     return pack_uint(len(gaps)) + dumps(gaps, 2)
+
+
+# Most words occur once in a document: their values, made once.
+_SINGLE_POSITIONS = 4096
+_single_position_values = [pack_uint(1) + dumps([n], 2) for n in range(_SINGLE_POSITIONS)]
 
 
 def _frequency_value(positions: list[int]) -> bytes:

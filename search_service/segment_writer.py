@@ -40,6 +40,9 @@ from whoosh.writing import SegmentWriter
 # A posting as Whoosh's writer makes it: (field, term bytes, docnum, weight, value bytes).
 Posting = tuple[str, bytes, int, float, bytes | None]
 TermKey = tuple[str, bytes]
+# One term's postings, flat: docnum, weight, value, docnum, weight, value, ... (compact, and
+# appended with one ``+=`` per posting).
+Flat = list[Any]
 
 # Rough memory of one posting and of one new term in the pool, in bytes (CPython objects, list
 # and dict slots), for the pool's memory limit.
@@ -82,36 +85,55 @@ class TermPool:
         self._tempstore = tempstore
         self._limit = limitmb * 1024 * 1024
         self._size = 0
-        self._terms: dict[TermKey, list[Posting]] = {}
+        self._fields: dict[str, dict[bytes, Flat]] = {}
         self.fieldnames: set[str] = set()  # read by Whoosh's multi-process writer
         self.runs: list[str] = []
 
+    def add_field(self, fieldname: str, docnum: int, items: Iterable, boost: float) -> int:
+        """Add one document's ``(term bytes, frequency, weight, value)`` items of one field
+        (what ``field.index`` returns); returns the field's length (the frequencies' sum)."""
+        terms = self._fields.get(fieldname)
+        if terms is None:
+            terms = self._fields[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        length = 0
+        size = self._size
+        for text, frequency, weight, value in items:
+            postings = terms.get(text)
+            if postings is None:
+                postings = terms[text] = []
+                size += TERM_BYTES + len(text)
+            postings += (docnum, weight * boost, value)
+            length += frequency
+            size += POSTING_BYTES + len(value)
+        self._size = size
+        if size > self._limit:
+            self.save()
+        return length
+
     def add(self, posting: Posting) -> None:
-        key = posting[:2]
-        postings = self._terms.get(key)
-        if postings is None:
-            self._terms[key] = [posting]
-            self.fieldnames.add(posting[0])
-            self._size += TERM_BYTES + len(posting[1])
-        else:
-            postings.append(posting)
-        self._size += POSTING_BYTES + len(posting[4] or b"")
+        """Whoosh's pool interface, used when segments are merged into this one."""
+        fieldname, text, docnum, weight, value = posting
+        terms = self._fields.setdefault(fieldname, {})
+        self.fieldnames.add(fieldname)
+        postings = terms.setdefault(text, [])
+        if postings and postings[-3] > docnum:
+            raise ValueError(f"postings of {fieldname}:{text!r} out of document order")
+        postings += (docnum, weight, value or b"")
+        self._size += POSTING_BYTES + len(value or b"")
         if self._size > self._limit:
             self.save()
 
     def save(self) -> None:
         """Write the postings in memory to a new sorted run on disk."""
-        if self._terms:
-            self.runs.append(self._write_run(sorted(self._terms.items(), key=_term_key)))
-            self._terms = {}
+        if self._fields:
+            self.runs.append(self._write_run(self._in_memory()))
             self._size = 0
 
-    def terms(self) -> Iterator[tuple[TermKey, list[Posting]]]:
-        """Every term with its postings, in term order, each list in document order."""
+    def terms(self) -> Iterator[tuple[TermKey, Flat]]:
+        """Every term with its flat postings, in term order, each in document order."""
         if not self.runs:
-            terms, self._terms, self._size = self._terms, {}, 0
-            for key in sorted(terms):
-                yield key, terms.pop(key)
+            yield from self._in_memory()
             return
         self.save()
         while len(self.runs) > MAX_OPEN_RUNS:
@@ -122,8 +144,9 @@ class TermPool:
 
     def iter_postings(self) -> Iterator[Posting]:
         """Whoosh's pool interface: the postings one by one, in order."""
-        for _, postings in self.terms():
-            yield from postings
+        for (fieldname, text), flat in self.terms():
+            for i in range(0, len(flat), 3):
+                yield fieldname, text, flat[i], flat[i + 1], flat[i + 2]
 
     def cleanup(self) -> None:
         for name in self.runs:
@@ -131,7 +154,16 @@ class TermPool:
                 self._tempstore.delete_file(name)
         self.runs = []
 
-    def _write_run(self, items: Iterable[tuple[TermKey, list[Posting]]]) -> str:
+    def _in_memory(self) -> Iterator[tuple[TermKey, Flat]]:
+        """The postings in memory in term order, each handed over once (memory is freed as
+        they go)."""
+        fields, self._fields, self._size = self._fields, {}, 0
+        for fieldname in sorted(fields):
+            terms = fields.pop(fieldname)
+            for text in sorted(terms):
+                yield (fieldname, text), terms.pop(text)
+
+    def _write_run(self, items: Iterable[tuple[TermKey, Flat]]) -> str:
         name = random_name() + ".run"
         with self._tempstore.create_file(name).raw_file() as run:
             items = iter(items)
@@ -141,7 +173,7 @@ class TermPool:
                 run.write(data)
         return name
 
-    def _read_run(self, name: str) -> Iterator[tuple[TermKey, list[Posting]]]:
+    def _read_run(self, name: str) -> Iterator[tuple[TermKey, Flat]]:
         # Whole records are read, then unmarshalled from bytes: ``marshal.load`` on a file
         # calls the file's ``readinto`` for every object, which was a seventh of a build.
         with self._tempstore.open_file(name).raw_file() as run:
@@ -150,7 +182,7 @@ class TermPool:
                 yield from marshal.loads(run.read(size))
         self._tempstore.delete_file(name)
 
-    def _merged(self, names: list[str]) -> Iterator[tuple[TermKey, list[Posting]]]:
+    def _merged(self, names: list[str]) -> Iterator[tuple[TermKey, Flat]]:
         """Runs merged by term; a term's postings joined in run order, which is document
         order (``heapq.merge`` takes equal keys from earlier inputs first)."""
         merged = heapq.merge(*(self._read_run(name) for name in names), key=_term_key)
@@ -188,21 +220,20 @@ class _PostingsWriter(W3PostingsWriter):
         self._terminfo = None
         return terminfo
 
-    def add_postings(self, postings: list[Posting], doc_lengths: list[int]) -> None:
-        """Add one term's postings, as Whoosh's ``add_posting`` would one at a time."""
+    def add_postings(self, flat: Flat, doc_lengths: list[int]) -> None:
+        """Add one term's flat postings, as Whoosh's ``add_posting`` would one at a time."""
+        every_docnum, every_weight, every_value = flat[0::3], flat[1::3], flat[2::3]
         size = self._blocklimit
-        for start in range(0, len(postings), size):
+        for start in range(0, len(every_docnum), size):
             if self._ids:
                 self._write_block()
-            block = postings[start : start + size]
-            docnums = [posting[2] for posting in block]
-            weights = [posting[3] for posting in block]
+            docnums = every_docnum[start : start + size]
+            weights = every_weight[start : start + size]
             self._ids = array("I", docnums)
             self._weights = array("f", weights)
-            self._values = [posting[4] for posting in block if posting[4]]
+            self._values = [value for value in every_value[start : start + size] if value]
             self._maxweight = max(self._maxweight, max(weights))
-            lengths = [doc_lengths[docnum] for docnum in docnums]
-            known = [length for length in lengths if length]
+            known = [length for length in map(doc_lengths.__getitem__, docnums) if length]
             if known:
                 shortest = min(known)
                 if self._minlength is None or shortest < self._minlength:
@@ -215,14 +246,51 @@ class BuildSegmentWriter(SegmentWriter):
 
     def __init__(self, ix: Any, limitmb: float = 128, **kwargs: Any):
         super().__init__(ix, limitmb=limitmb, **kwargs)
-        spelled = [name for name, field in self.schema.items() if field.separate_spelling()]
-        if spelled:  # Whoosh marks spelling words with docnum -1, which this pool does not
-            raise ValueError(f"fields with separate spelling are not supported: {spelled}")
+        unsupported = [
+            name for name, field in self.schema.items() if field.separate_spelling() or field.vector
+        ]
+        if unsupported:  # see add_document
+            raise ValueError(f"fields with spelling words or term vectors: {unsupported}")
         self.pool = TermPool(self._tempstorage, limitmb)
         # Whoosh asks its term table and postings file for their offsets a few times per term.
         fieldwriter = self.fieldwriter
         for structfile in (fieldwriter._postfile, fieldwriter._tindex.dbfile):
             structfile.file = _CountingFile(structfile.file)
+
+    def add_document(self, **fields: Any) -> None:
+        """Whoosh's ``add_document`` for fields without term vectors or spelling words, each
+        field's postings handed to the pool at once."""
+        self._check_state()
+        schema = self.schema
+        docnum = self.docnum
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, fieldnames)
+        perdocwriter = self.perdocwriter
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields.get(fieldname)
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    boost = self._field_boost(fields, fieldname, docboost)
+                    length = self.pool.add_field(fieldname, docnum, field.index(value), boost)
+                    if not field.scorable:
+                        length = 0
+                stored = fields.get(f"_stored_{fieldname}", value)
+                perdocwriter.add_field(fieldname, field, stored if field.stored else None, length)
+                column = field.column_type
+                if column and stored is not None:
+                    perdocwriter.add_column_value(fieldname, column, field.to_column_value(stored))
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
@@ -271,7 +339,7 @@ def _write_terms(
     schema: Any,
     lengths: Any,
     doc_count: int,
-    terms: Iterable[tuple[TermKey, list[Posting]]],
+    terms: Iterable[tuple[TermKey, Flat]],
 ) -> None:
     """What Whoosh's ``FieldWriter.add_postings`` does, a term at a time."""
     current = None

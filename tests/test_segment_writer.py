@@ -131,10 +131,13 @@ def test_pool_merges_runs_in_document_order(tmp_path, monkeypatch):
     pool = segment_writer.TermPool(storage, limitmb=0.0005)  # a run every few postings
     expected = {}
     for docnum in range(30):
-        for term in (b"a", b"b" if docnum % 3 else b"c", b"z%d" % (docnum % 4)):
-            posting = ("text", term, docnum, 1.0, b"v%d" % docnum)
-            pool.add(posting)
-            expected.setdefault(("text", term), []).append(posting)
+        terms = (b"a", b"b" if docnum % 3 else b"c", b"z%d" % (docnum % 4))
+        items = [(term, 2, 2.0, b"v%d" % docnum) for term in terms]
+        assert pool.add_field("text", docnum, items, boost=1.5) == 6  # the field's length
+        for term in terms:
+            expected.setdefault(("text", term), []).extend([docnum, 3.0, b"v%d" % docnum])
+    pool.add(("title", b"t", 0, 1.0, b""))  # Whoosh's one-posting interface
+    expected["title", b"t"] = [0, 1.0, b""]
     assert len(pool.runs) > 4
     merged = list(pool.terms())
     assert [key for key, _ in merged] == sorted(expected)
@@ -142,11 +145,18 @@ def test_pool_merges_runs_in_document_order(tmp_path, monkeypatch):
     assert not list(tmp_path.glob("*.run"))  # every run file deleted once read
 
 
-def test_fields_with_separate_spelling_are_refused(tmp_path):
+def test_pool_refuses_postings_out_of_document_order(tmp_path):
+    pool = segment_writer.TermPool(FileStorage(str(tmp_path)).create(), limitmb=64)
+    pool.add(("text", b"a", 5, 1.0, b""))
+    with pytest.raises(ValueError, match="order"):
+        pool.add(("text", b"a", 4, 1.0, b""))
+
+
+def test_fields_with_spelling_words_are_refused(tmp_path):
     from whoosh.analysis import StemmingAnalyzer
     from whoosh.fields import TEXT, Schema
 
     field = TEXT(analyzer=StemmingAnalyzer(), spelling=True)  # spelling words apart from terms
     ix = whoosh_index.create_in(str(tmp_path), Schema(body=field))
-    with pytest.raises(ValueError, match="spelling"):
+    with pytest.raises(ValueError, match="spelling words"):
         segment_writer.BuildSegmentWriter(ix)

@@ -142,7 +142,7 @@ def run_one(kind: str, roots: list[Path], index_dir: Path, procs: int) -> dict[s
     warm = _warm_up() if kind == OURS else 0.0
     timers = _Timers()
     timers.wrap(indexer, "read_article", "read")
-    timers.wrap(analysis, "analyze", "analysis")
+    timers.wrap(analysis, "index_positions", "analysis")
     timers.wrap(writing.SegmentWriter, "commit", "commit")
     started = time.perf_counter()
     if kind == OURS:
@@ -213,10 +213,15 @@ def profile_build(roots: list[Path], limit: int, top: int = 15) -> dict[str, Any
     parts = {
         "read": _cumulative(stats, lambda f, n: f.endswith("archive.py") and n == "read_article"),
         "analysis": _cumulative(
-            stats, lambda f, n: f.endswith(os.path.join("text", "analyze.py")) and n == "analyze"
+            stats,
+            lambda f, n: (
+                f.endswith(os.path.join("text", "analyze.py"))
+                and n in ("analyze", "index_positions")
+            ),
         ),
         "add_document": _cumulative(
-            stats, lambda f, n: f.endswith("writing.py") and n == "add_document"
+            stats,
+            lambda f, n: f.endswith(("writing.py", "segment_writer.py")) and n == "add_document",
         ),
         "commit": _cumulative(stats, lambda f, n: f.endswith("writing.py") and n == "commit"),
     }

@@ -9,7 +9,7 @@ per-token path is a regex match and a dict lookup.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -55,11 +55,16 @@ class _Word(NamedTuple):
     lang: str
     fold: str  # the name-folding key of the primary key
     index_keys: tuple[str, ...]  # what the index gets: no keys for a stop word
+    # The fold key the fold field gets: only when it differs from the keys (words with Kazakh
+    # letters), since a query's fold key is searched in the keys field too.
+    index_fold: str | None
 
 
 def _word(form: str, keys: tuple[str, ...], stop: bool, lang: str) -> _Word:
     fold = name_fold(keys[0] if keys else form)
-    return _Word(form, keys, stop, lang, fold, () if stop else keys)
+    index_keys = () if stop else keys
+    index_fold = fold if index_keys and fold not in index_keys else None
+    return _Word(form, keys, stop, lang, fold, index_keys, index_fold)
 
 
 _CACHE_LIMIT = 200_000  # word forms; a worker stays well under 300 MB
@@ -165,32 +170,22 @@ def _analyze_raw(raw: str, lang: str, alphabet: str | None) -> _RawEntry:
     return entry
 
 
-def _terms(
-    text: str, runs: list[tuple[int, int, str]], alphabet: str | None, out: list[Term]
-) -> None:
+def _words(
+    text: str, runs: list[tuple[int, int, str]], alphabet: str | None
+) -> Iterator[tuple[_Word, int, int, int]]:
+    """``(analysis, start, end, position)`` of each word of ``text`` in order; a hyphenated
+    word whole at its first part's position, then its parts at consecutive positions."""
     pos = 0
     cache = _raw_cache
-    append = out.append
     for start, end, lang in runs:
         for match in WORD_RE.finditer(text, start, end):
             raw = match.group()
-            entry = cache.get((raw, lang, alphabet)) or _analyze_raw(raw, lang, alphabet)
-            word, pieces = entry
+            word, pieces = cache.get((raw, lang, alphabet)) or _analyze_raw(raw, lang, alphabet)
             at = match.start()
-            append(Term(word.form, word.index_keys, word.fold, at, at + len(raw), pos, word.lang))
+            yield word, at, at + len(raw), pos
             if pieces:
                 for offset, (part_start, part_end, piece) in enumerate(pieces):
-                    append(
-                        Term(
-                            piece.form,
-                            piece.index_keys,
-                            piece.fold,
-                            at + part_start,
-                            at + part_end,
-                            pos + offset,
-                            piece.lang,
-                        )
-                    )
+                    yield piece, at + part_start, at + part_end, pos + offset
                 pos += len(pieces)
             else:
                 pos += 1
@@ -208,9 +203,51 @@ def analyze(text: str, lang: str | None = None) -> list[Term]:
     [(), ('конституция',)]
     """
     alphabet, runs = _runs(text, lang)
-    terms: list[Term] = []
-    _terms(text, runs, alphabet, terms)
-    return terms
+    return [
+        Term(word.form, word.index_keys, word.fold, start, end, pos, word.lang)
+        for word, start, end, pos in _words(text, runs, alphabet)
+    ]
+
+
+class IndexPositions(NamedTuple):
+    """Where each index key, exact form and name-folding key stands in a text (word positions,
+    in order): what the index fields take from it."""
+
+    keys: dict[str, list[int]]
+    forms: dict[str, list[int]]
+    folds: dict[str, list[int]]  # only words whose fold is not one of their keys
+
+
+def index_positions(text: str, lang: str | None = None) -> IndexPositions:
+    """The positions :func:`analyze`'s terms give, gathered by key without a term per word
+    (the indexer's path: a tenth of a build went into building and re-reading terms).
+
+    >>> index_positions("Сайлау мен сайлауға", "kk").keys
+    {'сайла': [0, 2]}
+    """
+    alphabet, runs = _runs(text, lang)
+    keys: dict[str, list[int]] = {}
+    forms: dict[str, list[int]] = {}
+    folds: dict[str, list[int]] = {}
+    for word, _, _, pos in _words(text, runs, alphabet):
+        for key in word.index_keys:
+            found = keys.get(key)
+            if found is None:
+                keys[key] = [pos]
+            else:
+                found.append(pos)
+        found = forms.get(word.form)
+        if found is None:
+            forms[word.form] = [pos]
+        else:
+            found.append(pos)
+        if word.index_fold:
+            found = folds.get(word.index_fold)
+            if found is None:
+                folds[word.index_fold] = [pos]
+            else:
+                found.append(pos)
+    return IndexPositions(keys, forms, folds)
 
 
 def _runs(text: str, lang: str | None) -> tuple[str | None, list[tuple[int, int, str]]]:
