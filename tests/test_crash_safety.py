@@ -94,7 +94,7 @@ def test_killed_jobs_never_damage_the_served_index(tmp_path, job_name):
 def test_two_jobs_at_once_one_leaves_with_a_clear_message(tmp_path):
     archive, index_dir = tmp_path / "archive", tmp_path / "index"
     make_archive(archive, 5)
-    add_articles(archive, 0, 300)
+    add_articles(archive, 0, 3000)  # a build long enough for the second job to start meanwhile
     args = ("--archive", str(archive), "--index", str(index_dir))
     first = cli("build", *args, "--procs", "1")
     lock = index_dir / "job.lock"
@@ -105,7 +105,7 @@ def test_two_jobs_at_once_one_leaves_with_a_clear_message(tmp_path):
     assert second.wait(timeout=60) == 4
     assert "holds the lock" in second.stderr.read().decode()
     assert first.wait(timeout=120) == 0
-    assert served_count(index_dir) == 305
+    assert served_count(index_dir) == 3005
 
 
 @pytest.fixture
