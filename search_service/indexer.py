@@ -53,6 +53,10 @@ POSTING_COMPRESSION = 3
 # of as a compressed block in the postings file (Whoosh's ``inlinelimit``; its default, 1, never
 # inlines). Most of a news archive's terms are in one or two documents.
 INLINE_LIMIT = 8
+# Terms in at least this many documents (per segment) also get their postings stored as plain
+# arrays, read without unpickling (see segment_writer.PostingArrays). At 200,000 articles they
+# are the words whose first search read hundreds of posting blocks.
+ARRAY_MIN_DOCS = 256
 
 ProgressCallback = Callable[[int, int], None]  # (files done, files in all)
 
@@ -252,9 +256,16 @@ def _writer(ix, procs: int):
             limitmb=WRITER_LIMIT_MB // procs,
             compound=False,
             codec=_codec(),
+            array_min_docs=ARRAY_MIN_DOCS,
         )
     else:
-        writer = BuildSegmentWriter(ix, limitmb=WRITER_LIMIT_MB, compound=False, codec=_codec())
+        writer = BuildSegmentWriter(
+            ix,
+            limitmb=WRITER_LIMIT_MB,
+            compound=False,
+            codec=_codec(),
+            array_min_docs=ARRAY_MIN_DOCS,
+        )
     with fewer_collections():
         try:
             yield writer

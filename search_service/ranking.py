@@ -9,6 +9,10 @@ a count, a facet is a ``bincount``, a page is a partial sort. The scores are Who
 (its idf, average field lengths and byte-encoded document lengths), so the order is the one
 Whoosh would give; ``tests/test_ranking.py`` checks documents, scores and order against it.
 
+A frequent term's postings are read from the segment's plain arrays when the build wrote them
+(:class:`~search_service.segment_writer.PostingArrays`): a memory map and a view, instead of
+unpickling and unzipping hundreds of blocks the first time the word is searched.
+
 Decoded postings are kept per searcher in a cache bounded in bytes (frequent words recur in
 a newsroom); a searcher belongs to one index generation, which is never written to, so
 nothing in the cache can go stale. A quoted phrase reads word positions only for the
@@ -22,6 +26,8 @@ pyproject.toml); a matcher of another shape is read through the public matcher A
 from __future__ import annotations
 
 import bisect
+import os
+import pickle
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -38,6 +44,7 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from search_service.schema import DATE_FIELD
+from search_service.segment_writer import ARRAYS_EXT, ARRAYS_TABLE_EXT
 
 DEFAULT_CACHE_MB = 64
 FILTER_CACHE_SIZE = 64  # recent filters' documents (language, city, dates) per searcher
@@ -92,6 +99,7 @@ class IndexArrays:
         self.searcher = searcher
         subsearchers = searcher.subsearchers or [(searcher, 0)]
         self._segments = [(sub.reader(), offset) for sub, offset in subsearchers]
+        self._arrays = [_StoredArrays.of(reader) for reader, _ in self._segments]
         self.size = searcher.doc_count_all()
         live = np.ones(self.size, dtype=bool)
         for reader, offset in self._segments:
@@ -323,11 +331,15 @@ class IndexArrays:
         if found is not None:
             return found
         id_parts, weight_parts = [], []
-        for reader, offset in self._segments:
-            if key in reader:
-                ids, weights = _read_postings(reader.postings(field, text))
-                id_parts.append(ids + offset if offset else ids)
-                weight_parts.append(weights)
+        for (reader, offset), stored in zip(self._segments, self._arrays, strict=True):
+            found = stored.postings(field, text) if stored else None
+            if found is None:
+                if key not in reader:
+                    continue
+                found = _read_postings(reader.postings(field, text))
+            ids, weights = found
+            id_parts.append(ids + offset if offset else ids)
+            weight_parts.append(weights)
         if id_parts:
             found = (np.concatenate(id_parts), np.concatenate(weight_parts))
         else:
@@ -409,6 +421,42 @@ def _add(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
 
 def _only(scores: np.ndarray | None, docs: np.ndarray) -> np.ndarray | None:
     return None if scores is None else np.where(docs, scores, 0.0)
+
+
+class _StoredArrays:
+    """One segment's posting arrays, memory-mapped (see ``segment_writer.ARRAYS_EXT``)."""
+
+    def __init__(self, table: dict[tuple[str, bytes], tuple[int, int]], data: np.ndarray):
+        self._table = table
+        self._data = data
+
+    @classmethod
+    def of(cls, reader: Any) -> _StoredArrays | None:
+        """The arrays of a segment reader's segment, or None if its build wrote none."""
+        try:
+            segment, storage = reader.segment(), reader._storage
+            folder = storage.folder
+        except AttributeError:  # not a file segment of the shape written by the build
+            return None
+        table_name = segment.make_filename(ARRAYS_TABLE_EXT)
+        if not storage.file_exists(table_name):
+            return None
+        with open(os.path.join(folder, table_name), "rb") as handle:
+            table = pickle.load(handle)
+        path = os.path.join(folder, segment.make_filename(ARRAYS_EXT))
+        return cls(table, np.memmap(path, dtype=np.uint8, mode="r"))
+
+    def postings(self, field: str, text: str | bytes) -> tuple[np.ndarray, np.ndarray] | None:
+        """Document numbers and weights of a term, if the segment has them as arrays."""
+        term = text.encode("utf-8") if isinstance(text, str) else text
+        found = self._table.get((field, term))
+        if found is None:
+            return None
+        start, count = found
+        middle = start + 4 * count
+        ids = self._data[start:middle].view("<u4").astype(np.int64)
+        weights = self._data[middle : middle + 4 * count].view("<f4").astype(np.float64)
+        return ids, weights
 
 
 def _read_postings(matcher: Any) -> tuple[np.ndarray, np.ndarray]:

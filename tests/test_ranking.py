@@ -43,10 +43,12 @@ def searcher(tmp_path_factory):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f"date 2024-{n % 12 + 1:02d}-01 Жаңалық {n}\n{body}\n", encoding="utf-8")
     index_dir = root / "index"
-    indexer.build([archive], index_dir, procs=2)  # more than one segment
-    for n in range(0, 240, 7):  # deleted documents inside the segments
-        (archive / f"kk/2024/{n % 12 + 1:02d}/a{n:03d}.txt").unlink()
-    indexer.update([archive], index_dir)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(indexer, "ARRAY_MIN_DOCS", 20)  # frequent terms also as plain arrays
+        indexer.build([archive], index_dir, procs=2)  # more than one segment
+        for n in range(0, 240, 7):  # deleted documents inside the segments
+            (archive / f"kk/2024/{n % 12 + 1:02d}/a{n:03d}.txt").unlink()
+        indexer.update([archive], index_dir)
     ix, _ = store.open_current(index_dir)
     with ix.searcher(weighting=scoring.BM25F()) as opened:
         assert len(opened.subsearchers) > 1
@@ -190,3 +192,22 @@ def test_positions_skip_documents_without_the_word(searcher):
         matcher = searcher.postings("text_exact", "нефть")
         matcher.skip_to(docnum)
         assert matcher.id() == docnum and positions == matcher.value_as("positions")
+
+
+def test_stored_arrays_hold_the_postings_of_the_blocks(searcher):
+    arrays = ranking.IndexArrays(searcher)
+    compared = 0
+    for (reader, _), stored in zip(arrays._segments, arrays._arrays, strict=True):
+        if stored is None:
+            continue
+        deleted = list(reader.deleted_docs_set) if reader.has_deletions() else []
+        for field, term in stored._table:
+            ids, weights = stored.postings(field, term)
+            block_ids, block_weights = ranking._read_postings(reader.postings(field, term))
+            # Whoosh's deletion filter may have stepped past deleted documents: compare the rest.
+            live, block_live = ~np.isin(ids, deleted), ~np.isin(block_ids, deleted)
+            assert np.array_equal(ids[live], block_ids[block_live])
+            assert np.array_equal(weights[live], block_weights[block_live])
+            compared += 1
+    assert compared > 20  # several fields and segments
+    assert ("text", "бюджет".encode()) in next(s for s in arrays._arrays if s)._table

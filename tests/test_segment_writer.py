@@ -111,7 +111,7 @@ def test_same_index_as_whoosh_with_spills_inlined_terms_and_direct_postings(
         tmp_path / "ours",
         docs,
         lambda ix: segment_writer.BuildSegmentWriter(
-            ix, limitmb=0.02, codec=W3Codec(inlinelimit=8)
+            ix, limitmb=0.02, codec=W3Codec(inlinelimit=8), array_min_docs=5, compound=False
         ),
     )
     assert len(runs) > 6  # spilled, and merged in more than one round
@@ -122,6 +122,7 @@ def test_same_index_as_whoosh_with_spills_inlined_terms_and_direct_postings(
         infos = [reader.term_info(field, term) for field, term in got]
         inlined = sum(info.is_inlined() for info in infos)
     assert 0 < inlined < len(infos)  # rare terms inline, common ones in blocks
+    assert list((tmp_path / "ours").glob("*.arr")) and list((tmp_path / "ours").glob("*.art"))
     assert not list((tmp_path / "ours").glob("*.run")) and not list(tmp_path.rglob("*.run"))
 
 
