@@ -254,15 +254,20 @@ class IndexArrays:
     def positions(self, field: str, word: str, docnums: list[int]) -> dict[int, list[int]]:
         """The positions of ``word`` in those of ``docnums`` (sorted) that contain it.
 
-        Blocks holding none of the documents are skipped unread.
+        Read from the segment's arrays when it has them; otherwise blocks holding none of the
+        documents are skipped unread.
         """
         found: dict[int, list[int]] = {}
-        for reader, offset in self._segments:
-            if (field, word) not in reader:
-                continue
+        for (reader, offset), stored in zip(self._segments, self._arrays, strict=True):
             end = offset + reader.doc_count_all()
             local = [docnum - offset for docnum in docnums if offset <= docnum < end]
-            if local:
+            if not local:
+                continue
+            in_arrays = stored.positions(field, word, local) if stored else None
+            if in_arrays is not None:
+                for docnum, positions in in_arrays.items():
+                    found[docnum + offset] = positions
+            elif (field, word) in reader:
                 matcher = reader.postings(field, word)
                 for docnum, positions in _block_positions(matcher, local):
                     found[docnum + offset] = positions
@@ -426,7 +431,7 @@ def _only(scores: np.ndarray | None, docs: np.ndarray) -> np.ndarray | None:
 class _StoredArrays:
     """One segment's posting arrays, memory-mapped (see ``segment_writer.ARRAYS_EXT``)."""
 
-    def __init__(self, table: dict[tuple[str, bytes], tuple[int, int]], data: np.ndarray):
+    def __init__(self, table: dict[tuple[str, bytes], tuple[int, ...]], data: np.ndarray):
         self._table = table
         self._data = data
 
@@ -448,15 +453,46 @@ class _StoredArrays:
 
     def postings(self, field: str, text: str | bytes) -> tuple[np.ndarray, np.ndarray] | None:
         """Document numbers and weights of a term, if the segment has them as arrays."""
-        term = text.encode("utf-8") if isinstance(text, str) else text
-        found = self._table.get((field, term))
+        found = self._entry(field, text)
         if found is None:
             return None
-        start, count = found
+        start, count, _ = found
         middle = start + 4 * count
         ids = self._data[start:middle].view("<u4").astype(np.int64)
         weights = self._data[middle : middle + 4 * count].view("<f4").astype(np.float64)
         return ids, weights
+
+    def positions(
+        self, field: str, text: str | bytes, docnums: list[int]
+    ) -> dict[int, list[int]] | None:
+        """The positions of a term in those of ``docnums`` (sorted, segment numbering) that
+        have it, if the segment has them as arrays."""
+        found = self._entry(field, text)
+        if found is None or not found[2]:
+            return None
+        start, count, stored = found
+        data = self._data
+        ids = data[start : start + 4 * count].view("<u4")
+        counts = data[start + 8 * count : start + 12 * count].view("<u4")
+        first = start + 12 * count
+        positions = data[first : first + 4 * stored].view("<u4")
+        wanted = np.asarray(docnums, dtype=np.int64)
+        at = np.searchsorted(ids, wanted)
+        present = at < count
+        present[present] = ids[at[present]] == wanted[present]
+        ends = np.cumsum(counts, dtype=np.int64)
+        return {
+            int(docnum): positions[ends[i] - counts[i] : ends[i]].tolist()
+            for docnum, i in zip(wanted[present], at[present], strict=True)
+        }
+
+    def _entry(self, field: str, text: str | bytes) -> tuple[int, int, int] | None:
+        term = text.encode("utf-8") if isinstance(text, str) else text
+        found = self._table.get((field, term))
+        if found is None:
+            return None
+        start, count, *stored = found  # an index built before positions were stored: none
+        return start, count, stored[0] if stored else 0
 
 
 def _read_postings(matcher: Any) -> tuple[np.ndarray, np.ndarray]:

@@ -36,12 +36,13 @@ import struct
 from array import array
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from itertools import groupby, islice
+from itertools import chain, groupby, islice
 from operator import itemgetter
 from typing import Any
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3PostingsWriter
+from whoosh.formats import Positions
 from whoosh.util import random_name
 from whoosh.writing import SegmentWriter
 
@@ -63,8 +64,9 @@ RUN_RECORD_TERMS = 4096
 MAX_OPEN_RUNS = 100
 
 # A segment's posting arrays: each frequent term's document numbers (little-endian uint32),
-# then its weights (little-endian float32, as Whoosh stores them), and a pickled table of
-# ``{(field, term bytes): (byte offset, count)}``.
+# then its weights (little-endian float32, as Whoosh stores them), and in a field with
+# positions each posting's number of positions (uint32) and the positions (uint32); a pickled
+# table holds ``{(field, term bytes): (byte offset, postings, positions stored)}``.
 ARRAYS_EXT = ".arr"
 ARRAYS_TABLE_EXT = ".art"
 
@@ -256,24 +258,31 @@ class _PostingsWriter(W3PostingsWriter):
 
 
 class PostingArrays:
-    """Writes a segment's posting arrays (see ``ARRAYS_EXT``)."""
+    """Writes a segment's posting arrays (see ``ARRAYS_EXT``); for ``positional`` fields also
+    each posting's number of positions and the positions themselves."""
 
-    def __init__(self, storage: Any, segment: Any):
+    def __init__(self, storage: Any, segment: Any, positional: frozenset[str]):
         self._storage = storage
         self._segment = segment
+        self._positional = positional
         self._file: Any = None
         self._offset = 0
-        self.table: dict[TermKey, tuple[int, int]] = {}
+        self.table: dict[TermKey, tuple[int, int, int]] = {}
 
     def add(self, fieldname: str, text: bytes, flat: Flat) -> None:
         if self._file is None:
             self._file = self._segment.create_file(self._storage, ARRAYS_EXT)
-        docnums = np.array(flat[0::3], dtype="<u4").tobytes()
-        weights = np.array(flat[1::3], dtype="<f4").tobytes()
-        self.table[fieldname, text] = (self._offset, len(flat) // 3)
-        self._file.write(docnums)
-        self._file.write(weights)
-        self._offset += len(docnums) + len(weights)
+        parts = [np.array(flat[0::3], dtype="<u4"), np.array(flat[1::3], dtype="<f4")]
+        stored_positions = 0
+        if fieldname in self._positional:
+            counts, positions = _positions(flat[2::3])
+            parts += [counts, positions]
+            stored_positions = len(positions)
+        self.table[fieldname, text] = (self._offset, len(flat) // 3, stored_positions)
+        for part in parts:
+            data = part.tobytes()
+            self._file.write(data)
+            self._offset += len(data)
 
     def close(self) -> None:
         if self._file is None:
@@ -282,6 +291,19 @@ class PostingArrays:
         table = self._segment.create_file(self._storage, ARRAYS_TABLE_EXT)
         table.write(pickle.dumps(self.table, protocol=pickle.HIGHEST_PROTOCOL))
         table.close()
+
+
+def _positions(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """Each posting's number of positions and all the positions, from Whoosh ``Positions``
+    values (a 4-byte count, then the pickled gaps between positions)."""
+    gap_lists = [pickle.loads(value[4:]) for value in values]
+    counts = np.fromiter(map(len, gap_lists), dtype="<u4", count=len(gap_lists))
+    gaps = np.fromiter(chain.from_iterable(gap_lists), dtype=np.int64, count=int(counts.sum()))
+    running = np.cumsum(gaps)
+    # Gaps restart at each posting: take off the running total before its first gap.
+    starts = np.cumsum(counts, dtype=np.int64) - counts
+    before = np.concatenate(([0], running))[starts]
+    return counts, (running - np.repeat(before, counts)).astype("<u4")
 
 
 class BuildSegmentWriter(SegmentWriter):
@@ -340,7 +362,12 @@ class BuildSegmentWriter(SegmentWriter):
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         lengths = self.per_document_reader() if self.codec.length_stats else None
-        arrays = PostingArrays(self.storage, self.newsegment) if self.array_min_docs else None
+        arrays = None
+        if self.array_min_docs:
+            positional = frozenset(
+                name for name, field in self.schema.items() if type(field.format) is Positions
+            )
+            arrays = PostingArrays(self.storage, self.newsegment, positional)
         try:
             terms = self.pool.terms()
             if arrays is not None:

@@ -194,9 +194,9 @@ def test_positions_skip_documents_without_the_word(searcher):
         assert matcher.id() == docnum and positions == matcher.value_as("positions")
 
 
-def test_stored_arrays_hold_the_postings_of_the_blocks(searcher):
+def test_stored_arrays_hold_the_postings_and_positions_of_the_blocks(searcher):
     arrays = ranking.IndexArrays(searcher)
-    compared = 0
+    compared = with_positions = 0
     for (reader, _), stored in zip(arrays._segments, arrays._arrays, strict=True):
         if stored is None:
             continue
@@ -209,5 +209,11 @@ def test_stored_arrays_hold_the_postings_of_the_blocks(searcher):
             assert np.array_equal(ids[live], block_ids[block_live])
             assert np.array_equal(weights[live], block_weights[block_live])
             compared += 1
-    assert compared > 20  # several fields and segments
+            wanted = block_ids[block_live].tolist()
+            in_arrays = stored.positions(field, term, wanted)
+            if in_arrays is not None:  # a field with positions
+                in_blocks = ranking._block_positions(reader.postings(field, term), wanted)
+                assert in_arrays == dict(in_blocks)
+                with_positions += 1
+    assert compared > 20 and with_positions > 10  # several fields and segments
     assert ("text", "бюджет".encode()) in next(s for s in arrays._arrays if s)._table
