@@ -449,7 +449,8 @@ class _StoredArrays:
         with open(os.path.join(folder, table_name), "rb") as handle:
             table = pickle.load(handle)
         path = os.path.join(folder, segment.make_filename(ARRAYS_EXT))
-        return cls(table, np.memmap(path, dtype=np.uint8, mode="r"))
+        # A plain array over the map: slicing a ``np.memmap`` costs microseconds each.
+        return cls(table, np.memmap(path, dtype=np.uint8, mode="r").view(np.ndarray))
 
     def postings(self, field: str, text: str | bytes) -> tuple[np.ndarray, np.ndarray] | None:
         """Document numbers and weights of a term, if the segment has them as arrays."""
@@ -480,10 +481,14 @@ class _StoredArrays:
         at = np.searchsorted(ids, wanted)
         present = at < count
         present[present] = ids[at[present]] == wanted[present]
-        ends = np.cumsum(counts, dtype=np.int64)
+        chosen = at[present]
+        stops = np.cumsum(counts, dtype=np.int64)[chosen]
+        starts = (stops - counts[chosen]).tolist()
         return {
-            int(docnum): positions[ends[i] - counts[i] : ends[i]].tolist()
-            for docnum, i in zip(wanted[present], at[present], strict=True)
+            docnum: positions[start:stop].tolist()
+            for docnum, start, stop in zip(
+                wanted[present].tolist(), starts, stops.tolist(), strict=True
+            )
         }
 
     def _entry(self, field: str, text: str | bytes) -> tuple[int, int, int] | None:
