@@ -12,7 +12,8 @@ same); only :func:`matched_spans` would change.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections.abc import Callable, Iterable
 
 from markupsafe import Markup, escape
 
@@ -105,7 +106,8 @@ def snippets(body: str, lang: str | None, marks: Marks) -> list[Markup]:
         start, end = _window(body, 0)
         return [_passage(body, start, end, [])] if body.strip() else []
     windows = [_window(body, max(0, s - SNIPPET_LEAD)) for s, _ in spans]
-    ranked = sorted(windows, key=lambda w: (*_score(body, w, spans), -w[0]), reverse=True)
+    score = _scorer(body, spans)
+    ranked = sorted(windows, key=lambda w: (*score(w), -w[0]), reverse=True)
     chosen: list[Span] = []
     for window in ranked:
         if len(chosen) == MAX_SNIPPETS:
@@ -132,10 +134,20 @@ def _window(text: str, start: int) -> Span:
     return start, end
 
 
-def _score(text: str, window: Span, spans: list[Span]) -> tuple[int, int]:
-    """Different matched words count first, then all matches."""
-    inside = [text[s:e].lower() for s, e in spans if window[0] <= s and e <= window[1]]
-    return len(set(inside)), len(inside)
+def _scorer(text: str, spans: list[Span]) -> Callable[[Span], tuple[int, int]]:
+    """A passage's score: different matched words first, then all matches. The matches inside
+    a passage are found by bisection (a long article has hundreds of matches and passages)."""
+    ordered = sorted(spans)
+    starts = [start for start, _ in ordered]
+    words = [text[start:end].lower() for start, end in ordered]
+
+    def score(window: Span) -> tuple[int, int]:
+        low = bisect_left(starts, window[0])
+        high = bisect_left(starts, window[1], low)
+        inside = [words[i] for i in range(low, high) if ordered[i][1] <= window[1]]
+        return len(set(inside)), len(inside)
+
+    return score
 
 
 def _passage(text: str, start: int, end: int, spans: list[Span], first: bool = True) -> Markup:

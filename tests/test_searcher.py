@@ -8,7 +8,7 @@ import pytest
 from whoosh import query as wq
 
 from search_service import indexer, store
-from search_service.highlight import SNIPPET_CHARS, mark_text, snippets
+from search_service.highlight import SNIPPET_CHARS, _scorer, mark_text, snippets
 from search_service.query import BAD_DATE, combine, filter_clauses, parse_query
 from search_service.searcher import ArchiveSearcher, SearchRequest
 
@@ -312,6 +312,15 @@ def test_up_to_three_passages_best_first_kept_in_text_order():
     passages = [str(p) for p in snippets(body, "ru", marks)]
     assert 1 <= len(passages) <= 3
     assert any("<mark>тариф</mark> <mark>бюджет</mark>" in p for p in passages)
+
+
+def test_passage_scores_count_the_matches_inside_each_passage():
+    body = "Тариф бюджет тариф. Бюджет-тариф ... тариф" * 20
+    spans = [(m, m + 5) for m in range(0, len(body), 7)]  # overlapping ones included
+    score = _scorer(body, spans)
+    for window in [(0, 40), (3, 90), (100, 100), (500, len(body)), (len(body), len(body) + 9)]:
+        inside = [body[s:e].lower() for s, e in spans if window[0] <= s and e <= window[1]]
+        assert score(window) == (len(set(inside)), len(inside))
 
 
 def test_mark_text_escapes_before_marking():
