@@ -9,12 +9,21 @@ per-token path is a regex match and a dict lookup.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from search_service.text import kazakh, russian, translit
-from search_service.text.fold import fold_case, is_cyrillic, is_latin, name_fold, repair_script
+from search_service.text.fold import (
+    fold_case,
+    is_cyrillic,
+    is_latin,
+    kazakh_key_fold,
+    name_fold,
+    repair_script,
+    skeleton,
+)
 from search_service.text.language import (
     detect_language,
     has_kazakh_letters,
@@ -44,6 +53,10 @@ class Term:
     end: int
     pos: int
     lang: str
+    # A query word read several ways (a Latin word whose alphabet its letters do not tell):
+    # every reading's exact form and fold key, the primary ones first.
+    forms: tuple[str, ...] = ()
+    folds: tuple[str, ...] = ()
 
 
 class _Word(NamedTuple):
@@ -61,7 +74,9 @@ class _Word(NamedTuple):
 
 
 def _word(form: str, keys: tuple[str, ...], stop: bool, lang: str) -> _Word:
-    fold = name_fold(keys[0] if keys else form)
+    # Kazakh words meet every script's spelling at their skeleton; Russian words fold only
+    # the Kazakh letters, so a Russian spelling of a Kazakh name meets it in the keys field.
+    fold = (skeleton if lang == "kk" else name_fold)(keys[0] if keys else form)
     index_keys = () if stop else keys
     index_fold = fold if index_keys and fold not in index_keys else None
     return _Word(form, keys, stop, lang, fold, index_keys, index_fold)
@@ -80,13 +95,20 @@ def clear_caches() -> None:
         getattr(function, "cache_clear", lambda: None)()
 
 
+_DIGRAPH_H = re.compile(r"(?<=[SCZK])h")
+
+
 def _is_abbreviation_with_ending(parts: tuple[Token, ...]) -> bool:
     """``ҚР-ның``, ``АҚШ-тың``, ``55-ші``: an ending hyphened to an acronym or a number."""
     if len(parts) != 2:
         return False
     head, ending = parts[0].text, parts[1].text
-    acronym = head.isdigit() or (len(head) > 1 and head.isupper())
-    return acronym and ending.islower() and len(ending) <= 3
+    # a Latin acronym writes ш/ч/ж as Sh/Ch/Zh: ``AQSh-tyń``
+    acronym = head.isdigit() or (len(head) > 1 and _DIGRAPH_H.sub("", head).isupper())
+    if acronym and ending.islower() and len(ending) <= 3:
+        return True
+    # typed in lower case (``ақш-тың``): a part that is only a case ending is one too
+    return len(head) > 1 and kazakh.is_case_ending(ending)
 
 
 def _analyze_simple(text: str, lang: str, alphabet: str | None) -> _Word:
@@ -103,6 +125,7 @@ def _analyze_simple(text: str, lang: str, alphabet: str | None) -> _Word:
         # Numbers, and words in other scripts (Greek, Arabic, CJK...): keyed as written.
         return _word(form, (form,), False, lang)
     if lang == "kk" or has_kazakh_letters(form):
+        form = kazakh_key_fold(form)  # the lexicon is folded the same way
         return _word(form, (kazakh.stem(form),), form in kazakh.STOPWORDS, "kk")
     capitalised = word[:1].isupper()
     return _word(form, russian.lemmas(form, capitalised), russian.is_stopword(form), "ru")
@@ -309,20 +332,57 @@ def _judge(entry: _RawEntry, length: int, accept: Accept) -> tuple[tuple[int, in
     )
 
 
-def _query_word(token: Token, likely: str | None) -> tuple[_Word, tuple[str, ...]]:
-    """A query word's analysis in its likely language, and its keys in both languages."""
-    alphabet = translit.detect_variant(token.text) if is_latin(token.text) else None
-    kazakh_word = analyze_word(token.text, "kk", alphabet)
-    russian_word = analyze_word(token.text, "ru", None)
-    if has_kazakh_letters(token.text):
-        return kazakh_word, kazakh_word.keys
-    if likely is None:
-        looks_kazakh = alphabet is not None and (alphabet != "ascii" or "q" in token.text.lower())
-        known = russian.morph().word_is_known(russian_word.form)
-        likely = "kk" if looks_kazakh or not (known or is_latin(token.text)) else "ru"
-    main = kazakh_word if likely == "kk" else russian_word
-    keys = tuple(dict.fromkeys(main.keys + kazakh_word.keys + russian_word.keys))
-    return main, keys
+class _QueryWord(NamedTuple):
+    """A query word: its analysis in its likely language, and what every reading gives."""
+
+    main: _Word
+    keys: tuple[str, ...]  # every reading's keys, in both languages, the main ones first
+    forms: tuple[str, ...]  # every reading's exact form, the main one first
+    folds: tuple[str, ...]  # every reading's fold key, the main one first
+
+
+def _latin_readings(text: str, variants: tuple[str, ...]) -> list[_Word]:
+    """A Latin word read in each alphabet the query may be in. In the 2018 alphabet a capital
+    ``I`` is both і and и (the agency writes capital і as Cyrillic ``І``, people type ``I``)."""
+    readings = []
+    for variant in variants:
+        spellings = [text]
+        if variant == "2018" and "I" in text:
+            spellings.append(text.replace("I", "i"))
+        readings += [analyze_word(spelling, "kk", variant) for spelling in spellings]
+    return list({word.form: word for word in readings}.values())
+
+
+def _unique(values) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(value for value in values if value))
+
+
+def _query_word(token: Token, likely: str | None, variants: tuple[str, ...]) -> _QueryWord:
+    """A query word read every way its letters allow, in Kazakh and in Russian."""
+    text = token.text
+    latin = is_latin(text) and not is_cyrillic(text)
+    kazakh_words = _latin_readings(text, variants) if latin else [analyze_word(text, "kk")]
+    if has_kazakh_letters(text):
+        words = kazakh_words
+    else:
+        russian_word = analyze_word(text, "ru", None)
+        known = not latin and russian.morph().word_is_known(russian_word.form)
+        if known and likely != "kk":
+            # a Russian dictionary word read as Kazakh is only itself (a loanword): костёр is
+            # not кос + -тер
+            kazakh_words = [_word(w.form, (w.form,), w.stop, "kk") for w in kazakh_words]
+        if likely is None:
+            lowered = text.lower()
+            looks_kazakh = latin and (variants != translit.ALL_VARIANTS or "q" in lowered)
+            likely = "kk" if looks_kazakh or not (known or latin) else "ru"
+        words = [*kazakh_words, russian_word] if likely == "kk" else [russian_word, *kazakh_words]
+    main = words[0]
+    return _QueryWord(
+        main,
+        _unique(key for word in words for key in word.keys),
+        _unique(word.form for word in words),
+        _unique(word.fold for word in words),
+    )
 
 
 def analyze_query(text: str) -> list[Term]:
@@ -330,28 +390,35 @@ def analyze_query(text: str) -> list[Term]:
 
     ``form`` and ``fold`` come from the word's likely language (the query's, if its words
     tell; else Kazakh for a Latin Kazakh or unknown word, Russian for a dictionary word).
+    A Latin word is read in every alphabet the whole query may be in (see
+    :func:`~.translit.possible_variants`); ``forms`` and ``folds`` hold every reading's.
 
     >>> "конституция" in analyze_query("конституции")[0].keys
     True
+    >>> analyze_query("Kazinform")[0].forms
+    ('казинформ', 'қазинформ', 'kazinform')
     """
     likely = sentence_language(text) if is_cyrillic(text) else None
+    variants = translit.possible_variants(text) if is_latin(text) else translit.ALL_VARIANTS
     terms: list[Term] = []
     pos = 0
     for token in tokenize(text):
         pieces = [token, *token.parts] if not _is_abbreviation_with_ending(token.parts) else [token]
         for offset, piece in enumerate(pieces):
-            word, keys = _query_word(piece, likely)
+            word = _query_word(piece, likely, variants)
             at = pos + max(offset - 1, 0)
-            stop = word.stop and likely is not None
+            stop = word.main.stop and likely is not None
             terms.append(
                 Term(
-                    word.form,
-                    () if stop else keys,
-                    word.fold,
+                    word.main.form,
+                    () if stop else word.keys,
+                    word.main.fold,
                     piece.start,
                     piece.end,
                     at,
-                    word.lang,
+                    word.main.lang,
+                    word.forms,
+                    word.folds,
                 )
             )
         pos += max(len(pieces) - 1, 1)

@@ -15,6 +15,26 @@ _AFTER_LOWER = str.maketrans({"ё": "е", "\u0301": None, "\u0300": None, "\u030
 # Kazakh letters spelled the way Russian text spells the same names.
 _NAME_FOLD = str.maketrans("әғқңөұүһі", "агкноуухи")
 
+# Letters that Kazakh Latin spellings lose or write another way: the 2018 and 2021 alphabets
+# write э as e and drop ь and ъ (``Kremlde`` for ``Кремльде``), so a Kazakh key is spelt the
+# way every script can reach it.
+_KAZAKH_KEY_FOLD = str.maketrans({"э": "е", "ь": None, "ъ": None})
+
+# The skeleton: one spelling for every script and alphabet of a Kazakh word. On top of the
+# name fold, the letters that Latin spellings (2018, 2021, informal ASCII) and Russian-style
+# spellings of names do not tell apart meet: й and и (``ı``, ``i``, ``y``), я and иа (``ıa``,
+# ``ia``), ю and иу, ц and тс, щ and ш, э and е, ь and ъ dropped.
+_SKELETON = str.maketrans(
+    {
+        **{k: v for k, v in zip("әғқңөұүһіёйэщ", "агкноуухиеиеш", strict=True)},
+        "я": "иа",
+        "ю": "иу",
+        "ц": "тс",
+        "ь": None,
+        "ъ": None,
+    }
+)
+
 # Letters that look the same in both scripts, by case (Latin "H" is Cyrillic "Н", but Latin
 # "h" is Kazakh "һ"). Used only to repair a word that mixes the two scripts.
 _LATIN_TWINS = "aAcCeEoOpPxXyYkKMmTtHhBbiI"
@@ -47,6 +67,26 @@ def name_fold(key: str) -> str:
     ('токаев', 'алихан', 'нур-султан')
     """
     return key.translate(_NAME_FOLD)
+
+
+def kazakh_key_fold(key: str) -> str:
+    """A Kazakh key as every script spells it: ``э`` is ``е``, ``ь`` and ``ъ`` go.
+
+    >>> kazakh_key_fold("экономика"), kazakh_key_fold("кремль"), kazakh_key_fold("съезд")
+    ('економика', 'кремл', 'сезд')
+    """
+    return key.translate(_KAZAKH_KEY_FOLD)
+
+
+def skeleton(key: str) -> str:
+    """The spelling every script and alphabet of a Kazakh word meets at (the ``fold`` key).
+
+    >>> skeleton("тоқаев"), skeleton("жеңілдік"), skeleton("тыйым"), skeleton("полиция")
+    ('токаев', 'женилдик', 'тыиым', 'политсииа')
+    >>> skeleton("эстония") == skeleton("естониа"), skeleton("биатлон") == skeleton("бятлон")
+    (True, True)
+    """
+    return key.translate(_SKELETON)
 
 
 def is_cyrillic(word: str) -> bool:

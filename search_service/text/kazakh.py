@@ -26,6 +26,8 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
+from search_service.text.fold import kazakh_key_fold
+
 _DATA = Path(__file__).parent / "data"
 
 _VOWELS = frozenset("аәеиоөұүыіэюяё")
@@ -46,7 +48,10 @@ MIN_GUESSED_STEM = 3  # for words the lexicon does not know, strip less eagerly
 def _read_words(name: str) -> frozenset[str]:
     path = _DATA / name
     lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    # spelt as the keys are (э as е, no ь or ъ): the way every script can reach them
+    return frozenset(
+        kazakh_key_fold(line.strip()) for line in lines if line.strip() and not line.startswith("#")
+    )
 
 
 NOUNS = _read_words("kk_nouns.txt")
@@ -405,6 +410,20 @@ def _build_endings() -> dict[str, tuple[_Ending, ...]]:
 
 
 _ENDINGS = _build_endings()
+_ACCUSATIVE = frozenset(["ны", "ні", "ды", "ді", "ты", "ті"])
+_CASE_ENDINGS = frozenset(
+    text for text, entries in _ENDINGS.items() if any(e.rank == _N_CASE for e in entries)
+)
+
+
+def is_case_ending(text: str) -> bool:
+    """True for a case ending written on its own (after a hyphen: ``АҚШ-тың``, ``ҚР-да``).
+
+    >>> is_case_ending("тың"), is_case_ending("ға"), is_case_ending("жек")
+    (True, True, False)
+    """
+    return text in _CASE_ENDINGS
+
 
 # Endings that also derive new words. A word listed in the lexicon that can only be cut by
 # removing one of these last is taken as a word of its own (жер is not же- + -р, білім is not
@@ -475,6 +494,7 @@ _NOT_PASSIVE = frozenset(["орал", "айнал", "қамал", "тоқтал"
 class _Reading(NamedTuple):
     key: str
     repaired: bool  # a dropped vowel was put back (аузы -> ауыз)
+    derived: bool = False  # attested through what it is made from, not listed itself
 
 
 @cache
@@ -488,6 +508,12 @@ def _known(stem: str, chain: str) -> _Reading | None:
         return None
     lexicon = VERBS if chain == "V" else NOUNS
     found = _spelled(stem, lexicon)
+    derived = False
+    if found is None and chain == "N" and _loanword(stem):
+        found = stem
+    if found is None:
+        found = _derived_verb(stem) if chain == "V" else _derived_noun(stem)
+        derived = found is not None
     repaired = False
     # a narrow vowel drops before a vowel ending: ауыз -> аузы, орын -> орны, қорық -> қорқады
     if found is None and len(stem) >= 3 and stem[-1] not in _VOWELS and stem[-2] not in _VOWELS:
@@ -500,7 +526,7 @@ def _known(stem: str, chain: str) -> _Reading | None:
         found = _passive_base(stem)
     if found is None:
         return None
-    return _Reading(_without_passive(found) if chain == "V" else found, repaired)
+    return _Reading(_without_passive(found) if chain == "V" else found, repaired, derived)
 
 
 def _spelled(stem: str, lexicon: frozenset[str]) -> str | None:
@@ -524,12 +550,122 @@ def _spelled(stem: str, lexicon: frozenset[str]) -> str | None:
     return None
 
 
+# Endings that make a new word of a known one. A stem made with them is attested when what
+# it is made from is (derivation is not inflection: ``серіктестік`` is a word of its own, not
+# ``серіктес`` + ``-ті`` + ``-к``; ``қымбатта-`` is a verb made from ``қымбат``).
+_NOUN_DERIVATIONS = (
+    "лық лік дық дік тық тік шылық шілік сыз сіз шы ші",  # from nouns
+    "ушы уші ма ме ба бе па пе ыс іс ым ім ғыш гіш қыш кіш",  # from verbs
+)
+_VERB_DERIVATIONS = (
+    "ла ле да де та те лан лен дан ден тан тен лас лес дас дес тас тес ландыр лендір",  # nouns
+    "т тыр тір дыр дір ғыз гіз қыз кіз",  # causatives of verbs
+)
+
+
+def _split_derivation(stem: str, suffixes: str) -> list[str]:
+    return [
+        stem[: -len(suffix)]
+        for suffix in suffixes.split()
+        if stem.endswith(suffix) and len(stem) - len(suffix) >= 2
+    ]
+
+
+@cache
+def _derived_noun(stem: str) -> str | None:
+    """``stem`` when it is a noun or adjective made from an attested word, else None.
+
+    >>> _derived_noun("серіктестік"), _derived_noun("көшірме"), _derived_noun("тұтынушы")
+    ('серіктестік', 'көшірме', 'тұтынушы')
+    """
+    if len(stem) < 4:
+        return None
+    from_nouns, from_verbs = _NOUN_DERIVATIONS
+    if any(_attested_noun(base) for base in _split_derivation(stem, from_nouns)):
+        return stem
+    if any(_spelled(base, VERBS) for base in _split_derivation(stem, from_verbs)):
+        return stem
+    # a compound of two listed nouns: балабақша, теміржол
+    for cut in range(3, len(stem) - 3):
+        head, tail = stem[:cut], stem[cut:]
+        if head in NOUNS and tail in NOUNS and _stem(head) == head and _stem(tail) == tail:
+            return stem
+    # -лы/-лі after a vowel only: after a consonant it is the accusative (ауыл-ды)
+    if stem[-2:] in ("лы", "лі") and stem[-3] in _VOWELS and _attested_noun(stem[:-2]):
+        return stem
+    return None
+
+
+@cache
+def _derived_verb(stem: str) -> str | None:
+    """``stem`` when it is a verb made from an attested noun or verb, else None.
+
+    >>> _derived_verb("қымбатта"), _derived_verb("салқындат")
+    ('қымбатта', 'салқындат')
+    """
+    if len(stem) < 4:
+        return None
+    from_nouns, causatives = _VERB_DERIVATIONS
+    bases = [base for base in _split_derivation(stem, from_nouns) if len(base) >= 4]
+    if any(_attested_noun(base) for base in bases):
+        return stem
+    for base in _split_derivation(stem, causatives):
+        if _spelled(base, VERBS) or (len(base) >= 6 and _derived_verb(base)):
+            return stem
+    return None
+
+
+def _attested_noun(stem: str) -> bool:
+    return _spelled(stem, NOUNS) is not None or _loanword(stem) or stem in PLACES
+
+
+def _verb_root(stem: str) -> str | None:
+    """The attested verb root ``stem`` stands for (listed, or made from a known word)."""
+    return _spelled(stem, VERBS) or _derived_verb(stem)
+
+
+@cache
+def _loanword(word: str) -> bool:
+    """A Russian noun in its dictionary form that Kazakh writes unchanged (``шахта``,
+    ``магнитуда``, ``турист``, ``Канада``): the Russian dictionary attests it as a stem, so
+    its last syllable is not cut as an ending. Only words the Kazakh lexicon lacks ask."""
+    if len(word) < 4 or not _russian_known(word):
+        return False
+    for parse in _russian_parses(word):
+        tag = parse.tag
+        if parse.normal_form != word or tag.POS != "NOUN" or tag.case != "nomn":
+            continue
+        if tag.number != "sing" or parse.score < 0.2:
+            continue
+        # a name only when the dictionary is sure of it (Канада), not for any word that
+        # happens to be a rare first name or town (айта, берген)
+        if not _NAME_TAGS.isdisjoint(tag.grammemes) and ("Sgtm" not in tag or parse.score < 0.6):
+            continue
+        return True
+    return False
+
+
+_NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn"})
+
+
+def _russian_known(word: str) -> bool:
+    from search_service.text.russian import morph
+
+    return morph().word_is_known(word)
+
+
+def _russian_parses(word: str) -> list:
+    from search_service.text.russian import morph
+
+    return morph().parse(word)
+
+
 def _passive_base(stem: str) -> str | None:
     """The listed root of an unlisted passive stem (салын- -> сал-, айтыл- -> айт-), or None."""
     base = _without_passive(stem)
     if base == stem:
         return None
-    return _spelled(base, VERBS)
+    return _verb_root(base)
 
 
 def _without_passive(root: str) -> str:
@@ -547,8 +683,8 @@ def _without_passive(root: str) -> str:
         # -л and -н only after a vowel, and not after a two-letter root (кел- is not ке- + -л)
         if passive in ("л", "н") and (len(base) < 3 or base[-1] not in _VOWELS):
             continue
-        if len(base) >= 2 and _spelled(base, VERBS) is not None:
-            return _spelled(base, VERBS)
+        if len(base) >= 2 and _verb_root(base) is not None:
+            return _verb_root(base)
     return root
 
 
@@ -594,7 +730,7 @@ def _strippings(word: str) -> list[tuple[str, str, float, str, bool]]:
             continue
         seen.add((stem, chain, max_rank))
         found.append((stem, chain, depth, outer, lexical))
-        if depth and (stem in PLACES or stem in _KEEP or stem.endswith("стан")):
+        if depth and (stem in PLACES or stem in _KEEP or _is_stan_name(stem)):
             continue
         table = _BY_CHAIN[chain]
         longest = _LONGEST_IN[chain].get(stem[-1], 0)
@@ -618,6 +754,16 @@ def _strippings(word: str) -> list[tuple[str, str, float, str, bool]]:
                         )
                     )
     return found
+
+
+def _is_stan_name(stem: str) -> bool:
+    """A country in -стан (``Қазақстан``), not the ablative of a noun in -с (``қоқыс-тан``,
+    ``жарылыс-тан``).
+
+    >>> _is_stan_name("өзбекстан"), _is_stan_name("жарылыстан")
+    (True, False)
+    """
+    return stem.endswith("стан") and not _attested_noun(stem[:-3])
 
 
 _VOWEL_YU = re.compile("([аәеоөұүыі])ю")
@@ -648,7 +794,8 @@ def stem(word: str) -> str:
 
 def _cache_clear() -> None:
     _STEMS.clear()
-    _known.cache_clear()
+    for cached in (_known, _derived_noun, _derived_verb, _loanword):
+        cached.cache_clear()
 
 
 stem.cache_clear = _cache_clear  # type: ignore[attr-defined]  # as functools.cache offers
@@ -669,12 +816,14 @@ def _stem(word: str) -> str:
     if word.startswith(_COPULA_PREFIXES):
         return "е"
     listed = word in NOUNS
+    if not listed and _loanword(word):
+        return word  # шахта is not шах + -та
     if not listed and "ю" in word:
         word = _VOWEL_YU.sub(r"\1йу", word)  # қою is қой-у: the verbal noun after a vowel
     readings: list[tuple[float, bool, int, bool, str, str, bool]] = []
     guess: str | None = None
     for rest, chain, depth, outer, lexical in _strippings(word):
-        if rest in PLACES or rest.endswith("стан"):
+        if rest in PLACES or _is_stan_name(rest):
             return rest  # a name guards its own ending: қазақстан-ға, not қазақ-стан-ға
         reading = _known(rest, chain)
         if reading is not None:
@@ -683,7 +832,11 @@ def _stem(word: str) -> str:
             size = 0 if key in _FAVOURED_ROOTS else len(key)
             # a bare verb root is an imperative, rare in news: rank it with one ending
             if chain == "V":
+                if reading.derived and rest == word:
+                    continue  # a verb made from a noun, with no ending: not a reading
                 depth = max(depth, 1)
+            if reading.derived:
+                depth += 1  # attested only through what it is made from
             readings.append((depth, reading.repaired, size, chain == "V", key, outer, lexical))
         elif (
             chain == "N"
@@ -697,7 +850,12 @@ def _stem(word: str) -> str:
         nominal = [
             reading
             for reading in readings
-            if reading[0] and not reading[3] and reading[5] not in _LEXICAL_ENDINGS
+            if reading[0]
+            and not reading[3]
+            and reading[5] not in _LEXICAL_ENDINGS
+            # the lexicon lists words, not case forms: теңге is not тең-ге, бірге not бір-ге
+            # (but it lists many accusatives: адамды is адам-ды)
+            and (reading[5] not in _CASE_ENDINGS or reading[5] in _ACCUSATIVE or reading[0] > 1)
         ]
         return min(nominal, key=_shortest)[4] if nominal else word
     if readings:

@@ -71,6 +71,7 @@ _SOFT_I = {"2018": "ı", "2021": "i", "ascii": "i"}  # the letter for и, which 
 
 # Counted with a regex: a whole document's letters, in C.
 _2018_MARKS_RE = re.compile("[" + re.escape("".join(sorted(_2018_MARKS))) + "]")
+_2018_ONLY_RE = re.compile("[" + re.escape("".join(sorted(_2018_MARKS - {"ı"}))) + "]")
 _2021_MARKS_RE = re.compile("[" + re.escape("".join(sorted(_2021_MARKS))) + "]")
 
 
@@ -91,6 +92,33 @@ def detect_variant(text: str) -> str:
     if marks_2018:
         return "2018"
     return "ascii"
+
+
+ALL_VARIANTS = ("2018", "ascii", "2021")
+
+
+def possible_variants(text: str) -> tuple[str, ...]:
+    """The Latin alphabets a query may be typed in, decided for the whole query.
+
+    Its letters decide when they can (an acute letter is 2018, ``ä ğ ñ ö ū ü ş ç İ`` are
+    2021); a query with neither may be any of them: the agency's 2018 edition writes many
+    words without an acute letter (``Kazinform``, ``doktor``), and so do 2021 and informal
+    typing (``prezident``), each reading the same letters differently.
+
+    >>> possible_variants("Frantsiia ölım"), possible_variants("Qazaqstanǵa")
+    (('2021',), ('2018',))
+    >>> possible_variants("bılım"), possible_variants("Kazinform")
+    (('2018', '2021'), ('2018', 'ascii', '2021'))
+    """
+    marks_2018 = len(_2018_ONLY_RE.findall(text))
+    marks_2021 = len(_2021_MARKS_RE.findall(text))
+    if marks_2021 > marks_2018:
+        return ("2021",)
+    if marks_2018:
+        return ("2018",)
+    if "ı" in text:  # и/й in 2018, і in 2021
+        return ("2018", "2021")
+    return ALL_VARIANTS
 
 
 def _small(ch: str, variant: str) -> str:
@@ -149,8 +177,11 @@ def _word_to_cyrillic(word: str, variant: str) -> str:
             if cyr == "и" and prev and prev in _VOWEL_CYR and prev != "у":
                 cyr = "й"  # aıtty, keıin, saılaý: ı after a vowel is й
             elif variant == "ascii" and ch == "y" and prev and prev in _VOWEL_CYR:
-                if letters[i + 1 : i + 2] in ("", *"bdfghjklmnpqrstvwxz"):
-                    cyr = "й"  # saylau, tokayev
+                following = letters[i + 1 : i + 2]
+                if following == "e":
+                    cyr, take = "е", 2  # Tokayev, Nazarbayev: the Russian-style е after a vowel
+                elif following in ("", *"bdfghjklmnpqrstvwxz", *"aou"):
+                    cyr = "й"  # saylau, Maykl, Kayyrbek
             elif variant == "ascii" and ch in "kg" and _is_back(letters, i):
                 cyr = {"k": "к" if uses_q else "қ", "g": "ғ"}[ch]
             elif variant == "ascii" and ch == "i" and _is_back(letters, i):
