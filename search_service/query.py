@@ -27,7 +27,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import pairwise, product
 
 from whoosh import query as wq
 
@@ -149,6 +149,10 @@ class ParsedQuery:
     marks: Marks = field(default_factory=Marks)
     words: tuple[tuple[str, str], ...] = ()
     scored: bool = False
+    # The parts every hit must have, as typed and as queries, and what no hit may have: what
+    # the searcher relaxes when no article has every part (see ``relaxed``).
+    parts: tuple[tuple[str, wq.Query], ...] = ()
+    excluded: wq.Query | None = None
 
 
 @dataclass
@@ -173,9 +177,8 @@ class _Collected:
     def mark(self, terms: Iterable[Term]) -> None:
         for term in terms:
             self.keys.update(term.keys)
-            self.forms.add(term.form)
-            if term.fold:
-                self.folds.add(term.fold)
+            self.forms.update(term.forms or (term.form,))
+            self.folds.update(fold for fold in term.folds or (term.fold,) if fold)
 
     def marks(self) -> Marks:
         return Marks(
@@ -197,6 +200,7 @@ def parse_query(text: str) -> ParsedQuery:
         raise QueryError(TOO_MANY_TERMS)
     collected = _Collected()
     groups: list[list[wq.Query]] = []  # AND of OR-groups
+    labels: list[list[str]] = []  # per group, its words as typed
     negated: list[wq.Query] = []
     stop_words: list[tuple[wq.Query, list[Term]]] = []
     group_near: list[str | None] = []  # per AND-ed group: the key of its one plain word
@@ -220,13 +224,16 @@ def parse_query(text: str) -> ParsedQuery:
             negated.append(clause)
         elif want_or and groups:
             groups[-1].append(clause)
+            labels[-1].append(_label(token))
             group_near[-1] = None  # "a OR b": no proximity between alternatives
         else:
             groups.append([clause])
+            labels.append([_label(token)])
             group_near.append(near)
         want_or = False
     if not groups and not negated and stop_words:  # only stop words: search their exact forms
         groups = [[clause] for clause, _ in stop_words]
+        labels = [[" ".join(term.form for term in terms)] for _, terms in stop_words]
         collected.mark(term for _, terms in stop_words for term in terms)
     if not groups and not negated:
         raise QueryError(EMPTY)
@@ -238,7 +245,24 @@ def parse_query(text: str) -> ParsedQuery:
     if len(near_keys) > 1:
         positive = wq.AndMaybe(positive, _proximity(near_keys))
     marks = collected.marks()
-    return ParsedQuery(positive, marks, tuple(collected.words), bool(marks))
+    parts = tuple(
+        (" OR ".join(label), _either(group).normalize())
+        for label, group in zip(labels, groups, strict=True)
+    )
+    return ParsedQuery(
+        positive,
+        marks,
+        tuple(collected.words),
+        bool(marks),
+        parts,
+        _either(negated) if negated else None,
+    )
+
+
+def _label(token: _Token) -> str:
+    """A query part as the user typed it, for "no article has all words" notices."""
+    text = f'"{token.text}"' if token.kind == "phrase" else token.text
+    return f"title:{text}" if token.title else text
 
 
 def tokenize(text: str) -> list[_Token]:
@@ -330,13 +354,17 @@ def _word(term: Term, title_only: bool) -> wq.Query:
     clauses: list[wq.Query] = [
         wq.Term(name, key, boost=KEY_BOOST) for name in key_fields for key in term.keys
     ]
-    clauses += [wq.Term(name, term.form, boost=EXACT_BOOST) for name in exact_fields]
-    if term.fold and not title_only:
-        # The fold field holds only the folds of words with Kazakh letters; a word spelt
-        # without them ("Токаев") is in the keys field under its fold already.
-        clauses.append(wq.Term(FOLD_FIELD, term.fold, boost=FOLD_BOOST))
-        if term.fold not in term.keys:
-            clauses.append(wq.Term(TEXT_FIELD, term.fold, boost=FOLD_BOOST))
+    forms = term.forms or (term.form,)
+    clauses += [wq.Term(name, form, boost=EXACT_BOOST) for name in exact_fields for form in forms]
+    if not title_only:
+        for fold in term.folds or (term.fold,):
+            if not fold:
+                continue
+            # The fold field holds the skeletons of Kazakh words that differ from their keys;
+            # a word spelt without Kazakh letters ("Токаев") is in the keys field already.
+            clauses.append(wq.Term(FOLD_FIELD, fold, boost=FOLD_BOOST))
+            if fold not in term.keys:
+                clauses.append(wq.Term(TEXT_FIELD, fold, boost=FOLD_BOOST))
     return AnyWordForm(clauses)
 
 
@@ -350,10 +378,31 @@ def _exact(terms: list[Term], title_only: bool) -> wq.Query:
     ordered = _one_per_position(terms)
     if len(ordered) == 1:
         return _either([wq.Term(name, ordered[0].form, boost=EXACT_BOOST) for name in fields])
-    forms = [term.form for term in ordered]
     gaps = [b.pos - a.pos for a, b in pairwise(ordered)]
     slop = max(1, *gaps)
-    return _either([wq.Phrase(name, forms, slop=slop, boost=EXACT_BOOST) for name in fields])
+    return _either(
+        [
+            wq.Phrase(name, list(forms), slop=slop, boost=EXACT_BOOST)
+            for forms in _spellings(ordered)
+            for name in fields
+        ]
+    )
+
+
+MAX_PHRASE_SPELLINGS = 8  # readings of a Latin phrase tried (2018 ``I`` is і or и, ...)
+
+
+def _spellings(terms: list[Term]) -> list[tuple[str, ...]]:
+    """The exact forms of a phrase, one sequence per reading of its words: the main reading
+    first, then each word's other readings, at most :data:`MAX_PHRASE_SPELLINGS`."""
+    main = tuple(term.form for term in terms)
+    found = [main]
+    for forms in product(*[term.forms or (term.form,) for term in terms]):
+        if len(found) >= MAX_PHRASE_SPELLINGS:
+            break
+        if forms != main:
+            found.append(forms)
+    return found
 
 
 def _phrase(text: str, title_only: bool, collected: _Collected | None) -> wq.Query | None:

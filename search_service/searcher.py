@@ -122,6 +122,9 @@ class SearchPage:
     suggestion: str | None = None
     error: str | None = None  # a QueryError message key
     pages: int = 0
+    # No article has every part of the query: the hits are those with the most parts, and
+    # these parts (as typed) are missing from the best of them.
+    missing: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -218,10 +221,10 @@ class ArchiveSearcher:
         found = self._run(
             lambda s: _search_page(s, request, parsed, filters, self.posting_cache_mb)
         )
-        page.total, page.facets, stored = found
+        page.total, page.facets, stored, page.missing = found
         page.pages = math.ceil(page.total / request.per_page) if request.per_page else 0
         page.hits = [_hit(fields, score, parsed.marks) for fields, score in stored]
-        if parsed.words and page.total < SUGGEST_BELOW:
+        if parsed.words and page.total < SUGGEST_BELOW and not page.missing:
             page.suggestion = self.suggest(request.q, filters=filters, at_least=page.total + 1)
         page.took_ms = _ms(started)
         return page
@@ -306,9 +309,11 @@ def _export(
             query = query.a
         arrays = ranking.IndexArrays(searcher)
         matched = arrays.evaluate(query, scored=order == ranking.RELEVANCE)
-        docs = matched.docs
-        if filter_query is not None:
-            docs = docs & arrays.filter_docs(filter_query)
+        allowed = [arrays.filter_docs(filter_query)] if filter_query is not None else []
+        docs = _intersect(matched.docs, allowed)
+        if not docs.any() and len(parsed.parts) > 1:  # the same hits as the results page
+            matched, _ = _relaxed(arrays, parsed, allowed)
+            docs = _intersect(matched.docs, allowed)
         docnums = [docnum for _, docnum in arrays.top(docs, matched.scores, None, order)]
         for start in range(0, len(docnums), EXPORT_BATCH):
             for docnum in docnums[start : start + EXPORT_BATCH]:
@@ -333,8 +338,9 @@ def _search_page(
     parsed: ParsedQuery,
     filters: dict[str, wq.Query],
     cache_mb: float = ranking.DEFAULT_CACHE_MB,
-) -> tuple[int, dict[str, list[FacetValue]], StoredHits]:
-    """Exact total, facets, and the stored fields of the hits on the requested page.
+) -> tuple[int, dict[str, list[FacetValue]], StoredHits, list[str]]:
+    """Exact total, facets, the stored fields of the hits on the requested page, and the
+    query parts missing from the best hits when no article has them all.
 
     The query is evaluated once over per-document arrays (see :mod:`ranking`): the total
     is a count, each facet a count by value over its column, the page a partial sort.
@@ -347,6 +353,10 @@ def _search_page(
     matched = arrays.evaluate(query, scored=order == ranking.RELEVANCE)
     allowed = {name: arrays.filter_docs(clause) for name, clause in filters.items()}
     selected = _intersect(matched.docs, allowed.values())
+    missing: list[str] = []
+    if not selected.any() and len(parsed.parts) > 1:
+        matched, missing = _relaxed(arrays, parsed, allowed.values())
+        selected = _intersect(matched.docs, allowed.values())
     chosen_year = request.year or (request.month[:4] if request.month else None)
     counts = {}
     for name, (field_name, ignored) in FACETS.items():
@@ -378,7 +388,37 @@ def _search_page(
             (searcher.stored_fields(docnum), score if order == ranking.RELEVANCE else 0.0)
             for score, docnum in top[offset:limit]
         ]
-    return total, facets, stored
+    return total, facets, stored, missing
+
+
+def _relaxed(
+    arrays: ranking.IndexArrays, parsed: ParsedQuery, filters: Iterable[np.ndarray]
+) -> tuple[ranking.Match, list[str]]:
+    """No dead ends: when no article has every part of a query, the articles with the most
+    parts, ranked by their number first and then by the score of the parts they have (a
+    rare word counts more), and the parts the best of them lack.
+
+    A part no article has at all is missing however the rest match.
+    """
+    allowed = _intersect(arrays.live, filters)
+    if parsed.excluded is not None:
+        allowed = allowed & ~arrays.evaluate(parsed.excluded, scored=False).docs
+    found = [arrays.evaluate(clause) for _, clause in parsed.parts]
+    counts = np.zeros(arrays.size, dtype=np.int64)
+    scores = np.zeros(arrays.size)
+    for match in found:
+        counts += match.docs & allowed
+        if match.scores is not None:
+            scores += np.where(match.docs, match.scores, 0.0)
+    most = int(counts.max()) if counts.size else 0
+    if most == 0:
+        return ranking.Match(counts > 0, None), []
+    docs = counts == most
+    best = int(np.flatnonzero(docs)[np.argmax(scores[docs])])
+    missing = [
+        label for (label, _), match in zip(parsed.parts, found, strict=True) if not match.docs[best]
+    ]
+    return ranking.Match(docs, np.where(docs, scores, 0.0)), missing
 
 
 def _rescored(

@@ -20,6 +20,7 @@ PAGE_KEYS = {
     "hits",
     "facets",
     "suggestion",
+    "missing_words",
     "error",
 }
 

@@ -31,7 +31,7 @@ bp = Blueprint("api", __name__)
 
 MESSAGE_LANGUAGES = ("en", "ru", "kk")
 JSON_PATHS = ("/api/", "/health", "/export.csv")  # errors here are JSON, never an HTML page
-ANALYZE_LANGUAGES = ("auto", "kk", "ru")
+ANALYZE_LANGUAGES = ("query", "auto", "kk", "ru")
 MAX_ANALYZE_LENGTH = 2000
 SIMILAR_LIMIT = 5
 CSV_COLUMNS = ("id", "date", "language", "city", "headline", "url")
@@ -60,6 +60,7 @@ def search_payload(page: SearchPage, article_url: ArticleUrl, max_page: int | No
             for name, values in page.facets.items()
         },
         "suggestion": page.suggestion,
+        "missing_words": page.missing,
         "error": None,
     }
 
@@ -201,7 +202,7 @@ def similar(article_id: str) -> Response:
 def analyze() -> Response:
     """How the index sees a text: per word its language, keys, exact form and fold key."""
     text = request.args.get("text", "")
-    lang = request.args.get("lang") or "auto"
+    lang = request.args.get("lang") or "query"  # what a search does with the text
     if not text.strip() or len(text) > MAX_ANALYZE_LENGTH:
         raise BadRequest("bad_text", f"text must hold 1 to {MAX_ANALYZE_LENGTH} characters")
     if lang not in ANALYZE_LANGUAGES:

@@ -79,6 +79,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Нет статей, подходящих под выбранные фильтры.",
         "en": "No articles match the chosen filters.",
     },
+    "results.missing_words": {
+        "kk": "Барлық сөз бірге кездесетін мақала жоқ; сөздердің көбі бар мақалалар, мыналарсыз:",
+        "ru": "Нет статей со всеми словами; показаны статьи с большинством слов, без:",
+        "en": "No article has all the words; showing those with most of them, without:",
+    },
     "results.did_you_mean": {
         "kk": "Мүмкін, сіз іздегеніңіз:",
         "ru": "Возможно, вы искали:",
