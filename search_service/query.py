@@ -421,12 +421,13 @@ def _prefix(text: str, title_only: bool, collected: _Collected | None) -> wq.Que
     *whole, last = terms
     if len(last.form) < MIN_PREFIX:
         raise QueryError(SHORT_PREFIX)
+    starts = last.forms or (last.form,)  # a Latin prefix is read every way too
     if collected is not None:
         collected.mark(t for t in whole if t.keys)
-        collected.prefixes.append(last.form)
+        collected.prefixes.extend(starts)
     fields = TITLE_EXACT_FIELDS if title_only else EXACT_FIELDS
     clauses = [_word(term, title_only) for term in whole if term.keys]
-    clauses.append(_either([wq.Prefix(name, last.form) for name in fields]))
+    clauses.append(_either([wq.Prefix(name, start) for start in starts for name in fields]))
     return _and(clauses)
 
 
