@@ -291,6 +291,19 @@ _pass_through(
     """,
 )
 
+_pass_through(
+    "bench-retrieval",
+    "search_service.bench.retrieval",
+    """Score the search on the retrieval development set next to its baselines; --help for
+    options.
+
+    \b
+    Examples:
+      search-service bench-retrieval --json retrieval.json --runs run.jsonl
+      search-service bench-retrieval --profile small
+    """,
+)
+
 
 @main.command("hash-password")
 @click.option("--stdin", "from_stdin", is_flag=True, help="Read the password from standard input.")

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 import tarfile
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,19 +54,24 @@ class Corpus:
         }
 
 
-def prepare_corpus(sources: list[Path], work: Path) -> Corpus:
-    """Resolve the ``--corpus`` folders into archive roots, extracting tarballs into ``work``."""
+def prepare_corpus(
+    sources: list[Path], work: Path, tarballs: Sequence[str] = CORPUS_TARBALLS
+) -> Corpus:
+    """Resolve the ``--corpus`` folders into archive roots, extracting tarballs into ``work``.
+
+    Only the tarballs named in ``tarballs`` are taken from a folder (all three by default).
+    """
     roots: list[Path] = []
     notes = []
     for source in sources:
         source = Path(source)
-        tarballs = [source / name for name in CORPUS_TARBALLS if (source / name).is_file()]
-        if tarballs:
+        found = [source / name for name in tarballs if (source / name).is_file()]
+        if found:
             target = work / "corpus" / source.resolve().name
-            for tarball in tarballs:
+            for tarball in found:
                 _extract(tarball, target)
             roots.append(target)
-            notes.append(f"{source}: " + ", ".join(t.name for t in tarballs))
+            notes.append(f"{source}: " + ", ".join(t.name for t in found))
         elif source.is_dir():
             roots.append(source)
             notes.append(f"{source}: archive folder")

@@ -11,12 +11,18 @@ multi-word-token lines left out, ``ё`` folded) and asks of every normaliser:
 
 Pairs are counted through inverted indexes (lemma -> forms, key -> forms), never by
 comparing every form with every other.
+
+Beside UD, the Kazakh news lemma set (``../shared/kk-news-lemmas``: word forms of the
+corpus's own Kazakh news with gold lemmas) is scored by its own ``evaluate.py``, imported from
+its folder: recall and precision for all forms, proper nouns, loanwords and the other words,
+ours (the keys a query word of that form searches for) next to the first-5-letters baseline.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import json
 import sys
 import time
@@ -24,6 +30,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 KeyFunction = Callable[[str], Sequence[str]]
 
@@ -33,6 +41,10 @@ TREEBANKS = {
     "ru": ("UD_Russian-GSD", "ru_gsd-ud-{split}.conllu", "test"),
 }
 _SKIPPED_UPOS = frozenset({"PUNCT", "SYM", "NUM"})
+DEFAULT_KK_LEMMAS = Path(__file__).resolve().parents[2] / ".." / "shared" / "kk-news-lemmas"
+LEMMA_SUBSETS = ("all", "PROPN", "loan", "other")
+LEMMA_BASELINE = "first 5 letters"
+SHOWN_ERRORS = 5  # worst false and missed merges of ours printed (20 in the JSON)
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +261,83 @@ def systems(language: str, ours: str | None = None) -> list[tuple[str, KeyFuncti
     return found
 
 
+# --- the Kazakh news lemma set ------------------------------------------------------------
+
+
+def kazakh_query_keys() -> tuple[str, KeyFunction]:
+    """The keys a Kazakh query word of a form searches for, and the function's name.
+
+    ``analyze.search_keys(form)`` when the analysis has it, else ``word_keys(form, "kk")``.
+    """
+    analysis = importlib.import_module("search_service.text.analyze")
+    search_keys = getattr(analysis, "search_keys", None)
+    if search_keys is not None:
+        return "search_keys", search_keys
+    return "word_keys(kk)", lambda form: analysis.word_keys(form, "kk")
+
+
+def _load_evaluator(folder: Path) -> ModuleType:
+    """The set's own ``evaluate.py``, imported from its folder (never copied)."""
+    spec = importlib.util.spec_from_file_location("kk_news_lemmas_evaluate", folder / "evaluate.py")
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {folder / 'evaluate.py'}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def score_kk_lemmas(folder: Path, ours: tuple[str, KeyFunction] | None = None) -> dict[str, Any]:
+    """Ours and the first-5-letters baseline on ``forms.tsv``, by the set's ``evaluate``."""
+    evaluator = _load_evaluator(folder)
+    gold = evaluator.load_gold(str(folder / "forms.tsv"))
+    name, key_fn = ours or kazakh_query_keys()
+    systems: dict[str, KeyFunction] = {LEMMA_BASELINE: lambda form: (form[:5],), "ours": key_fn}
+    scores = {}
+    for system, keys in systems.items():
+        found = evaluator.evaluate(gold, {row["form"]: list(keys(row["form"])) for row in gold})
+        scores[system] = {
+            "metrics": found["metrics"],
+            "missing": found["missing"],
+            "false_merges": found["false_merges"],
+            "missed_merges": found["missed_merges"],
+        }
+    return {"folder": str(folder), "forms": len(gold), "ours": name, "systems": scores}
+
+
+def _share(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def format_kk_lemmas(result: dict[str, Any]) -> str:
+    """The lemma-set figures as a plain-text table, then ours' worst merges."""
+    header = f"{'system':16}" + "".join(
+        f" {subset + ' R':>8} {subset + ' P':>8}" for subset in LEMMA_SUBSETS
+    )
+    lines = [
+        f"kk-news-lemmas: {result['forms']} forms, scored by the set's evaluate.py; "
+        f"ours = {result['ours']}",
+        header,
+        "-" * len(header),
+    ]
+    for system, figures in result["systems"].items():
+        metrics = figures["metrics"]
+        cells = "".join(
+            f" {_share(metrics[s]['recall']):>8} {_share(metrics[s]['precision']):>8}"
+            for s in LEMMA_SUBSETS
+        )
+        lines.append(f"{system:16}{cells}")
+    ours = result["systems"]["ours"]
+    lines.append(f"ours, worst false merges (first {SHOWN_ERRORS}; the JSON has more):")
+    for e in ours["false_merges"][:SHOWN_ERRORS]:
+        shared = ", ".join(e["shared_keys"])
+        lines.append(f"  {e['a']} ({e['a_lemma']}) ~ {e['b']} ({e['b_lemma']})  key {shared}")
+    lines.append(f"ours, worst missed merges (first {SHOWN_ERRORS}):")
+    for e in ours["missed_merges"][:SHOWN_ERRORS]:
+        a_keys, b_keys = ", ".join(e["a_keys"]), ", ".join(e["b_keys"])
+        lines.append(f"  {e['a']} -> {a_keys}  |  {e['b']} -> {b_keys}  (lemma {e['a_lemma']})")
+    return "\n".join(lines)
+
+
 def _treebank_path(ud: Path, language: str, split: str | None) -> Path:
     folder, pattern, default_split = TREEBANKS[language]
     return ud / folder / pattern.format(split=split or default_split)
@@ -281,11 +370,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kk-file", type=Path, help="a CoNLL-U file instead of KTB")
     parser.add_argument("--ru-file", type=Path, help="a CoNLL-U file instead of GSD")
     parser.add_argument("--keys", help="our key function as module:function(word, lang)")
+    parser.add_argument(
+        "--kk-lemmas",
+        type=Path,
+        help="folder of the Kazakh news lemma set (forms.tsv, evaluate.py); default "
+        "../shared/kk-news-lemmas beside the repository, skipped when absent",
+    )
     parser.add_argument("--json", type=Path, help="also write the scores to this file")
     args = parser.parse_args(argv)
 
+    languages = args.lang or sorted(TREEBANKS)
+    lemma_folder = args.kk_lemmas or DEFAULT_KK_LEMMAS
+    has_lemmas = (lemma_folder / "forms.tsv").is_file() and (lemma_folder / "evaluate.py").is_file()
+    if args.kk_lemmas and not has_lemmas:
+        print(f"error: no forms.tsv and evaluate.py in {args.kk_lemmas}", file=sys.stderr)
+        return 2
     scores: list[Score] = []
-    for language in args.lang or sorted(TREEBANKS):
+    for language in languages:
         path = getattr(args, f"{language}_file") or _treebank_path(
             args.ud, language, getattr(args, f"{language}_split")
         )
@@ -298,12 +399,26 @@ def main(argv: list[str] | None = None) -> int:
             scores.append(score(language, name, treebank, key_fn, clear))
         print(f"{language}: {path.name}, {len(treebank.tokens):,} word tokens", file=sys.stderr)
     print(format_table(scores))
-    if args.json:
-        args.json.write_text(
-            json.dumps([asdict(s) for s in scores], ensure_ascii=False, indent=2) + "\n",
-            encoding="utf-8",
+    lemmas: dict[str, Any]
+    if "kk" not in languages:
+        lemmas = {"skipped": "Kazakh not measured (--lang)"}
+    elif not has_lemmas:
+        lemmas = {"skipped": f"not found: {lemma_folder}"}
+        print(f"\nkk-news-lemmas: skipped, not found at {lemma_folder}")
+    else:
+        ours = (
+            ("--keys " + args.keys, _kazakh(_load_key_function(args.keys))) if args.keys else None
         )
+        lemmas = score_kk_lemmas(lemma_folder, ours)
+        print("\n" + format_kk_lemmas(lemmas))
+    if args.json:
+        figures = {"ud": [asdict(s) for s in scores], "kk_news_lemmas": lemmas}
+        args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", "utf-8")
     return 0
+
+
+def _kazakh(key_fn: Callable[[str, str], Sequence[str]]) -> KeyFunction:
+    return lambda word: key_fn(word, "kk")
 
 
 if __name__ == "__main__":

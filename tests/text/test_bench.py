@@ -1,5 +1,6 @@
 """The conflation benchmark: pair counting on a toy treebank, and a real run when present."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,43 @@ def test_main_on_real_treebanks(tmp_path, capsys):
 
 def test_main_reports_a_missing_treebank(tmp_path):
     assert bench.main(["--ud", str(tmp_path), "--lang", "ru"]) == 2
+
+
+@pytest.mark.skipif(
+    not (SHARED / "kk-news-lemmas" / "forms.tsv").is_file(),
+    reason="../shared/kk-news-lemmas is not beside the repo",
+)
+def test_kazakh_news_lemmas_beside_ud(tmp_path, capsys):
+    out = tmp_path / "bench.json"
+    arguments = ["--lang", "kk", "--kk-lemmas", str(SHARED / "kk-news-lemmas")]
+    assert bench.main([*arguments, "--json", str(out)]) == 0
+    table = capsys.readouterr().out
+    assert "kk-news-lemmas: 1943 forms" in table and "first 5 letters" in table
+    lemmas = json.loads(out.read_text(encoding="utf-8"))["kk_news_lemmas"]
+    assert set(lemmas["systems"]) == {bench.LEMMA_BASELINE, "ours"}
+    for system in lemmas["systems"].values():
+        assert system["missing"] == 0
+        for subset in bench.LEMMA_SUBSETS:
+            for name in ("recall", "precision"):
+                value = system["metrics"][subset][name]
+                assert isinstance(value, float) and 0 <= value <= 1, (subset, name, value)
+    # The baseline is the set's own reference point, so the evaluator is the set's.
+    assert lemmas["systems"][bench.LEMMA_BASELINE]["metrics"]["all"]["recall"] == pytest.approx(
+        0.405, abs=0.001
+    )
+
+
+def test_missing_kk_lemmas_folder_given_is_an_error(tmp_path):
+    assert bench.main(["--lang", "ru", "--kk-lemmas", str(tmp_path)]) == 2
+
+
+def test_lemma_set_uses_search_keys_when_the_analysis_has_it(monkeypatch):
+    import importlib
+
+    analysis = importlib.import_module("search_service.text.analyze")
+    monkeypatch.delattr(analysis, "search_keys", raising=False)
+    name, keys = bench.kazakh_query_keys()
+    assert name == "word_keys(kk)" and tuple(keys("кітабы")) == analysis.word_keys("кітабы", "kk")
+    monkeypatch.setattr(analysis, "search_keys", lambda form: ("key",), raising=False)
+    name, keys = bench.kazakh_query_keys()
+    assert name == "search_keys" and keys("кітабы") == ("key",)
