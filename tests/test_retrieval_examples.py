@@ -35,7 +35,7 @@ KAZAKH_STEMS = [
     ("магнитудасы", "магнитуда"),
     ("серіктестікті", "серіктестік"),
     ("көшірмесін", "көшірме"),
-    pytest.param("қымбаттады", "қымбатта", marks=still_wrong("a derived verb costs one more")),
+    ("қымбаттады", "қымбатта"),
     ("қымбаттау", "қымбатта"),
     ("Кремль", "кремл"),
     ("Kremlde", "кремл"),
@@ -152,7 +152,7 @@ def test_real_corpus_query_finds_its_articles(real_searcher, query, least):
 @pytest.mark.slow
 def test_two_forms_of_a_word_give_the_same_articles(real_searcher):
     """жарылыстан gave 5 hits against 15 for жарылыс."""
-    assert hits(real_searcher, "жарылыстан") == hits(real_searcher, "жарылыс")
+    assert set(hits(real_searcher, "жарылыстан")) == set(hits(real_searcher, "жарылыс"))
 
 
 @pytest.mark.slow

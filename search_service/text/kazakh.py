@@ -410,7 +410,8 @@ def _build_endings() -> dict[str, tuple[_Ending, ...]]:
 
 
 _ENDINGS = _build_endings()
-_ACCUSATIVE = frozenset(["ны", "ні", "ды", "ді", "ты", "ті"])
+# (and the dative after "my", -ма/-ме, rare in news: мекеме, сілтеме, тапсырма are words)
+_DATIVE_LOCATIVE = frozenset(["ға", "ге", "қа", "ке", "да", "де", "та", "те", "ма", "ме"])
 _CASE_ENDINGS = frozenset(
     text for text, entries in _ENDINGS.items() if any(e.rank == _N_CASE for e in entries)
 )
@@ -508,12 +509,8 @@ def _known(stem: str, chain: str) -> _Reading | None:
         return None
     lexicon = VERBS if chain == "V" else NOUNS
     found = _spelled(stem, lexicon)
-    derived = False
     if found is None and chain == "N" and _loanword(stem):
         found = stem
-    if found is None:
-        found = _derived_verb(stem) if chain == "V" else _derived_noun(stem)
-        derived = found is not None
     repaired = False
     # a narrow vowel drops before a vowel ending: ауыз -> аузы, орын -> орны, қорық -> қорқады
     if found is None and len(stem) >= 3 and stem[-1] not in _VOWELS and stem[-2] not in _VOWELS:
@@ -524,6 +521,10 @@ def _known(stem: str, chain: str) -> _Reading | None:
                 break
     if found is None and chain == "V":
         found = _passive_base(stem)
+    derived = False
+    if found is None:  # the last resort: a word made from an attested one
+        found = _derived_verb(stem) if chain == "V" else _derived_noun(stem)
+        derived = found is not None
     if found is None:
         return None
     return _Reading(_without_passive(found) if chain == "V" else found, repaired, derived)
@@ -583,13 +584,9 @@ def _derived_noun(stem: str) -> str | None:
     from_nouns, from_verbs = _NOUN_DERIVATIONS
     if any(_attested_noun(base) for base in _split_derivation(stem, from_nouns)):
         return stem
-    if any(_spelled(base, VERBS) for base in _split_derivation(stem, from_verbs)):
+    verb_bases = [base for base in _split_derivation(stem, from_verbs) if len(base) >= 3]
+    if any(_spelled(base, VERBS) for base in verb_bases):
         return stem
-    # a compound of two listed nouns: балабақша, теміржол
-    for cut in range(3, len(stem) - 3):
-        head, tail = stem[:cut], stem[cut:]
-        if head in NOUNS and tail in NOUNS and _stem(head) == head and _stem(tail) == tail:
-            return stem
     # -лы/-лі after a vowel only: after a consonant it is the accusative (ауыл-ды)
     if stem[-2:] in ("лы", "лі") and stem[-3] in _VOWELS and _attested_noun(stem[:-2]):
         return stem
@@ -756,6 +753,14 @@ def _strippings(word: str) -> list[tuple[str, str, float, str, bool]]:
     return found
 
 
+def _verb_form(word: str) -> bool:
+    """True when ``word`` is a listed verb root with verbal endings (бола: бол-а)."""
+    return any(
+        chain == "V" and rest != word and _spelled(rest, VERBS) is not None
+        for rest, chain, _, _, _ in _strippings(word)
+    )
+
+
 def _is_stan_name(stem: str) -> bool:
     """A country in -стан (``Қазақстан``), not the ablative of a noun in -с (``қоқыс-тан``,
     ``жарылыс-тан``).
@@ -816,8 +821,11 @@ def _stem(word: str) -> str:
     if word.startswith(_COPULA_PREFIXES):
         return "е"
     listed = word in NOUNS
+    loanword_is_verb_form = False
     if not listed and _loanword(word):
-        return word  # шахта is not шах + -та
+        if not _verb_form(word):
+            return word  # шахта is not шах + -та
+        loanword_is_verb_form = True
     if not listed and "ю" in word:
         word = _VOWEL_YU.sub(r"\1йу", word)  # қою is қой-у: the verbal noun after a vowel
     readings: list[tuple[float, bool, int, bool, str, str, bool]] = []
@@ -826,6 +834,8 @@ def _stem(word: str) -> str:
         if rest in PLACES or _is_stan_name(rest):
             return rest  # a name guards its own ending: қазақстан-ға, not қазақ-стан-ға
         reading = _known(rest, chain)
+        if reading is not None and rest == word and loanword_is_verb_form:
+            continue  # бола is бол-а, though Russian has a noun бола
         if reading is not None:
             key = reading.key
             # the shorter root on a tie, unless the longer one is the commoner reading
@@ -853,9 +863,9 @@ def _stem(word: str) -> str:
             if reading[0]
             and not reading[3]
             and reading[5] not in _LEXICAL_ENDINGS
-            # the lexicon lists words, not case forms: теңге is not тең-ге, бірге not бір-ге
-            # (but it lists many accusatives: адамды is адам-ды)
-            and (reading[5] not in _CASE_ENDINGS or reading[5] in _ACCUSATIVE or reading[0] > 1)
+            # a listed word is not a bare dative or locative: теңге is not тең-ге, бірге not
+            # бір-ге (the lexicon does list accusatives and possessives: адамды, басы)
+            and (reading[5] not in _DATIVE_LOCATIVE or reading[0] > 1)
         ]
         return min(nominal, key=_shortest)[4] if nominal else word
     if readings:
