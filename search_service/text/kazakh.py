@@ -353,8 +353,14 @@ _TABLE: list[tuple[str, str, int, str, int, str]] = [
     ("йтын йтін", "N", 0, "V", _V_NEG, "V"),
     ("ар ер арлық ерлік", "N", 0, "V", _V_NEG, _CONS),
     ("р рлық рлік", "N", 0, "V", _V_NEG, "V"),
-    ("мақ мек бақ бек пақ пек", "N", 0, "V", _V_NEG, _ANY),
-    ("мас мес бас бес пас пес", "N", 0, "V", _V_VOICE, _ANY),
+    # -мақ/-мас after vowels and р, у, й, л; -бақ/-бас after nasals and з, ж; -пақ/-пас after
+    # voiceless consonants (бармақ, жазбақ, кетпек): балабақша is not бала- + -бақ + -ша
+    ("мақ мек", "N", 0, "V", _V_NEG, "VRL"),
+    ("бақ бек", "N", 0, "V", _V_NEG, "NZ"),
+    ("пақ пек", "N", 0, "V", _V_NEG, "T"),
+    ("мас мес", "N", 0, "V", _V_VOICE, "VRL"),
+    ("бас бес", "N", 0, "V", _V_VOICE, "NZ"),
+    ("пас пес", "N", 0, "V", _V_VOICE, "T"),
     # verbal: person
     # (left chain "T": a tense ending must come next, ал-а-мын, not ала-мын)
     ("м ң қ к ңыз ңіз ңдар ңдер ңыздар ңіздер", "V", _V_PERS, "T", _V_TENSE, "V"),
@@ -411,6 +417,7 @@ def _build_endings() -> dict[str, tuple[_Ending, ...]]:
 
 _ENDINGS = _build_endings()
 # (and the dative after "my", -ма/-ме, rare in news: мекеме, сілтеме, тапсырма are words)
+_SIMILATIVE = frozenset(["ша", "ше", "нша", "нше", "дай", "дей", "тай", "тей", "ндай", "ндей"])
 _DATIVE_LOCATIVE = frozenset(["ға", "ге", "қа", "ке", "да", "де", "та", "те", "ма", "ме"])
 _CASE_ENDINGS = frozenset(
     text for text, entries in _ENDINGS.items() if any(e.rank == _N_CASE for e in entries)
@@ -851,6 +858,7 @@ def _stem(word: str) -> str:
         elif (
             chain == "N"
             and len(rest) >= MIN_GUESSED_STEM
+            and outer not in _SIMILATIVE  # an unknown word in -ша, -дай is more likely whole
             and (guess is None or len(rest) < len(guess))
         ):
             guess = rest
