@@ -150,7 +150,7 @@ class ParsedQuery:
     words: tuple[tuple[str, str], ...] = ()
     scored: bool = False
     # The parts every hit must have, as typed and as queries, and what no hit may have: what
-    # the searcher relaxes when no article has every part (see ``relaxed``).
+    # the searcher relaxes when no article has every part (``searcher._relaxed``).
     parts: tuple[tuple[str, wq.Query], ...] = ()
     excluded: wq.Query | None = None
 

@@ -310,10 +310,7 @@ def _export(
         arrays = ranking.IndexArrays(searcher)
         matched = arrays.evaluate(query, scored=order == ranking.RELEVANCE)
         allowed = [arrays.filter_docs(filter_query)] if filter_query is not None else []
-        docs = _intersect(matched.docs, allowed)
-        if not docs.any() and len(parsed.parts) > 1:  # the same hits as the results page
-            matched, _ = _relaxed(arrays, parsed, allowed)
-            docs = _intersect(matched.docs, allowed)
+        matched, docs, _ = _with_fallback(arrays, parsed, matched, allowed)
         docnums = [docnum for _, docnum in arrays.top(docs, matched.scores, None, order)]
         for start in range(0, len(docnums), EXPORT_BATCH):
             for docnum in docnums[start : start + EXPORT_BATCH]:
@@ -352,11 +349,7 @@ def _search_page(
     arrays = index_arrays(searcher, cache_mb)
     matched = arrays.evaluate(query, scored=order == ranking.RELEVANCE)
     allowed = {name: arrays.filter_docs(clause) for name, clause in filters.items()}
-    selected = _intersect(matched.docs, allowed.values())
-    missing: list[str] = []
-    if not selected.any() and len(parsed.parts) > 1:
-        matched, missing = _relaxed(arrays, parsed, allowed.values())
-        selected = _intersect(matched.docs, allowed.values())
+    matched, selected, missing = _with_fallback(arrays, parsed, matched, allowed.values())
     chosen_year = request.year or (request.month[:4] if request.month else None)
     counts = {}
     for name, (field_name, ignored) in FACETS.items():
@@ -389,6 +382,22 @@ def _search_page(
             for score, docnum in top[offset:limit]
         ]
     return total, facets, stored, missing
+
+
+def _with_fallback(
+    arrays: ranking.IndexArrays,
+    parsed: ParsedQuery,
+    matched: ranking.Match,
+    filters: Iterable[np.ndarray],
+) -> tuple[ranking.Match, np.ndarray, list[str]]:
+    """The query's match, the documents the filters leave of it, and the parts missing when
+    none is left and the query has several parts (then the match is :func:`_relaxed`'s)."""
+    filters = list(filters)
+    selected = _intersect(matched.docs, filters)
+    if selected.any() or len(parsed.parts) < 2:
+        return matched, selected, []
+    matched, missing = _relaxed(arrays, parsed, filters)
+    return matched, _intersect(matched.docs, filters), missing
 
 
 def _relaxed(

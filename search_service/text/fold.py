@@ -13,7 +13,8 @@ import re
 _AFTER_LOWER = str.maketrans({"ё": "е", "\u0301": None, "\u0300": None, "\u0307": None})
 
 # Kazakh letters spelled the way Russian text spells the same names.
-_NAME_FOLD = str.maketrans("әғқңөұүһі", "агкноуухи")
+_KAZAKH_LETTERS, _AS_RUSSIAN = "әғқңөұүһі", "агкноуухи"
+_NAME_FOLD = str.maketrans(_KAZAKH_LETTERS, _AS_RUSSIAN)
 
 # Letters that Kazakh Latin spellings lose or write another way: the 2018 and 2021 alphabets
 # write э as e and drop ь and ъ (``Kremlde`` for ``Кремльде``), so a Kazakh key is spelt the
@@ -26,7 +27,7 @@ _KAZAKH_KEY_FOLD = str.maketrans({"э": "е", "ь": None, "ъ": None})
 # ``ia``), ю and иу, ц and тс, щ and ш, э and е, ь and ъ dropped.
 _SKELETON = str.maketrans(
     {
-        **{k: v for k, v in zip("әғқңөұүһіёйэщ", "агкноуухиеиеш", strict=True)},
+        **dict(zip(_KAZAKH_LETTERS + "ёйэщ", _AS_RUSSIAN + "еиеш", strict=True)),
         "я": "иа",
         "ю": "иу",
         "ц": "тс",

@@ -416,8 +416,8 @@ def _build_endings() -> dict[str, tuple[_Ending, ...]]:
 
 
 _ENDINGS = _build_endings()
-# (and the dative after "my", -ма/-ме, rare in news: мекеме, сілтеме, тапсырма are words)
 _SIMILATIVE = frozenset(["ша", "ше", "нша", "нше", "дай", "дей", "тай", "тей", "ндай", "ндей"])
+# (with the dative after "my", -ма/-ме, rare in news: мекеме, сілтеме, тапсырма are words)
 _DATIVE_LOCATIVE = frozenset(["ға", "ге", "қа", "ке", "да", "де", "та", "те", "ма", "ме"])
 _CASE_ENDINGS = frozenset(
     text for text, entries in _ENDINGS.items() if any(e.rank == _N_CASE for e in entries)
@@ -633,7 +633,7 @@ def _loanword(word: str) -> bool:
     """A Russian noun in its dictionary form that Kazakh writes unchanged (``шахта``,
     ``магнитуда``, ``турист``, ``Канада``): the Russian dictionary attests it as a stem, so
     its last syllable is not cut as an ending. Only words the Kazakh lexicon lacks ask."""
-    if len(word) < 4 or not _russian_known(word):
+    if len(word) < 4:
         return False
     for parse in _russian_parses(word):
         tag = parse.tag
@@ -652,16 +652,13 @@ def _loanword(word: str) -> bool:
 _NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn"})
 
 
-def _russian_known(word: str) -> bool:
-    from search_service.text.russian import morph
-
-    return morph().word_is_known(word)
-
-
 def _russian_parses(word: str) -> list:
+    """pymorphy3's parses of a word its dictionary knows (none for a guess), loaded only
+    when a word first asks."""
     from search_service.text.russian import morph
 
-    return morph().parse(word)
+    analyser = morph()
+    return analyser.parse(word) if analyser.word_is_known(word) else []
 
 
 def _passive_base(stem: str) -> str | None:
