@@ -128,3 +128,16 @@ def test_missing_set_is_a_usage_error(tmp_path):
     result = invoke(["bench-retrieval", "--set", str(tmp_path / "absent")])
     assert result.exit_code == EXIT_USAGE
     assert "not found" in result.output and "--set" in result.output
+
+
+@pytest.mark.slow
+@needs_shared
+def test_the_no_dead_end_fallback_is_counted_apart(small_run):
+    """A known item found only because the fallback dropped a word is named, and the score
+    with every word required is given beside the headline."""
+    figures, output, _ = small_run
+    strict = figures["every_word_known_item"]["success@10"]
+    assert 0 <= strict <= figures["ours"]["known_item"]["success@10"]
+    assert "NO DEAD ENDS" in output
+    for item in figures["relaxed"]:
+        assert item["missing"] and item["query"]
