@@ -190,3 +190,19 @@ def test_no_dead_end_names_the_missing_word(real_searcher):
     page = real_searcher.search(SearchRequest(q="Тоқаев жоқсөзбіләйік"))
     assert page.total > 0
     assert page.missing == ["жоқсөзбіләйік"]
+
+
+@pytest.mark.slow
+def test_two_forms_of_a_russian_word_give_the_same_total(real_searcher):
+    """выборы also matched выбор ("choice", 41 more files) while выборов did not."""
+    assert total(real_searcher, "выборы") == total(real_searcher, "выборов")
+    assert total(real_searcher, "выборы") < total(real_searcher, "выборы OR выбор")
+
+
+@pytest.mark.slow
+def test_russian_phrase_is_exact(real_searcher):
+    """ "Северный поток" found Северного потока too; 136 files hold the phrase as typed."""
+    exact = set(hits(real_searcher, '"Северный поток"'))
+    other_case = set(hits(real_searcher, '"Северного потока"'))
+    assert len(exact) == 136
+    assert other_case - exact
