@@ -43,6 +43,7 @@ from search_service.schema import (
     TITLE_FIELD,
 )
 from search_service.text import Term, analyze_query
+from search_service.text.fold import name_fold
 from search_service.text.cities import canonical_city
 
 # Where a word is looked for. Field weights are the schema's (applied at index time).
@@ -357,14 +358,16 @@ def _word(term: Term, title_only: bool) -> wq.Query:
     forms = term.forms or (term.form,)
     clauses += [wq.Term(name, form, boost=EXACT_BOOST) for name in exact_fields for form in forms]
     if not title_only:
-        for fold in term.folds or (term.fold,):
-            if not fold:
-                continue
-            # The fold field holds the skeletons of Kazakh words that differ from their keys;
-            # a word spelt without Kazakh letters ("Токаев") is in the keys field already.
-            clauses.append(wq.Term(FOLD_FIELD, fold, boost=FOLD_BOOST))
-            if fold not in term.keys:
-                clauses.append(wq.Term(TEXT_FIELD, fold, boost=FOLD_BOOST))
+        # The fold field holds the skeletons of Kazakh words (Тоқаев, Tokayev: токаев); the
+        # Russian spelling of a Kazakh name is a key of its own (Токаев), found by the name fold.
+        folds = term.folds or (term.fold,)
+        clauses += [wq.Term(FOLD_FIELD, fold, boost=FOLD_BOOST) for fold in folds if fold]
+        spelt_as_russian = dict.fromkeys(name_fold(key) for key in term.keys)
+        clauses += [
+            wq.Term(TEXT_FIELD, key, boost=FOLD_BOOST)
+            for key in spelt_as_russian
+            if key not in term.keys
+        ]
     return AnyWordForm(clauses)
 
 

@@ -54,7 +54,7 @@ class Term:
     pos: int
     lang: str
     # A query word read several ways (a Latin word whose alphabet its letters do not tell):
-    # every reading's exact form and fold key, the primary ones first.
+    # every reading's exact form and skeleton key, the primary ones first.
     forms: tuple[str, ...] = ()
     folds: tuple[str, ...] = ()
 
@@ -381,7 +381,8 @@ def _query_word(token: Token, likely: str | None, variants: tuple[str, ...]) -> 
         main,
         _unique(key for word in words for key in word.keys),
         _unique(word.form for word in words),
-        _unique(word.fold for word in words),
+        # the skeletons its keys meet Kazakh words at, in either script
+        _unique(skeleton(key) for word in words for key in word.keys or (word.form,)),
     )
 
 
