@@ -43,8 +43,8 @@ from search_service.schema import (
     TITLE_FIELD,
 )
 from search_service.text import Term, analyze_query
-from search_service.text.fold import name_fold
 from search_service.text.cities import canonical_city
+from search_service.text.fold import name_fold
 
 # Where a word is looked for. Field weights are the schema's (applied at index time).
 KEY_FIELDS = (TITLE_FIELD, TEXT_FIELD)

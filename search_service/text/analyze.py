@@ -381,8 +381,10 @@ def _query_word(token: Token, likely: str | None, variants: tuple[str, ...]) -> 
         main,
         _unique(key for word in words for key in word.keys),
         _unique(word.form for word in words),
-        # the skeletons its keys meet Kazakh words at, in either script
-        _unique(skeleton(key) for word in words for key in word.keys or (word.form,)),
+        # the skeletons its keys meet Kazakh words at, in either script, and that of the word
+        # as typed: a Latin word read with the wrong letters may not cut right (tutynushy is
+        # read тутынушы, not a known word), but a dictionary form is the stem's skeleton
+        _unique(skeleton(key) for word in words for key in (*word.keys, word.form)),
     )
 
 

@@ -488,7 +488,21 @@ _RARE_VERBAL = frozenset(
     {"сын", "сін", "шы", "ші", "айын", "ейін", "йын", "йін", "айық", "ейік", "йық", "йік"}
     | {"ғай", "гей", "қай", "кей", "ар", "ер", "р"}
 )
+# The possessive of "your" (singular), seldom met in news: бөгет-і-нің is "of its dam", not
+# бөк- + -етін + -ің.
+_RARE_NOMINAL = frozenset({"ың", "ің", "ң"})
 _DEVOICE = str.maketrans("бгғ", "пкқ")
+# "my" and "your" on an unknown word (a name, a new loanword) are too rare in news to cut
+_PERSONAL = ("ым", "ім", "ың", "ің", "м", "ң")
+
+
+def _personal_inside(endings: str) -> bool:
+    """True when the endings cut from a word start with "my" or "your" (-м-да, -ң-нан)."""
+    for personal in _PERSONAL:
+        if endings.startswith(personal):
+            after = endings[len(personal) :]
+            return not after or after in _ENDINGS
+    return False
 
 
 # Roots whose forms in -ды/-ді are not the -ады/-еді present of a shorter root: жасады is
@@ -516,8 +530,11 @@ def _known(stem: str, chain: str) -> _Reading | None:
         return None
     lexicon = VERBS if chain == "V" else NOUNS
     found = _spelled(stem, lexicon)
-    if found is None and chain == "N" and _loanword(stem):
-        found = stem
+    if found is None and chain == "N":
+        if _loanword(stem):
+            found = stem
+        elif stem.endswith("с") and (stem + "т" in NOUNS or _loanword(stem + "т")):
+            found = stem + "т"  # турист-тер is written туристер, турист-тің туристің
     repaired = False
     # a narrow vowel drops before a vowel ending: ауыз -> аузы, орын -> орны, қорық -> қорқады
     if found is None and len(stem) >= 3 and stem[-1] not in _VOWELS and stem[-2] not in _VOWELS:
@@ -567,7 +584,7 @@ _NOUN_DERIVATIONS = (
 )
 _VERB_DERIVATIONS = (
     "ла ле да де та те лан лен дан ден тан тен лас лес дас дес тас тес ландыр лендір",  # nouns
-    "т тыр тір дыр дір ғыз гіз қыз кіз",  # causatives of verbs
+    "т тыр тір дыр дір ғыз гіз қыз кіз ыс іс",  # causatives and reciprocals of verbs
 )
 
 
@@ -635,6 +652,13 @@ def _loanword(word: str) -> bool:
     its last syllable is not cut as an ending. Only words the Kazakh lexicon lacks ask."""
     if len(word) < 4:
         return False
+    # Kazakh keys write э as е and drop ь: ask the dictionary for the Russian spellings too
+    spellings = [word, word + "ь"] + (["э" + word[1:]] if word[0] == "е" else [])
+    return any(_russian_noun(spelling) for spelling in spellings)
+
+
+def _russian_noun(word: str) -> bool:
+    """A Russian noun in the nominative singular, by the dictionary (see :func:`_loanword`)."""
     for parse in _russian_parses(word):
         tag = parse.tag
         if parse.normal_form != word or tag.POS != "NOUN" or tag.case != "nomn":
@@ -695,7 +719,8 @@ def _endings_by_chain() -> dict[str, dict[str, tuple[tuple, ...]]]:
     by_chain: dict[str, dict[str, list[tuple]]] = {"N": {}, "V": {}, "T": {}}
     for text, entries in _ENDINGS.items():
         for e in entries:
-            cost = 1.5 if e.chain == "V" and text in _RARE_VERBAL else 1
+            rare = _RARE_VERBAL if e.chain == "V" else _RARE_NOMINAL
+            cost = 1.5 if text in rare and (e.chain == "V" or e.rank == _N_POSS) else 1
             if e.chain == "V" and e.rank == _V_NEG:
                 cost = 0  # negation is part of the verb's inflection: ал-ма-са, not алмас-а
             entry = (e.rank, e.left_chain, e.left_rank, e.after, cost)
@@ -856,6 +881,7 @@ def _stem(word: str) -> str:
             chain == "N"
             and len(rest) >= MIN_GUESSED_STEM
             and outer not in _SIMILATIVE  # an unknown word in -ша, -дай is more likely whole
+            and not _personal_inside(word[len(rest) :])  # Вьетнам-да, not Вьетна-м-да
             and (guess is None or len(rest) < len(guess))
         ):
             guess = rest
