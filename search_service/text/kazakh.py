@@ -230,7 +230,7 @@ _PARADIGMS = {
     "е": "еді едім едік едің едіңіз едіңдер екен екенмін екенбіз екенсің екенсіз емес "
     "емеспін емеспіз емессің емессіз емесе ерді",
     "де": "деп деді дейді деген деу деуге деуі десе дер деймін дейміз дейсіз дейтін деседі "
-    "дегенде дегені дегенін деді-ау",
+    "дегенде дегені дегенін деді-ау делінген делінді делінеді делінетін делініп делінсе",
     "тап": "тауып тауыпты",  # тап- + -ып is written тауып
     # spoken contractions of the converb, common in quoted speech: боп for болып
     "бол": "болмаса боп",
@@ -496,6 +496,21 @@ _DEVOICE = str.maketrans("бгғ", "пкқ")
 _PERSONAL = ("ым", "ім", "ың", "ің", "м", "ң")
 
 
+_VERBAL_NOUN = re.compile(
+    r"(.{2,}?)у(?:ы|і)?(?:ның|нің|дың|дің|ға|ге|да|де|дан|ден|нан|нен|ды|ді|ны|ні|н|на|не"
+    r"|нда|нде|мен|нша|нше|ынша|інше)?"
+)
+
+
+def _verbal_noun_root(word: str) -> str | None:
+    """The verb of a verbal noun in -у with a case or "according to" ending (кездесу-дің,
+    айт-у-ынша), when the verb is attested; else None."""
+    match = _VERBAL_NOUN.fullmatch(word)
+    if match is None or match.group(0) == match.group(1) + "у":
+        return None
+    return _verb_root(match.group(1))
+
+
 def _personal_inside(endings: str) -> bool:
     """True when the endings cut from a word start with "my" or "your" (-м-да, -ң-нан)."""
     for personal in _PERSONAL:
@@ -547,7 +562,10 @@ def _known(stem: str, chain: str) -> _Reading | None:
         found = _passive_base(stem)
     derived = False
     if found is None:  # the last resort: a word made from an attested one
-        found = _derived_verb(stem) if chain == "V" else _derived_noun(stem)
+        if chain == "V":
+            found = _derived_verb(stem)
+        else:  # агенттіг-і is агенттік, a noun made from агент
+            found = _derived_noun(stem) or _derived_noun(_devoiced(stem))
         derived = found is not None
     if found is None:
         return None
@@ -683,6 +701,11 @@ def _russian_parses(word: str) -> list:
 
     analyser = morph()
     return analyser.parse(word) if analyser.word_is_known(word) else []
+
+
+def _devoiced(stem: str) -> str:
+    """A stem as it ends before a consonant or nothing: кітаб -> кітап, агенттіг -> агенттік."""
+    return stem[:-1] + stem[-1].translate(_DEVOICE)
 
 
 def _passive_base(stem: str) -> str | None:
@@ -857,7 +880,7 @@ def _stem(word: str) -> str:
         loanword_is_verb_form = True
     if not listed and "ю" in word:
         word = _VOWEL_YU.sub(r"\1йу", word)  # қою is қой-у: the verbal noun after a vowel
-    readings: list[tuple[float, bool, int, bool, str, str, bool]] = []
+    readings: list[tuple[float, bool, int, bool, str, str, bool, bool]] = []
     guess: str | None = None
     for rest, chain, depth, outer, lexical in _strippings(word):
         if rest in PLACES or _is_stan_name(rest):
@@ -876,7 +899,9 @@ def _stem(word: str) -> str:
                 depth = max(depth, 1)
             if reading.derived:
                 depth += 1  # attested only through what it is made from
-            readings.append((depth, reading.repaired, size, chain == "V", key, outer, lexical))
+            readings.append(
+                (depth, reading.repaired, size, chain == "V", key, outer, lexical, reading.derived)
+            )
         elif (
             chain == "N"
             and len(rest) >= MIN_GUESSED_STEM
@@ -885,6 +910,8 @@ def _stem(word: str) -> str:
             and (guess is None or len(rest) < len(guess))
         ):
             guess = rest
+    if listed and (root := _verbal_noun_root(word)):
+        return root  # the lexicon lists some verbal nouns with a case: кездесудің, айтуынша
     if listed:
         # a listed word is its own stem, unless it is another listed noun plus an
         # inflection (жылы: жыл-ы); a derivational-looking ending keeps it (білім, жер)
@@ -893,6 +920,7 @@ def _stem(word: str) -> str:
             for reading in readings
             if reading[0]
             and not reading[3]
+            and not reading[7]  # a listed word is no form of a merely derived one
             and reading[5] not in _LEXICAL_ENDINGS
             # a listed word is not a bare dative or locative: теңге is not тең-ге, бірге not
             # бір-ге (the lexicon does list accusatives and possessives: адамды, басы)
@@ -903,8 +931,10 @@ def _stem(word: str) -> str:
         # the best noun reading is the shortest stem (the lexicon lists some inflected nouns:
         # елдер, еліміз); the best verb reading has the fewest endings. Then between the two:
         # fewest endings, no repaired vowel, the shorter stem, the noun
-        nouns = [reading for reading in readings if not reading[3]]
-        verbs = [reading for reading in readings if reading[3]]
+        # a reading through a derivation only when nothing listed explains the word
+        attested = [reading for reading in readings if not reading[7]] or readings
+        nouns = [reading for reading in attested if not reading[3]]
+        verbs = [reading for reading in attested if reading[3]]
         best = ([min(nouns, key=_shortest)] if nouns else []) + ([min(verbs)] if verbs else [])
         return min(best)[4]
     return guess or word
