@@ -487,6 +487,7 @@ _LEXICAL_ENDINGS = frozenset(
 _RARE_VERBAL = frozenset(
     {"сын", "сін", "шы", "ші", "айын", "ейін", "йын", "йін", "айық", "ейік", "йық", "йік"}
     | {"ғай", "гей", "қай", "кей", "ар", "ер", "р"}
+    | {"ң"}  # "you" (singular): қоқыстың is "of the rubbish", not қоқыс- + -ты + -ң
 )
 # The possessive of "your" (singular), seldom met in news: бөгет-і-нің is "of its dam", not
 # бөк- + -етін + -ің.
