@@ -377,6 +377,9 @@ def _query_word(token: Token, likely: str | None, variants: tuple[str, ...]) -> 
             likely = "kk" if looks_kazakh or not (known or latin) else "ru"
         words = [*kazakh_words, russian_word] if likely == "kk" else [russian_word, *kazakh_words]
     main = words[0]
+    # a Latin word as written (a brand: Kaspi) is never a skeleton in the fold field, which
+    # holds Cyrillic Kazakh words: only the Kazakh readings of a Latin word give skeletons
+    spelt = kazakh_words if latin else words
     return _QueryWord(
         main,
         _unique(key for word in words for key in word.keys),
@@ -384,7 +387,7 @@ def _query_word(token: Token, likely: str | None, variants: tuple[str, ...]) -> 
         # the skeletons its keys meet Kazakh words at, in either script, and that of the word
         # as typed: a Latin word read with the wrong letters may not cut right (tutynushy is
         # read тутынушы, not a known word), but a dictionary form is the stem's skeleton
-        _unique(skeleton(key) for word in words for key in (*word.keys, word.form)),
+        _unique(skeleton(key) for word in spelt for key in (*word.keys, word.form)),
     )
 
 
