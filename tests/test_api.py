@@ -173,6 +173,25 @@ def test_analyze(tiny_client):
     assert {"input", "lang", "keys", "form", "fold"} <= set(body["words"][0])
 
 
+def test_analyze_shows_what_a_search_looks_for_by_default(tiny_client):
+    """Without ``lang`` the analysis is the query's: every reading of a Latin word."""
+    body = tiny_client.get("/api/analyze", query_string={"text": "Kazinform"}).get_json()
+    assert {"казинформ", "kazinform"} <= set(body["keys"])
+    as_document = tiny_client.get(
+        "/api/analyze", query_string={"text": "Kazinform", "lang": "auto"}
+    )
+    assert as_document.get_json()["keys"] != body["keys"]
+
+
+def test_search_names_the_words_no_article_has_with_the_rest(tiny_client):
+    body = tiny_client.get(
+        "/api/search", query_string={"q": f"{FILLER_WORD} жоқсөзбіләйік"}
+    ).get_json()
+    assert body["total"] == FILLER_COUNT and body["missing_words"] == ["жоқсөзбіләйік"]
+    found = tiny_client.get("/api/search", query_string={"q": FILLER_WORD}).get_json()
+    assert found["missing_words"] == []
+
+
 @pytest.mark.parametrize(
     ("params", "code"),
     [

@@ -138,6 +138,14 @@ def test_empty_form_fields_are_dropped_from_the_address(pages_client):
 # Results --------------------------------------------------------------------------------
 
 
+def test_a_word_no_article_has_is_named_not_a_dead_end(pages_client):
+    html = get(pages_client, f"/search?q={SAYLAU}+<b>жоқсөз</b>")
+    assert set(hit_ids(html)) >= {"kk.2024.03.oral-saylau", "kk.2024.07.astana-saylau"}
+    notice = re.search(r'<p class="notice missing-words">(.*?)</p>', html, re.S).group(1)
+    assert "No article has all the words" in notice
+    assert "<q>&lt;b&gt;жоқсөз&lt;/b&gt;</q>" in notice  # escaped as every user text
+
+
 def test_results_rank_mark_and_describe_hits(pages_client):
     html = get(pages_client, f"/search?q={SAYLAU}")
     ids = hit_ids(html)
