@@ -162,7 +162,7 @@ def test_results_rank_mark_and_describe_hits(pages_client):
     assert "Оралда <mark>сайлау</mark> учаскелері ашылды" in html
     assert "<mark>Сайлауға</mark> жүз мыңнан" in html  # another form, marked in the snippet
     assert '<time datetime="2024-03-10">10 March 2024</time>' in html
-    assert '<span class="hit-city">Орал</span>' in html
+    assert '<span class="hit-city">Oral</span>' in html  # the city in the interface language
     assert '<span class="hit-lang">Kazakh</span>' in html
     assert '<h2 class="hit-title" lang="kk">' in html
 
@@ -395,7 +395,7 @@ def test_article_page_marks_the_query_and_shows_its_details(pages_client):
     )
     assert "<p><mark>Сайлауға</mark> жүз мыңнан астам адам қатысады.</p>" in html
     assert '<time datetime="2024-03-10">10 March 2024</time>' in html
-    assert "<dd>Орал</dd>" in html and "<dd>Kazakh</dd>" in html and "<dd>KAZINFORM</dd>" in html
+    assert "<dd>Oral</dd>" in html and "<dd>Kazakh</dd>" in html and "<dd>KAZINFORM</dd>" in html
     assert '<article class="article" lang="kk">' in html
     back = links(html, "back")
     assert [query_of(href) for href in back] == [{"q": [SAYLAU], "lang": ["kk"], "page": ["2"]}]
@@ -484,10 +484,10 @@ def test_article_text_is_escaped_in_results_article_and_facets(pages_client):
         "onerror=alert(1)&gt; &amp; нәтижесі"
     ) in html  # the source's "&amp;" is the character "&", escaped once on output
     assert "javascript:alert(1) туралы &amp; &lt;b&gt;хабар&lt;/b&gt;" in html
-    assert '<span class="hit-city">Қызыл&#39;орда</span>' in html
+    assert '<span class="hit-city">Qyzyl&#39;orda</span>' in html  # English: Latin letters
     # The city with an apostrophe, as a facet: label escaped, link encoded.
     city = re.search(r'aria-labelledby="facet-city">.*?</section>', html, re.S).group()
-    assert "Қызыл&#39;орда" in city
+    assert "Qyzyl&#39;orda" in city
     assert any(query_of(href).get("city") == ["Қызыл'орда"] for href in links(city))
     html = get(pages_client, f"/articles/{XSS_ID}?q={SAYLAU}")
     assert_no_live_markup(html)
