@@ -456,7 +456,7 @@ def search(ctx, index_dir, as_json, lang, date_from, date_to, city, sort, limit,
     if as_json:
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
-    if payload["error"]:
+    if "error" in payload:
         raise CommandError(payload["error"]["message"], EXIT_USAGE)
     for hit in payload["hits"]:
         where = f"{hit['language']:5} {hit['city'] or '-':15}"
@@ -466,7 +466,8 @@ def search(ctx, index_dir, as_json, lang, date_from, date_to, city, sort, limit,
 
 
 def _search_payload(searcher, settings: Settings, args: dict[str, str], limit: int) -> dict:
-    """One search as the API's JSON object; a query error is reported inside it."""
+    """One search as the API's JSON object; a query error is reported inside it, under
+    ``error`` (a success has no ``error`` key, as in the API)."""
     from search_service.query import QueryError
     from search_service.web.api import search_payload
     from search_service.web.params import BadRequest, parse_search_request

@@ -122,6 +122,12 @@ def snippets(body: str, lang: str | None, marks: Marks) -> list[Markup]:
     ]
 
 
+def plain_snippet(body: str, lang: str | None, marks: Marks) -> str:
+    """The passages of :func:`snippets` as one line of plain text, without any markup (for
+    the CSV export)."""
+    return " ".join(passage.striptags() for passage in snippets(body, lang, marks))
+
+
 def _window(text: str, start: int) -> Span:
     """A passage of about SNIPPET_CHARS from ``start``, both ends moved to word boundaries."""
     if start > 0:

@@ -342,8 +342,11 @@ def test_more_like_this_finds_related_articles_but_not_itself(tiny_searcher):
 def test_export_gives_every_hit_in_order(tiny_searcher):
     rows = list(tiny_searcher.export_rows(SearchRequest(q=FILLER_WORD, sort="oldest")))
     assert len(rows) == FILLER_COUNT
-    assert set(rows[0]) == {"id", "date", "language", "city", "headline"}
+    assert set(rows[0]) == {"id", "date", "language", "city", "headline", "snippet"}
     assert [row["date"] for row in rows] == sorted(row["date"] for row in rows)
+    # The snippet is the passage around the query's words, as plain text without <mark>.
+    assert rows[0]["snippet"].startswith("КОСТАНАЙ. KAZINFORM – Очередная хроника событий")
+    assert "<" not in rows[0]["snippet"]
     assert list(tiny_searcher.export_rows(SearchRequest(q="date:2025-99"))) == []
 
 
