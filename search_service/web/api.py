@@ -1,5 +1,7 @@
 """The JSON API, the CSV export, the OpenSearch description and the health check (no HTML).
 
+The API is described at ``/api/openapi.json`` (:mod:`search_service.web.openapi`).
+
 Every error answers with the same envelope, ``{"error": {"code": ..., "message": ...}}``,
 and the right status: 400 bad parameters or a query that cannot be understood, 404 unknown
 article or a page past the end, 501 a feature not there yet, 503 no readable index.
@@ -28,6 +30,7 @@ from search_service.searcher import ArchiveSearcher, ArticleView, Hit, SearchPag
 from search_service.text.analyze import describe
 from search_service.text.cities import city_name
 from search_service.web import SEARCHER_KEY, SETTINGS_KEY, i18n
+from search_service.web.openapi import openapi_document
 from search_service.web.pages import LANGUAGE_COOKIE
 from search_service.web.params import BadRequest, parse_search_request
 
@@ -340,6 +343,13 @@ def opensearch() -> Response:
     response = Response(xml, mimetype="application/opensearchdescription+xml")
     response.vary.update(("Cookie", "Accept-Language"))
     return response
+
+
+@bp.get("/api/openapi.json")
+def openapi() -> Response:
+    """This API described as an OpenAPI 3.1 document."""
+    settings = current_app.extensions[SETTINGS_KEY]
+    return jsonify(openapi_document(settings, request.script_root + "/"))
 
 
 @bp.get("/health")
