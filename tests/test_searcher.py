@@ -447,3 +447,16 @@ def test_passages_shown_in_a_row_share_one_ellipsis():
     assert all(p.endswith("…") for p in passages)
     assert not any(p.startswith("…") for p in passages[1:])
     assert "… …" not in " ".join(passages)
+
+
+def test_export_snippet_looks_at_the_start_of_a_long_body():
+    from search_service.highlight import EXPORT_SCAN_CHARS, plain_snippet
+    from search_service.query import parse_query
+
+    marks = parse_query("бюджет").marks
+    early = "Депутаты обсудили бюджет города. " + "Другие новости дня. " * 400
+    assert "бюджет" in plain_snippet(early, "ru", marks)
+    late = "Другие новости дня. " * 400 + "Депутаты обсудили бюджет города."
+    assert len(late) > EXPORT_SCAN_CHARS
+    snippet = plain_snippet(late, "ru", marks)  # the opening instead, and quickly
+    assert snippet.startswith("Другие новости дня.") and "бюджет" not in snippet
