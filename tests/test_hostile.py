@@ -409,6 +409,7 @@ EVERY_ROUTE = [
     "/api/articles/ru.2024.02.tariff-title",
     "/api/articles/ru.2024.02.tariff-title/similar",
     "/api/analyze?text=тариф",
+    "/api/openapi.json",
     "/api/no/such/endpoint",
     "/export.csv?q=тариф",
     "/opensearch.xml",
