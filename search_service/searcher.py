@@ -31,7 +31,7 @@ from whoosh.searching import Searcher
 from search_service import proximity, ranking, store
 from search_service.analysis import LangText
 from search_service.archive import ARTICLE_ID
-from search_service.highlight import highlight, mark_paragraphs, snippets
+from search_service.highlight import highlight, mark_paragraphs, plain_snippet, snippets
 from search_service.query import (
     FILTER_CITY,
     FILTER_LANG,
@@ -271,7 +271,8 @@ class ArchiveSearcher:
         return [_hit(fields, score, Marks()) for fields, score in found]
 
     def export_rows(self, request: SearchRequest) -> Iterator[dict[str, Any]]:
-        """Every hit of the request (not one page), in the requested order, as plain rows.
+        """Every hit of the request (not one page), in the requested order, as plain rows
+        (``id, date, language, city, headline, snippet``; the snippet is plain text).
 
         A query that cannot be understood yields nothing. The export reads through its own
         searcher, so a long download neither holds the shared lock nor breaks on a switch.
@@ -315,12 +316,14 @@ def _export(
         for start in range(0, len(docnums), EXPORT_BATCH):
             for docnum in docnums[start : start + EXPORT_BATCH]:
                 fields = searcher.stored_fields(docnum)
+                lang = fields.get("lang")
                 yield {
                     "id": fields["id"],
                     "date": _date(fields["date"]).isoformat(),
-                    "language": fields.get("lang", ""),
+                    "language": lang or "",
                     "city": fields.get("city", ""),
                     "headline": fields.get("headline", ""),
+                    "snippet": plain_snippet(fields.get("body", ""), lang, parsed.marks),
                 }
 
 

@@ -26,6 +26,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Архив агентства: статьи на казахском и русском языках",
         "en": "The agency's archive: articles in Kazakh and Russian",
     },
+    "opensearch.description": {
+        "kk": "Қазақ және орыс тілдеріндегі жаңалықтар мұрағатынан іздеу",
+        "ru": "Поиск по архиву новостей на казахском и русском языках",
+        "en": "Search the news archive in Kazakh and Russian",
+    },
     "nav.skip": {"kk": "Мазмұнға өту", "ru": "Перейти к содержанию", "en": "Skip to content"},
     "nav.ui_language": {
         "kk": "Интерфейс тілі",

@@ -25,6 +25,7 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from search_service import store
+from search_service.text.cities import city_name
 from search_service.web import SEARCHER_KEY, SETTINGS_KEY, i18n
 from search_service.web.params import BadRequest, parse_search_request
 from search_service.web.timeline import timeline_for
@@ -84,6 +85,7 @@ def _template_helpers() -> dict:
         "long_date": lambda date: i18n.format_date(ui_lang, date),
         "language_label": lambda code: i18n.language_label(ui_lang, code),
         "month_label": lambda value: i18n.month_label(ui_lang, value),
+        "city_label": lambda city: city_name(city, ui_lang),
         "language_switch_url": _language_switch_url,
         "opensearch_url": request.script_root + "/opensearch.xml",
         "help_examples": HELP_EXAMPLES,
@@ -321,8 +323,8 @@ def _value_label(name: str, value: str) -> str:
             return i18n.format_date(g.ui_lang, dt.date.fromisoformat(value))
         except ValueError:
             return value
-    if name == "city" and not value:
-        return i18n.translate(g.ui_lang, "city.none")
+    if name == "city":
+        return city_name(value, g.ui_lang) if value else i18n.translate(g.ui_lang, "city.none")
     return value
 
 
