@@ -200,38 +200,9 @@ def parse_query(text: str) -> ParsedQuery:
     if len(tokens) > MAX_TERMS:
         raise QueryError(TOO_MANY_TERMS)
     collected = _Collected()
-    groups: list[list[wq.Query]] = []  # AND of OR-groups
-    labels: list[list[str]] = []  # per group, its words as typed
-    negated: list[wq.Query] = []
     stop_words: list[tuple[wq.Query, list[Term]]] = []
-    group_near: list[str | None] = []  # per AND-ed group: the key of its one plain word
-    want_or = want_not = False
-    for token in tokens:
-        if token.kind == OPERATOR_OR:
-            want_or = bool(groups)  # a leading OR has nothing to join: dropped
-            continue
-        if token.kind == OPERATOR_NOT:
-            want_not = True
-            continue
-        if token.kind == OPERATOR_AND:
-            continue
-        is_negated = token.negated or want_not
-        want_not = False
-        clause = _clause(token, collected if not is_negated else None, stop_words)
-        near = collected.near.pop() if collected.near else None
-        if clause is None:
-            continue
-        if is_negated:
-            negated.append(clause)
-        elif want_or and groups:
-            groups[-1].append(clause)
-            labels[-1].append(_label(token))
-            group_near[-1] = None  # "a OR b": no proximity between alternatives
-        else:
-            groups.append([clause])
-            labels.append([_label(token)])
-            group_near.append(near)
-        want_or = False
+    combined = _combine(tokens, collected, stop_words)
+    groups, labels, negated = combined.groups, combined.labels, combined.negated
     if not groups and not negated and stop_words:  # only stop words: search their exact forms
         groups = [[clause] for clause, _ in stop_words]
         labels = [[" ".join(term.form for term in terms)] for _, terms in stop_words]
@@ -242,7 +213,7 @@ def parse_query(text: str) -> ParsedQuery:
     positive = positive.normalize()
     if negated:
         positive = wq.AndNot(positive, _either(negated))
-    near_keys = [key for key in group_near if key]
+    near_keys = [key for key in combined.near if key]
     if len(near_keys) > 1:
         positive = wq.AndMaybe(positive, _proximity(near_keys))
     marks = collected.marks()
@@ -258,6 +229,51 @@ def parse_query(text: str) -> ParsedQuery:
         parts,
         _either(negated) if negated else None,
     )
+
+
+@dataclass
+class _Combined:
+    """Clauses joined by the operators: an AND of OR-groups, and what is excluded."""
+
+    groups: list[list[wq.Query]] = field(default_factory=list)
+    labels: list[list[str]] = field(default_factory=list)  # per group, its parts as typed
+    negated: list[wq.Query] = field(default_factory=list)
+    near: list[str | None] = field(default_factory=list)  # per group: its one plain word's key
+
+
+def _combine(
+    tokens: list[_Token], collected: _Collected, stop_words: list[tuple[wq.Query, list[Term]]]
+) -> _Combined:
+    """Apply ``OR``, ``NOT`` and ``AND`` to the clauses of ``tokens``."""
+    combined = _Combined()
+    want_or = want_not = False
+    for token in tokens:
+        if token.kind == OPERATOR_OR:
+            want_or = bool(combined.groups)  # a leading OR has nothing to join: dropped
+            continue
+        if token.kind == OPERATOR_NOT:
+            want_not = True
+            continue
+        if token.kind == OPERATOR_AND:
+            continue
+        is_negated = token.negated or want_not
+        want_not = False
+        clause = _clause(token, collected if not is_negated else None, stop_words)
+        near = collected.near.pop() if collected.near else None
+        if clause is None:
+            continue
+        if is_negated:
+            combined.negated.append(clause)
+        elif want_or and combined.groups:
+            combined.groups[-1].append(clause)
+            combined.labels[-1].append(_label(token))
+            combined.near[-1] = None  # "a OR b": no proximity between alternatives
+        else:
+            combined.groups.append([clause])
+            combined.labels.append([_label(token)])
+            combined.near.append(near)
+        want_or = False
+    return combined
 
 
 def _label(token: _Token) -> str:
