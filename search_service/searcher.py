@@ -37,9 +37,12 @@ from search_service.query import (
     FILTER_LANG,
     FILTER_MONTH,
     FILTER_YEAR,
+    UNKNOWN_CITY_VALUE,
     Marks,
+    Notice,
     ParsedQuery,
     QueryError,
+    city_key,
     combine,
     date_query,
     filter_clauses,
@@ -57,7 +60,6 @@ from search_service.schema import (
     TITLE_FIELD,
     YEAR_FIELD,
 )
-from search_service.text.cities import canonical_city
 
 SORTS = ("relevance", "newest", "oldest")
 FACETS = {  # facet name -> (index field, the filters it ignores when counting)
@@ -125,6 +127,10 @@ class SearchPage:
     # No article has every part of the query: the hits are those with the most parts, and
     # these parts (as typed) are missing from the best of them.
     missing: list[str] = field(default_factory=list)
+    # What the query parser repaired or reinterpreted (a lone quote, an unknown field, ...).
+    notices: list[Notice] = field(default_factory=list)
+    # The city filter names a city no article has: the page is empty (the API answers 400).
+    unknown_city: str | None = None
 
 
 @dataclass
@@ -216,6 +222,13 @@ class ArchiveSearcher:
             filters = _filters(request)
         except QueryError as error:
             page.error = error.key
+            page.took_ms = _ms(started)
+            return page
+        page.notices = list(parsed.notices)
+        unknown = self._run(lambda s: _unknown_cities(s, [request.city, *parsed.cities]))
+        page.notices += [Notice(UNKNOWN_CITY_VALUE, city) for city in unknown]
+        if request.city in unknown:  # nothing to find, and no invented facet value
+            page.unknown_city = request.city
             page.took_ms = _ms(started)
             return page
         found = self._run(
@@ -410,6 +423,8 @@ def _relaxed(
     A part no article has at all is missing however the rest match.
     """
     allowed = _intersect(arrays.live, filters)
+    if parsed.required is not None:  # the query's filter prefixes (lang:ru) are never relaxed
+        allowed = allowed & arrays.evaluate(parsed.required, scored=False).docs
     if parsed.excluded is not None:
         allowed = allowed & ~arrays.evaluate(parsed.excluded, scored=False).docs
     found = [arrays.evaluate(clause) for _, clause in parsed.parts]
@@ -482,7 +497,7 @@ def _facet(name: str, counts: dict[Any, int], request: SearchRequest) -> list[Fa
         "lang": request.lang,
         "year": request.year,
         "month": request.month,
-        "city": canonical_city(request.city) if request.city else None,
+        "city": city_key(request.city) if request.city else None,
     }[name]
     values = {str(key): n for key, n in counts.items() if key}
     if selected and selected not in values:
@@ -524,6 +539,15 @@ def _suggest(
         corrected.query, limit=1, filter=combine(filters.values()), optimize=False
     )
     return suggestion if len(found) >= at_least else None
+
+
+def _unknown_cities(searcher: Searcher, cities: Iterable[str | None]) -> list[str]:
+    """The cities (as typed) that no article of the index has."""
+    return [
+        city
+        for city in dict.fromkeys(cities)
+        if city and not searcher.doc_frequency(CITY_FIELD, city_key(city))
+    ]
 
 
 def _stored(searcher: Searcher, article_id: str) -> dict[str, Any] | None:

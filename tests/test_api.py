@@ -21,6 +21,7 @@ PAGE_KEYS = {
     "facets",
     "suggestion",
     "missing_words",
+    "notices",
     "error",
 }
 

@@ -19,7 +19,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, stream_wit
 from werkzeug.exceptions import HTTPException
 
 from search_service import store
-from search_service.query import QueryError, parse_query
+from search_service.query import UNKNOWN_CITY, Notice, QueryError, parse_query
 from search_service.searcher import ArchiveSearcher, ArticleView, Hit, SearchPage
 from search_service.text.analyze import describe
 from search_service.web import SEARCHER_KEY, SETTINGS_KEY
@@ -45,8 +45,10 @@ ArticleUrl = Callable[[str], str]
 # Payloads (plain functions: the CLI prints the same JSON) ------------------------------
 
 
-def search_payload(page: SearchPage, article_url: ArticleUrl, max_page: int | None = None):
-    """The JSON object of a results page."""
+def search_payload(
+    page: SearchPage, article_url: ArticleUrl, max_page: int | None = None, lang: str = "en"
+):
+    """The JSON object of a results page; notices are worded in ``lang``."""
     pages = page.pages if max_page is None else min(page.pages, max_page)
     return {
         "total": page.total,
@@ -61,7 +63,21 @@ def search_payload(page: SearchPage, article_url: ArticleUrl, max_page: int | No
         },
         "suggestion": page.suggestion,
         "missing_words": page.missing,
+        "notices": [notice_payload(notice, lang) for notice in page.notices],
         "error": None,
+    }
+
+
+def notice_payload(notice: Notice, lang: str = "en") -> dict[str, Any]:
+    """What the query parser repaired or reinterpreted: ``code``, the ``message`` for users,
+    the part as ``typed``, what was ``searched`` instead, and a ``literal`` query (or null)
+    that searches what was typed more literally."""
+    return {
+        "code": notice.code,
+        "message": notice.message(lang),
+        "typed": notice.typed,
+        "searched": notice.searched,
+        "literal": notice.literal,
     }
 
 
@@ -97,10 +113,14 @@ def error_payload(code: str, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message}}
 
 
+def message_language() -> str:
+    """The language the client prefers for messages: ``en``, ``ru`` or ``kk``."""
+    return request.accept_languages.best_match(MESSAGE_LANGUAGES, default="en")
+
+
 def query_error_message(error: QueryError) -> str:
     """The query error's message in the language the client prefers."""
-    lang = request.accept_languages.best_match(MESSAGE_LANGUAGES, default="en")
-    return error.message(lang)
+    return error.message(message_language())
 
 
 # Errors ----------------------------------------------------------------------------------
@@ -119,7 +139,7 @@ def _bad_request(error: BadRequest) -> Response:
 
 @bp.errorhandler(QueryError)
 def _bad_query(error: QueryError) -> Response:
-    return _error(error.key, query_error_message(error), 400)
+    return _error(error.code, query_error_message(error), 400)
 
 
 @bp.errorhandler(store.IndexStoreError)
@@ -174,10 +194,12 @@ def search() -> Response:
     page = _searcher().search(search_request)
     if page.error:
         raise QueryError(page.error)
+    if page.unknown_city:  # a 400 bad_city: a client learns that it sent a wrong value
+        raise QueryError(UNKNOWN_CITY)
     if page.pages and search_request.page > page.pages:
         raise BadRequest("bad_page", f"there are only {page.pages} pages", status=404)
     max_page = current_app.extensions[SETTINGS_KEY].max_page
-    return jsonify(search_payload(page, article_url, max_page))
+    return jsonify(search_payload(page, article_url, max_page, message_language()))
 
 
 @bp.get("/api/articles/<article_id>")
