@@ -28,7 +28,7 @@ from whoosh import scoring
 from whoosh.index import IndexError as WhooshIndexError
 from whoosh.searching import Searcher
 
-from search_service import proximity, ranking, store
+from search_service import proximity, ranking, store, suggest
 from search_service.analysis import LangText
 from search_service.archive import ARTICLE_ID
 from search_service.highlight import highlight, mark_paragraphs, snippets
@@ -70,7 +70,7 @@ FACETS = {  # facet name -> (index field, the filters it ignores when counting)
 }
 SCORED_FIELDS = (TITLE_FIELD, TITLE_EXACT_FIELD, TEXT_FIELD, TEXT_EXACT_FIELD, FOLD_FIELD)
 CITY_FACET_LIMIT = 20
-SUGGEST_BELOW = 3  # offer "did you mean" when a query has fewer hits than this
+SUGGEST_BELOW = 10  # look for "did you mean" when a query has fewer hits than this
 SIMILAR_TERMS = 12  # key terms of an article used to find similar ones
 EXPORT_BATCH = 500
 
@@ -237,8 +237,11 @@ class ArchiveSearcher:
         page.total, page.facets, stored, page.missing = found
         page.pages = math.ceil(page.total / request.per_page) if request.per_page else 0
         page.hits = [_hit(fields, score, parsed.marks) for fields, score in stored]
-        if parsed.words and page.total < SUGGEST_BELOW and not page.missing:
-            page.suggestion = self.suggest(request.q, filters=filters, at_least=page.total + 1)
+        if parsed.words and (page.total < SUGGEST_BELOW or page.missing):
+            # Only a correction that finds clearly more is offered (Алмата: 3, Алматы: 200);
+            # when some words are missing, one that finds articles with every word.
+            at_least = 1 if page.missing else max(1, suggest.SUGGEST_GAIN * page.total)
+            page.suggestion = self.suggest(request.q, filters=filters, at_least=at_least)
         page.took_ms = _ms(started)
         return page
 
@@ -246,14 +249,18 @@ class ArchiveSearcher:
         self, q: str, *, filters: dict[str, wq.Query] | None = None, at_least: int = 1
     ) -> str | None:
         """A corrected query from the index's own words that finds at least ``at_least``
-        hits (and more than the query as typed), or ``None``."""
+        hits, or ``None`` (see :mod:`search_service.suggest`)."""
         try:
             parsed = parse_query(q)
         except QueryError:
             return None
         if not parsed.words:
             return None
-        return self._run(lambda s: _suggest(s, q, parsed, filters or {}, at_least))
+        return self._run(
+            lambda s: suggest.suggest(
+                s, index_arrays(s, self.posting_cache_mb), q, parsed, filters or {}, at_least
+            )
+        )
 
     def article(self, article_id: str, q: str | None = None) -> ArticleView | None:
         """One article, with the words of ``q`` marked; ``None`` for an unknown id."""
@@ -509,36 +516,6 @@ def _facet(name: str, counts: dict[Any, int], request: SearchRequest) -> list[Fa
     if name == "city":
         order = order[:CITY_FACET_LIMIT] + [v for v in order[CITY_FACET_LIMIT:] if v == selected]
     return [FacetValue(value, values[value], value == selected) for value in order]
-
-
-def _suggest(
-    searcher: Searcher,
-    q: str,
-    parsed: ParsedQuery,
-    filters: dict[str, wq.Query],
-    at_least: int,
-) -> str | None:
-    corrector = searcher.corrector(TEXT_EXACT_FIELD)
-    suggestion = q
-    for typed, form in parsed.words:
-        if searcher.doc_frequency(TEXT_EXACT_FIELD, form) >= at_least:
-            continue
-        candidates = corrector.suggest(form, limit=5, maxdist=2, prefix=1)
-        best = max(
-            candidates, key=lambda w: searcher.doc_frequency(TEXT_EXACT_FIELD, w), default=None
-        )
-        if best:
-            suggestion = suggestion.replace(typed, best, 1)
-    if suggestion == q:
-        return None
-    try:
-        corrected = parse_query(suggestion)
-    except QueryError:
-        return None
-    found = searcher.search(
-        corrected.query, limit=1, filter=combine(filters.values()), optimize=False
-    )
-    return suggestion if len(found) >= at_least else None
 
 
 def _unknown_cities(searcher: Searcher, cities: Iterable[str | None]) -> list[str]:
