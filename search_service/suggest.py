@@ -16,7 +16,7 @@ finds on its own, so a rare real word (``Kaspi``) is left alone.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from itertools import islice
 
 import numpy as np
@@ -30,6 +30,7 @@ from search_service.text.language import KAZAKH_ONLY, script
 from search_service.text.translit import latin_letters, latin_to_cyrillic, possible_variants
 
 SUGGEST_GAIN = 5  # a correction finds at least this many times the articles of the word
+COMMON_ENOUGH = 10  # a word in this many articles is taken as meant, not corrected
 TWO_EDITS_FROM = 6  # letters a word needs before two edits are tried
 MAX_CANDIDATES = 200  # index words looked at per query word
 
@@ -72,26 +73,42 @@ def _correction(searcher: Searcher, arrays: IndexArrays, word: str) -> str | Non
     """The index word to put for ``word``, in its case, or ``None``."""
     if not _WORD.fullmatch(word):
         return None
-    lower = word.lower()
     own = _articles(arrays, word)
+    if own >= COMMON_ENOUGH:
+        return None
     needed = max(1, SUGGEST_GAIN * own)
     if script(word) == "Latn":
         return _latin_correction(searcher, arrays, word, needed)
-    reader = searcher.reader()
-    max_edits = 2 if len(lower) >= TWO_EDITS_FROM else 1
+    lower = word.lower()
+    # Whoosh walks its word list with an automaton: one edit is cheap, two cost more, so two
+    # are tried only when one finds nothing, and with the first two letters as typed.
+    for edits, prefix in ((1, 1), (2, 2)):
+        if edits > 1 and len(lower) < TWO_EDITS_FROM:
+            break
+        found = searcher.reader().terms_within(TEXT_EXACT_FIELD, lower, edits, prefix=prefix)
+        found = islice(found, MAX_CANDIDATES)
+        candidates = _cyrillic_candidates(searcher, arrays, lower, found, needed)
+        if candidates:
+            return _in_case_of(min(candidates)[2], word)
+    return None
+
+
+def _cyrillic_candidates(
+    searcher: Searcher, arrays: IndexArrays, lower: str, found: Iterable[str], needed: int
+) -> list[tuple[float, int, str]]:
+    """``(cost, -articles, word)`` of the index words fit to correct ``lower``."""
     kazakh = bool(KAZAKH_ONLY.intersection(lower))
     candidates = []
-    found = reader.terms_within(TEXT_EXACT_FIELD, lower, max_edits, prefix=1)
-    for candidate in islice(found, MAX_CANDIDATES):
+    for candidate in found:
         if candidate == lower or not _WORD.fullmatch(candidate) or script(candidate) == "Latn":
             continue
         if not kazakh and KAZAKH_ONLY.intersection(candidate):
             continue  # a Russian spelling (Токаеф) gets no Kazakh letters (Тоқаев)
         # A word with Kazakh letters is Kazakh: its correction is a word of Kazakh articles.
-        frequency = _articles_with(arrays, candidate, "kk" if kazakh else None)
+        frequency = _articles_with(searcher, arrays, candidate, "kk" if kazakh else None, needed)
         if frequency >= needed:
             candidates.append((_cost(lower, candidate), -frequency, candidate))
-    return _in_case_of(min(candidates)[2], word) if candidates else None
+    return candidates
 
 
 def _latin_correction(
@@ -106,7 +123,8 @@ def _latin_correction(
         for spelling in _one_edit(lower, alphabet):
             if spelling == lower or not _WORD.fullmatch(spelling):
                 continue
-            frequency = _articles_with(arrays, latin_to_cyrillic(spelling, variant), "kk")
+            cyrillic = latin_to_cyrillic(spelling, variant)
+            frequency = _articles_with(searcher, arrays, cyrillic, "kk", needed)
             if frequency >= needed:
                 candidates.append((_cost(lower, spelling), -frequency, spelling))
     return _in_case_of(min(candidates)[2], word) if candidates else None
@@ -133,8 +151,13 @@ def _articles(arrays: IndexArrays, word: str) -> int:
     return int(np.count_nonzero(arrays.evaluate(parsed.query, scored=False).docs))
 
 
-def _articles_with(arrays: IndexArrays, form: str, lang: str | None) -> int:
-    """How many articles (in ``lang``, when given) use the exact form."""
+def _articles_with(
+    searcher: Searcher, arrays: IndexArrays, form: str, lang: str | None, needed: int
+) -> int:
+    """How many articles (in ``lang``, when given) use the exact form; 0 when fewer than
+    ``needed`` have it at all (known from the word list alone, without reading postings)."""
+    if searcher.doc_frequency(TEXT_EXACT_FIELD, form) < needed:
+        return 0
     ids, _ = arrays.postings(TEXT_EXACT_FIELD, form)
     ids = ids[arrays.live[ids]] if len(ids) else ids
     if lang is None or not len(ids):
