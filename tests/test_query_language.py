@@ -143,7 +143,7 @@ def test_the_page_says_what_was_searched_and_links_the_literal_search(pages_clie
         )
         html = response.get_data(as_text=True)
         notice = re.search(
-            r'<li class="query-notice" data-notice="lone_quote">(.*?)</li>', html, re.S
+            r'<p class="query-notice" data-notice="lone_quote">(.*?)</p>', html, re.S
         )
         assert notice and words in notice.group(1)
         link = re.search(r'class="notice-literal" href="([^"]+)"', notice.group(1))
