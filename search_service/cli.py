@@ -483,6 +483,8 @@ def search(ctx, index_dir, as_json, lang, date_from, date_to, city, sort, limit,
     for hit in payload["hits"]:
         where = f"{hit['language']:5} {hit['city'] or '-':15}"
         click.echo(f"{hit['date']}  {where}  {hit['headline']}  [{hit['id']}]")
+    for notice in payload["notices"]:
+        click.echo(f"note: {notice['message']}", err=True)
     hint = f"; did you mean: {payload['suggestion']}" if payload["suggestion"] else ""
     click.echo(f"{payload['total']} hits{hint}", err=True)
 
@@ -490,7 +492,7 @@ def search(ctx, index_dir, as_json, lang, date_from, date_to, city, sort, limit,
 def _search_payload(searcher, settings: Settings, args: dict[str, str], limit: int) -> dict:
     """One search as the API's JSON object; a query error is reported inside it, under
     ``error`` (a success has no ``error`` key, as in the API)."""
-    from search_service.query import QueryError
+    from search_service.query import UNKNOWN_CITY, QueryError
     from search_service.web.api import search_payload
     from search_service.web.params import BadRequest, parse_search_request
 
@@ -504,6 +506,7 @@ def _search_payload(searcher, settings: Settings, args: dict[str, str], limit: i
     except store.IndexStoreError as error:
         raise CommandError(str(error), EXIT_NO_INDEX) from None
     payload = search_payload(page, lambda article_id: f"/articles/{article_id}")
-    if page.error:
-        payload["error"] = {"code": page.error, "message": QueryError(page.error).message()}
+    if page.error or page.unknown_city:
+        error = QueryError(page.error or UNKNOWN_CITY)
+        payload["error"] = {"code": error.code, "message": error.message()}
     return payload

@@ -31,6 +31,7 @@ PAGE_KEYS = {
     "facets",
     "suggestion",
     "missing_words",
+    "notices",
 }
 
 

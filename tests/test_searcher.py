@@ -200,13 +200,19 @@ def test_facets_combine_with_the_other_filters(tiny_searcher):
 
 
 def test_a_chosen_value_without_hits_stays_visible(tiny_searcher):
-    page = tiny_searcher.search(SearchRequest(q="тариф", city="Атырау"))
+    page = tiny_searcher.search(SearchRequest(q="тариф", city="Астана"))  # a city, no тариф
     assert page.total == 0
     assert [(v.value, v.count, v.selected) for v in page.facets["city"]][-1] == (
-        "Атырау",
+        "Астана",
         0,
         True,
     )
+
+
+def test_a_city_no_article_has_is_not_invented_as_a_facet_value(tiny_searcher):
+    page = tiny_searcher.search(SearchRequest(q="тариф", city="Атырау"))
+    assert (page.total, page.hits, page.facets, page.unknown_city) == (0, [], {}, "Атырау")
+    assert [(n.code, n.typed) for n in page.notices] == [("unknown_city", "Атырау")]
 
 
 # Did you mean, errors --------------------------------------------------------------------

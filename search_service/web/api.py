@@ -25,7 +25,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, stream_wit
 from werkzeug.exceptions import HTTPException
 
 from search_service import store
-from search_service.query import QueryError, parse_query
+from search_service.query import UNKNOWN_CITY, Notice, QueryError, parse_query
 from search_service.searcher import ArchiveSearcher, ArticleView, Hit, SearchPage
 from search_service.text.analyze import describe
 from search_service.text.cities import city_name
@@ -84,6 +84,20 @@ def search_payload(
         },
         "suggestion": page.suggestion,
         "missing_words": page.missing,
+        "notices": [notice_payload(notice, lang) for notice in page.notices],
+    }
+
+
+def notice_payload(notice: Notice, lang: str = "en") -> dict[str, Any]:
+    """What the query parser repaired or reinterpreted: ``code``, the ``message`` for users,
+    the part as ``typed``, what was ``searched`` instead, and a ``literal`` query (or null)
+    that searches what was typed more literally."""
+    return {
+        "code": notice.code,
+        "message": notice.message(lang),
+        "typed": notice.typed,
+        "searched": notice.searched,
+        "literal": notice.literal,
     }
 
 
@@ -164,7 +178,7 @@ def _bad_request(error: BadRequest) -> Response:
 
 @bp.errorhandler(QueryError)
 def _bad_query(error: QueryError) -> Response:
-    return _error(error.key, query_error_message(error), 400)
+    return _error(error.code, query_error_message(error), 400)
 
 
 @bp.errorhandler(store.IndexStoreError)
@@ -219,6 +233,8 @@ def search() -> Response:
     page = _searcher().search(search_request)
     if page.error:
         raise QueryError(page.error)
+    if page.unknown_city:  # a 400 bad_city: a client learns that it sent a wrong value
+        raise QueryError(UNKNOWN_CITY)
     if page.pages and search_request.page > page.pages:
         raise BadRequest("bad_page", f"there are only {page.pages} pages", status=404)
     max_page = current_app.extensions[SETTINGS_KEY].max_page

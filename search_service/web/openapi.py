@@ -208,8 +208,39 @@ def _schemas() -> dict[str, Any]:
                     "description": "When no article has every part of the query: the parts "
                     "the best hits lack (the hits are those with the most parts).",
                 },
+                "notices": {
+                    "type": "array",
+                    "items": _ref("Notice"),
+                    "description": "What the query parser repaired or reinterpreted; empty "
+                    "when the query was read as typed.",
+                },
             },
             "A page of results. A success has no `error` key.",
+        ),
+        "Notice": _closed(
+            {
+                "code": {
+                    "type": "string",
+                    "enum": [
+                        "lone_quote",
+                        "reversed_dates",
+                        "unknown_field",
+                        "bad_lang_value",
+                        "unknown_city",
+                    ],
+                    "description": "Stable; the README's table explains each.",
+                },
+                "message": {
+                    "type": "string",
+                    "description": "For people, in the client's language.",
+                },
+                "typed": {"type": "string", "description": "The part as typed."},
+                "searched": {"type": "string", "description": "What was searched instead."},
+                "literal": {
+                    **nullable_string,
+                    "description": "A query that searches what was typed more literally.",
+                },
+            }
         ),
         "Article": _closed(
             {
