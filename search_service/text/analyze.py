@@ -350,6 +350,10 @@ def _latin_readings(text: str, variants: tuple[str, ...]) -> list[_Word]:
         if variant == "2018" and "I" in text:
             spellings.append(text.replace("I", "i"))
         readings += [analyze_word(spelling, "kk", variant) for spelling in spellings]
+        if variant == "ascii":
+            # plain ASCII loses ң ғ қ ә ө ұ ү: auyldyn is ауылдың when ауылдын has no known stem
+            ascii_form = readings[-1].form
+            readings += [analyze_word(form, "kk") for form in kazakh.ascii_respellings(ascii_form)]
     return list({word.form: word for word in readings}.values())
 
 

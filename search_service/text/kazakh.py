@@ -879,6 +879,54 @@ def _passive(stem: str) -> bool:
     return spelled is None or _without_passive(spelled) != spelled
 
 
+# Kazakh letters that plain ASCII typing writes as the Russian ones: ауылдың typed auyldyn.
+# (and i, y stand for і or и, ы or й: the reading of the whole word picks one of each)
+_ASCII_LOSSES = {
+    **{"а": "ә", "о": "ө", "у": "ұү", "н": "ң", "г": "ғ", "к": "қ"},
+    **{"і": "и", "и": "ій", "й": "ы"},
+}
+
+
+def attested(word: str) -> bool:
+    """True when ``word``'s stem is attested: listed, a name, or made from a listed word.
+
+    >>> attested("ауылдың"), attested("ауылдын")
+    (True, False)
+    """
+    key = stem(word)
+    return key in PLACES or _known(key, "N") is not None or _known(key, "V") is not None
+
+
+def ascii_respellings(word: str, most: int = 3, widest: int = 400) -> list[str]:
+    """Spellings of a Kazakh word typed in plain ASCII whose stem is attested, with the lost
+    Kazakh letters put back: the fewest changes (at most ``most``, trying at most ``widest``
+    spellings a step) that give any.
+
+    An ASCII typist writes ң, ғ, қ, ә, ө, ұ, ү as n, g, k, a, o, u, so ``auyldyn`` is read
+    ``ауылдын``, which has no known stem; ``ауылдың`` has. Nothing is tried when ``word``
+    is attested as it is.
+
+    >>> ascii_respellings("ауылдын"), ascii_respellings("рас1мдеу".replace("1", "і"))
+    (['ауылдың'], ['рәсімдеу'])
+    """
+    if attested(word):
+        return []
+    spots = [at for at, letter in enumerate(word) if letter in _ASCII_LOSSES]
+    found: list[str] = []
+    level = [word]
+    for _ in range(most):
+        changed = []
+        for spelling in level:
+            for at in spots:
+                for letter in _ASCII_LOSSES.get(spelling[at], ""):
+                    changed.append(spelling[:at] + letter + spelling[at + 1 :])
+        level = list(dict.fromkeys(changed))[:widest]
+        found = [spelling for spelling in level if attested(spelling)]
+        if found:
+            return found
+    return found
+
+
 _STEMS: dict[str, str] = {}
 
 
