@@ -16,7 +16,7 @@ from typing import Any
 
 ENV_PREFIX = "SEARCH_SERVICE_"
 CONFIG_ENV = ENV_PREFIX + "CONFIG"
-DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "default.toml"
+DEFAULT_CONFIG = Path(__file__).resolve().parent / "defaults.toml"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 AUTH_MODES = ("off", "basic", "proxy")
 
