@@ -24,7 +24,14 @@ from pathlib import Path
 import click
 
 from search_service import indexer, store
-from search_service.config import CONFIG_ENV, ConfigError, Settings, load_settings
+from search_service.config import (
+    CONFIG_ENV,
+    LAYER_DEFAULTS,
+    ConfigError,
+    LoadedSettings,
+    Settings,
+    load_layers,
+)
 from search_service.progress import Progress
 from search_service.stats import index_stats
 
@@ -64,13 +71,15 @@ archive_option = click.option(
     "archives",
     multiple=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="An archive root folder; repeat for several. Default: the `archive` setting.",
+    help="An archive root folder; repeat for several. Default: the `archive` setting "
+    "(the sample archive bundled with the package unless a settings file names others).",
 )
 index_option = click.option(
     "--index",
     "index_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="The index folder. Default: the `index_dir` setting.",
+    help="The index folder. Default: the `index_dir` setting, which is ./index of the "
+    "working folder unless a settings file says otherwise (`search-service config` shows it).",
 )
 
 
@@ -79,25 +88,30 @@ index_option = click.option(
     "--config",
     "config_file",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help=f"A settings file that overrides config/default.toml (same as {CONFIG_ENV}).",
+    help=f"A settings file that overrides all other settings files (and {CONFIG_ENV}).",
 )
 @click.version_option(package_name="archive-search")
 @click.pass_context
 def main(ctx: click.Context, config_file: Path | None) -> None:
     """Full-text search for the Kazakh and Russian news archive.
 
-    Settings come from config/default.toml, a file named by --config or SEARCH_SERVICE_CONFIG,
-    and SEARCH_SERVICE_<NAME> environment variables; an option given here wins.
+    \b
+    Settings, highest precedence first (each layer overrides only what it names):
+      command-line options of each command
+      SEARCH_SERVICE_<NAME> environment variables
+      the file named by --config
+      the file named by SEARCH_SERVICE_CONFIG
+      ./config/archive-search.toml in the working folder
+      /etc/archive-search/config.toml
+      the built-in defaults (the bundled sample archive; the index in ./index)
+    `search-service config` shows the effective settings and where each came from.
     """
-    environ = dict(os.environ)
-    if config_file:
-        environ[CONFIG_ENV] = str(config_file)
     try:
-        settings = load_settings(environ)
+        loaded = load_layers(config_file=config_file)
     except ConfigError as error:
         raise CommandError(f"settings: {error}", EXIT_USAGE) from None
-    _setup_logging(settings.log_level)
-    ctx.ensure_object(dict)["settings"] = settings
+    _setup_logging(loaded.settings.log_level)
+    ctx.ensure_object(dict).update(settings=loaded.settings, loaded=loaded)
 
 
 def _job_settings(ctx: click.Context, archives: tuple[Path, ...], index_dir: Path | None):
@@ -213,6 +227,64 @@ def stats(ctx, index_dir, as_json):
     click.echo("by year:     " + _counts(info["by_year"]))
     click.echo(f"size:        {info['size_bytes'] / 1e6:.1f} MB")
     click.echo(f"last update: {info['last_update']}")
+
+
+@main.command("config")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead of text.")
+@click.pass_context
+def show_config(ctx, as_json):
+    """Show the effective settings and where each one came from (secrets masked).
+
+    Lists every place settings are looked for, lowest precedence first, whether it was
+    found and which settings it set; then every setting with its value and source.
+    Command-line options of the other commands override what is shown here.
+
+    \b
+    Examples:
+      search-service config
+      search-service --config /etc/archive-search/test.toml config --json
+    """
+    loaded: LoadedSettings = ctx.ensure_object(dict)["loaded"]
+    values = loaded.shown()
+    if as_json:
+        report = {
+            "settings": {
+                name: {
+                    "value": value,
+                    "source": loaded.sources[name].name,
+                    "from": loaded.sources[name].where,
+                }
+                for name, value in values.items()
+            },
+            "layers": [
+                {
+                    "layer": layer.name,
+                    "where": layer.where,
+                    "found": layer.found,
+                    "settings": list(layer.keys),
+                }
+                for layer in loaded.layers
+            ],
+        }
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    click.echo("Settings are read from, lowest precedence first:")
+    width = max(len(layer.name) for layer in loaded.layers)
+    for layer in loaded.layers:
+        if not layer.found:
+            state = "(none set)" if layer.name == "environment" else "(not present)"
+            if layer.where == "not given":
+                state = ""
+        else:
+            state = f"({len(layer.keys)} setting{'s' if len(layer.keys) != 1 else ''})"
+        click.echo(f"  {layer.name:{width}}  {layer.where} {state}".rstrip())
+    click.echo("Command-line options of each command win over all of these.\n")
+    name_width = max(map(len, values))
+    for name, value in values.items():
+        source = loaded.sources[name]
+        where = source.name if source.name == LAYER_DEFAULTS else source.where
+        shown = json.dumps(value, ensure_ascii=False)
+        click.echo(f"{name:{name_width}} = {shown}  # {where}")
 
 
 def _counts(counts: dict[str, int]) -> str:
