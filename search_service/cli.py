@@ -9,6 +9,9 @@ Exit codes (cron jobs and scripts rely on them):
 3   done, but some archive files were skipped (the summary says which reasons)
 4   another build or update holds the index's job lock
 5   there is no index yet (run ``build`` first)
+6   the index cannot be read by this version (another index format, or not an index):
+    rebuild it with ``build``
+7   ``check`` found the index damaged (the problems are named)
 ==  ==========================================================================
 """
 
@@ -41,6 +44,8 @@ EXIT_USAGE = 2
 EXIT_SKIPPED = 3
 EXIT_LOCKED = 4
 EXIT_NO_INDEX = 5
+EXIT_UNREADABLE = 6
+EXIT_DAMAGED = 7
 
 log = logging.getLogger("search_service")
 
@@ -131,13 +136,35 @@ def _finish_job(summary: indexer.RunSummary, as_json: bool) -> None:
         sys.exit(EXIT_SKIPPED)
 
 
+def _index_error(error: store.IndexStoreError) -> CommandError:
+    """The exit code for an index that is not there (5) or cannot be read (6)."""
+    if isinstance(error, store.IndexUnreadable):
+        return CommandError(str(error), EXIT_UNREADABLE)
+    if isinstance(error, store.IndexMissing):
+        return CommandError(str(error), EXIT_NO_INDEX)
+    return CommandError(str(error))
+
+
+def _require_index(index_dir: Path) -> None:
+    """Stop with exit code 5 when there is no index, 6 when this version cannot read it."""
+    generation = store.current_generation(index_dir)
+    if generation is None:
+        raise CommandError(
+            f"no index in {index_dir}: run `search-service build` first", EXIT_NO_INDEX
+        )
+    try:
+        store.check_format(index_dir, generation)
+    except store.IndexUnreadable as error:
+        raise _index_error(error) from None
+
+
 def _run_job(job, *args, **kwargs) -> indexer.RunSummary:
     try:
         return job(*args, **kwargs)
     except store.JobLocked as error:
         raise CommandError(str(error), EXIT_LOCKED) from None
-    except store.IndexMissing as error:
-        raise CommandError(str(error), EXIT_NO_INDEX) from None
+    except (store.IndexMissing, store.IndexUnreadable) as error:
+        raise _index_error(error) from None
     except store.IndexStoreError as error:
         raise CommandError(str(error)) from None
     except OSError as error:
@@ -216,8 +243,8 @@ def stats(ctx, index_dir, as_json):
     settings = _settings(ctx).replace(index_dir=index_dir)
     try:
         info = index_stats(settings.index_dir)
-    except store.IndexMissing as error:
-        raise CommandError(str(error), EXIT_NO_INDEX) from None
+    except (store.IndexMissing, store.IndexUnreadable) as error:
+        raise _index_error(error) from None
     if as_json:
         click.echo(json.dumps(info, ensure_ascii=False, indent=2))
         return
@@ -227,6 +254,47 @@ def stats(ctx, index_dir, as_json):
     click.echo("by year:     " + _counts(info["by_year"]))
     click.echo(f"size:        {info['size_bytes'] / 1e6:.1f} MB")
     click.echo(f"last update: {info['last_update']}")
+
+
+@main.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead of text.")
+@click.pass_context
+def check(ctx, index_dir, as_json):
+    """Verify the index: the `current` pointer, its format, every file, the document count.
+
+    Reads every file of the served generation to its end, opens every segment and searches
+    the index the way the server does, and compares the document counts of Whoosh,
+    meta.json and manifest.json. Exit code 0 when all is well; otherwise each problem is
+    named and the exit code is 5 (no index), 6 (a format this version cannot read) or 7
+    (damaged). What a monitor or the nightly job runs after an update.
+
+    \b
+    Examples:
+      search-service check --index /srv/archive-index
+      search-service update && search-service check --json
+    """
+    from search_service.check import FORMAT, NO_INDEX, check_index, describe
+
+    settings = _settings(ctx).replace(index_dir=index_dir)
+    report = check_index(settings.index_dir)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(describe(report))
+    if report.ok:
+        return
+    codes = report.codes()
+    if NO_INDEX in codes:
+        sys.exit(EXIT_NO_INDEX)
+    state = "cannot be read by this version" if FORMAT in codes else "is damaged"
+    if not as_json:
+        click.echo(
+            f"the index {state}: rebuild it with "
+            f"`search-service build --index {settings.index_dir}`",
+            err=True,
+        )
+    sys.exit(EXIT_UNREADABLE if FORMAT in codes else EXIT_DAMAGED)
 
 
 @main.command("config")
@@ -433,10 +501,8 @@ def loadtest(ctx, index_dir, url, seconds, clients, update_archives, copies, as_
     from search_service.loadtest import LoadTestError, run_loadtest
 
     settings = _settings(ctx).replace(index_dir=index_dir)
-    if url is None and store.current_generation(settings.index_dir) is None:
-        raise CommandError(
-            f"no index in {settings.index_dir}: run `search-service build` first", EXIT_NO_INDEX
-        )
+    if url is None:
+        _require_index(settings.index_dir)
     try:
         report = run_loadtest(
             index_dir=settings.index_dir,
@@ -471,10 +537,7 @@ def serve(ctx, index_dir, host, port):
     from search_service.web.server import run_server
 
     settings = _settings(ctx).replace(index_dir=index_dir, host=host, port=port)
-    if store.current_generation(settings.index_dir) is None:
-        raise CommandError(
-            f"no index in {settings.index_dir}: run `search-service build` first", EXIT_NO_INDEX
-        )
+    _require_index(settings.index_dir)
     run_server(settings)
 
 
@@ -511,10 +574,7 @@ def search(ctx, index_dir, as_json, lang, date_from, date_to, city, sort, limit,
     from search_service.searcher import ArchiveSearcher
 
     settings = _settings(ctx).replace(index_dir=index_dir)
-    if store.current_generation(settings.index_dir) is None:
-        raise CommandError(
-            f"no index in {settings.index_dir}: run `search-service build` first", EXIT_NO_INDEX
-        )
+    _require_index(settings.index_dir)
     searcher = ArchiveSearcher(settings.index_dir, settings.posting_cache_mb)
     options = {"lang": lang, "from": date_from, "to": date_to, "city": city, "sort": sort}
     args = {name: value for name, value in options.items() if value}
@@ -550,6 +610,8 @@ def _search_payload(searcher, settings: Settings, args: dict[str, str], limit: i
     request.per_page = limit  # the CLI may ask for more than a web page holds
     try:
         page = searcher.search(request)
+    except store.IndexUnreadable as error:
+        raise _index_error(error) from None
     except store.IndexStoreError as error:
         raise CommandError(str(error), EXIT_NO_INDEX) from None
     payload = search_payload(page, lambda article_id: f"/articles/{article_id}")
