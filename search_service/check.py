@@ -4,8 +4,8 @@ The steps, each needing the ones before it:
 
 1. ``current`` is a symbolic link to an existing generation folder of this index;
 2. the generation is of the index format this version reads (``meta.json``);
-3. every file the job recorded in ``meta.json`` is there, of the recorded size, and readable
-   to its last byte;
+3. every file the job recorded in ``meta.json`` is there, of the recorded size, readable to
+   its last byte and holding the bytes that were written (SHA-256);
 4. Whoosh opens every segment, each per-document column holds one value per document, and the
    index opens and answers a search the way the server opens it;
 5. the document count agrees: Whoosh's, ``meta.json``'s and ``manifest.json``'s, and the
@@ -27,7 +27,6 @@ from whoosh import index as whoosh_index
 from search_service import store
 from search_service.schema import ID_FIELD
 
-READ_CHUNK = 1 << 20
 SHOWN_IDS = 5  # ids named in a problem; the rest are counted
 
 # Problem codes, also in the JSON report.
@@ -37,6 +36,7 @@ FORMAT = "format"
 MISSING_FILE = "missing-file"
 FILE_SIZE = "file-size"
 UNREADABLE_FILE = "unreadable-file"
+CHECKSUM = "checksum"
 SEGMENT = "segment"
 DOCUMENTS = "documents"
 
@@ -155,9 +155,12 @@ def _check_files(generation: Path, meta: dict[str, Any], report: CheckReport) ->
     if not isinstance(recorded, dict) or not recorded:
         report.add(MISSING_FILE, f"{store.META_FILE} lists no files of the index")
         return
-    for name, size in sorted(recorded.items()):
+    for name, written in sorted(recorded.items()):
         path = generation / name
         what = _describe(name)
+        if not isinstance(written, dict) or not isinstance(written.get("size"), int):
+            report.add(FORMAT, f"{store.META_FILE} records no size and digest for {name}")
+            continue
         try:
             info = path.lstat()
         except FileNotFoundError:
@@ -171,6 +174,7 @@ def _check_files(generation: Path, meta: dict[str, Any], report: CheckReport) ->
             continue
         report.files += 1
         report.size_bytes += info.st_size
+        size = written["size"]
         if info.st_size != size:
             how = "truncated" if info.st_size < size else "grown"
             report.add(
@@ -178,21 +182,17 @@ def _check_files(generation: Path, meta: dict[str, Any], report: CheckReport) ->
                 f"{name} ({what}) is {info.st_size} bytes, {size} when it was written ({how})",
             )
         try:
-            read = _read_through(path)
+            digest, read = store.file_digest(path)
         except OSError as error:
             report.add(UNREADABLE_FILE, f"{name} ({what}) cannot be read: {error.strerror}")
             continue
         if read != info.st_size:
             report.add(UNREADABLE_FILE, f"{name} ({what}) ends after {read} of its bytes")
-
-
-def _read_through(path: Path) -> int:
-    """Read a file to its end (a bad block or a permission problem shows here)."""
-    total = 0
-    with open(path, "rb", buffering=0) as handle:
-        while chunk := handle.read(READ_CHUNK):
-            total += len(chunk)
-    return total
+        elif info.st_size == size and digest != written.get("sha256"):
+            report.add(
+                CHECKSUM,
+                f"{name} ({what}) does not hold the bytes that were written (SHA-256 differs)",
+            )
 
 
 def _describe(name: str) -> str:

@@ -388,6 +388,6 @@ def _finish(
         "archive": [str(r) for r in roots],
         "summary": summary.as_dict(),
     }
-    store.write_meta(generation, meta)
+    store.write_meta(generation, meta, previous)
     store.switch_current(index_dir, generation)
     store.remove_old_generations(index_dir)

@@ -13,8 +13,9 @@ that is served. An update starts its generation as hard links of the current one
 (Whoosh never rewrites a file in place), so it costs no copying.
 
 ``meta.json``, written last, records the generation's index format (:data:`INDEX_FORMAT`), its
-document count and every file with its size, for :mod:`search_service.check`. An index whose
-format this version does not read is refused with :class:`IndexUnreadable` (rebuild it).
+document count and every file with its size and SHA-256, for :mod:`search_service.check`. An
+index whose format this version does not read is refused with :class:`IndexUnreadable`
+(rebuild it).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import fcntl
+import hashlib
 import json
 import os
 import secrets
@@ -256,21 +258,43 @@ def read_meta(generation: Path) -> dict[str, Any]:
         return {}
 
 
-def write_meta(generation: Path, meta: dict[str, Any]) -> None:
+def write_meta(
+    generation: Path, meta: dict[str, Any], previous: dict[str, Any] | None = None
+) -> None:
     """Write the generation's ``meta.json`` (last of its files): ``meta`` plus the index
-    format and every file of the generation with its size."""
-    meta = {
-        FORMAT_KEY: INDEX_FORMAT,
-        **meta,
-        "files": {
-            entry.name: entry.stat().st_size
-            for entry in sorted(os.scandir(generation), key=lambda entry: entry.name)
-            if entry.is_file(follow_symlinks=False) and not is_scratch_file(entry.name)
-        },
-    }
+    format and every file of the generation with its size and SHA-256.
+
+    A file of the same name and size in ``previous`` (the meta of the generation an update
+    started from) keeps its recorded digest: it is a hard link of that file, since Whoosh
+    never rewrites a file in place, so only the new files are read.
+    """
+    known = (previous or {}).get("files")
+    known = known if isinstance(known, dict) else {}
+    files = {}
+    for entry in sorted(os.scandir(generation), key=lambda entry: entry.name):
+        if not entry.is_file(follow_symlinks=False) or is_scratch_file(entry.name):
+            continue
+        size = entry.stat().st_size
+        old = known.get(entry.name)
+        if entry.name not in _OWN_FILES and isinstance(old, dict) and old.get("size") == size:
+            files[entry.name] = old
+        else:
+            files[entry.name] = {"size": size, "sha256": file_digest(Path(entry.path))[0]}
+    meta = {FORMAT_KEY: INDEX_FORMAT, **meta, "files": files}
     temporary = generation / (META_FILE + ".tmp")
     temporary.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
     os.replace(temporary, generation / META_FILE)
+
+
+def file_digest(path: Path) -> tuple[str, int]:
+    """The SHA-256 of a file read to its end in large chunks, and how many bytes were read."""
+    digest = hashlib.sha256()
+    length = 0
+    with open(path, "rb", buffering=0) as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            length += len(chunk)
+    return digest.hexdigest(), length
 
 
 def is_scratch_file(name: str) -> bool:

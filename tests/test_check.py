@@ -84,7 +84,8 @@ def test_a_fresh_index_records_its_format_and_passes(built, clean_environ):
     meta = store.read_meta(generation_of(index_dir))
     assert meta["index_format"] == store.INDEX_FORMAT
     assert meta["documents"] == DOCUMENTS
-    assert meta["files"]["manifest.json"] > 0
+    assert meta["files"]["manifest.json"]["size"] > 0
+    assert all(len(entry["sha256"]) == 64 for entry in meta["files"].values())
     assert len(segment_files(index_dir, ".trm")) == 2  # every segment is checked
     assert all(
         name in meta["files"]
@@ -144,6 +145,21 @@ def test_truncated_stored_fields_and_manifest(index_copy, clean_environ):
     assert run_check(index_copy).exit_code == EXIT_DAMAGED
 
 
+def test_a_file_with_other_bytes_of_the_same_size(index_copy, clean_environ):
+    postings = max(segment_files(index_copy, ".pst"), key=lambda path: path.stat().st_size)
+    data = bytearray(postings.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # one flipped byte: Whoosh would read a wrong posting
+    postings.write_bytes(bytes(data))
+    assert problems_of(index_copy) == [
+        (
+            "checksum",
+            f"{postings.name} (postings of segment {postings.name[:-4]}) does not hold the bytes "
+            "that were written (SHA-256 differs)",
+        )
+    ]
+    assert run_check(index_copy).exit_code == EXIT_DAMAGED
+
+
 @pytest.mark.parametrize(
     ("damage", "message"),
     [
@@ -184,13 +200,7 @@ def test_manifest_that_disagrees_with_the_index(index_copy, clean_environ):
     manifest = store.read_manifest(generation)
     del manifest["ru.2024.03.near"]
     store.write_manifest(generation, manifest)
-    edit_meta(
-        index_copy,
-        files={
-            **store.read_meta(generation)["files"],
-            "manifest.json": (generation / "manifest.json").stat().st_size,
-        },
-    )
+    store.write_meta(generation, store.read_meta(generation))  # the new manifest recorded
     problems = problems_of(index_copy)
     assert ("documents", "manifest.json lists 35 documents; the index holds 36") in problems
     assert (
@@ -307,8 +317,12 @@ def test_build_replaces_an_unreadable_index_and_update_keeps_it_checkable(
 
     write_article(archive, "kk/2025/05/newer.txt", "2025-05-01", "Тағы бір мақала", "Мәтін.")
     (archive / "ru/2024/03/far.txt").unlink()
+    built_files = store.read_meta(generation_of(index_copy))["files"]
     result = runner.invoke(main, ["update", *args, "--json"])
     assert result.exit_code == 0, result.output
+    updated_files = store.read_meta(generation_of(index_copy))["files"]
+    kept = set(built_files) & set(updated_files) - {store.MANIFEST_FILE}
+    assert kept and all(updated_files[name] == built_files[name] for name in kept)
     assert json.loads(result.output)["added"] == 1
     assert json.loads(result.output)["deleted"] == 1
     check = run_check(index_copy, "--json")
