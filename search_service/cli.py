@@ -47,6 +47,8 @@ EXIT_NO_INDEX = 5
 EXIT_UNREADABLE = 6
 EXIT_DAMAGED = 7
 
+SAMPLE_ARCHIVE = (Path(__file__).parent / "sample_archive").resolve()
+
 log = logging.getLogger("search_service")
 
 
@@ -127,6 +129,18 @@ def _job_settings(ctx: click.Context, archives: tuple[Path, ...], index_dir: Pat
     return settings
 
 
+def _what_is_built(settings: Settings) -> str:
+    """The first line of a build without --archive: which archive, from where, into where."""
+    roots = [root.resolve() for root in settings.archive]
+    if roots == [SAMPLE_ARCHIVE]:
+        what = f"the bundled sample archive ({SAMPLE_ARCHIVE})"
+        hint = "; pass --archive DIR to index your own"
+    else:
+        what = "the archive " + ", ".join(map(str, roots)) + " (from the settings)"
+        hint = ""
+    return f"indexing {what} into {settings.index_dir.resolve()}{hint}"
+
+
 def _finish_job(summary: indexer.RunSummary, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
@@ -190,6 +204,10 @@ def build(ctx, archives, index_dir, procs, as_json):
       search-service build --archive /srv/archive/kk --archive /srv/archive/ru --index /srv/index
     """
     settings = _job_settings(ctx, archives, index_dir)
+    if not archives:
+        # Say first what is indexed and where: with no --archive it is easy to index the
+        # bundled sample by mistake, or into an index folder one did not mean.
+        click.echo(_what_is_built(settings), err=True)
     procs = settings.build_procs if procs is None else procs
     procs = procs or os.cpu_count() or 1
     summary = _run_job(
@@ -534,10 +552,14 @@ def serve(ctx, index_dir, host, port):
     Example:
       search-service serve --index /srv/index --host 0.0.0.0 --port 8080
     """
-    from search_service.web.server import run_server
+    from search_service.web.server import PortUnavailable, check_port, run_server
 
     settings = _settings(ctx).replace(index_dir=index_dir, host=host, port=port)
     _require_index(settings.index_dir)
+    try:
+        check_port(settings.host, settings.port)
+    except PortUnavailable as error:
+        raise CommandError(str(error)) from None
     run_server(settings)
 
 
@@ -588,18 +610,21 @@ def search(ctx, index_dir, as_json, lang, date_from, date_to, city, sort, limit,
     if as_json:
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
-    if payload["error"]:
+    if "error" in payload:
         raise CommandError(payload["error"]["message"], EXIT_USAGE)
     for hit in payload["hits"]:
         where = f"{hit['language']:5} {hit['city'] or '-':15}"
         click.echo(f"{hit['date']}  {where}  {hit['headline']}  [{hit['id']}]")
+    for notice in payload["notices"]:
+        click.echo(f"note: {notice['message']}", err=True)
     hint = f"; did you mean: {payload['suggestion']}" if payload["suggestion"] else ""
     click.echo(f"{payload['total']} hits{hint}", err=True)
 
 
 def _search_payload(searcher, settings: Settings, args: dict[str, str], limit: int) -> dict:
-    """One search as the API's JSON object; a query error is reported inside it."""
-    from search_service.query import QueryError
+    """One search as the API's JSON object; a query error is reported inside it, under
+    ``error`` (a success has no ``error`` key, as in the API)."""
+    from search_service.query import UNKNOWN_CITY, QueryError
     from search_service.web.api import search_payload
     from search_service.web.params import BadRequest, parse_search_request
 
@@ -615,6 +640,7 @@ def _search_payload(searcher, settings: Settings, args: dict[str, str], limit: i
     except store.IndexStoreError as error:
         raise CommandError(str(error), EXIT_NO_INDEX) from None
     payload = search_payload(page, lambda article_id: f"/articles/{article_id}")
-    if page.error:
-        payload["error"] = {"code": page.error, "message": QueryError(page.error).message()}
+    if page.error or page.unknown_city:
+        error = QueryError(page.error or UNKNOWN_CITY)
+        payload["error"] = {"code": error.code, "message": error.message()}
     return payload

@@ -28,6 +28,7 @@ ELLIPSIS = "…"
 SNIPPET_CHARS = 200  # about this long, cut at word boundaries
 SNIPPET_LEAD = 50  # characters of context kept before a passage's first match
 MAX_SNIPPETS = 3
+EXPORT_SCAN_CHARS = 3000  # how much of a body the export's snippet looks at
 
 
 def matched_spans(text: str, lang: str | None, marks: Marks) -> list[Span]:
@@ -120,6 +121,20 @@ def snippets(body: str, lang: str | None, marks: Marks) -> list[Markup]:
         _passage(body, start, end, spans, first=index == 0)
         for index, (start, end) in enumerate(passages)
     ]
+
+
+def plain_snippet(body: str, lang: str | None, marks: Marks) -> str:
+    """The passages of :func:`snippets` as one line of plain text, without any markup (for
+    the CSV export, which has one for every hit).
+
+    Only the start of a long body is searched for the query's words (news put them there):
+    each new word costs an analysis, and whole bodies made an export of 961 hits of the real
+    corpus 16.5 s long instead of 10.7 s (without snippets: 0.2 s).
+    """
+    if len(body) > EXPORT_SCAN_CHARS:
+        cut = body.rfind(" ", EXPORT_SCAN_CHARS // 2, EXPORT_SCAN_CHARS)
+        body = body[: cut if cut > 0 else EXPORT_SCAN_CHARS]
+    return " ".join(passage.striptags() for passage in snippets(body, lang, marks))
 
 
 def _window(text: str, start: int) -> Span:

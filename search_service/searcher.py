@@ -28,18 +28,21 @@ from whoosh import scoring
 from whoosh.index import IndexError as WhooshIndexError
 from whoosh.searching import Searcher
 
-from search_service import proximity, ranking, store
+from search_service import proximity, ranking, store, suggest
 from search_service.analysis import LangText
 from search_service.archive import ARTICLE_ID
-from search_service.highlight import highlight, mark_paragraphs, snippets
+from search_service.highlight import highlight, mark_paragraphs, plain_snippet, snippets
 from search_service.query import (
     FILTER_CITY,
     FILTER_LANG,
     FILTER_MONTH,
     FILTER_YEAR,
+    UNKNOWN_CITY_VALUE,
     Marks,
+    Notice,
     ParsedQuery,
     QueryError,
+    city_key,
     combine,
     date_query,
     filter_clauses,
@@ -57,7 +60,6 @@ from search_service.schema import (
     TITLE_FIELD,
     YEAR_FIELD,
 )
-from search_service.text.cities import canonical_city
 
 SORTS = ("relevance", "newest", "oldest")
 FACETS = {  # facet name -> (index field, the filters it ignores when counting)
@@ -68,7 +70,7 @@ FACETS = {  # facet name -> (index field, the filters it ignores when counting)
 }
 SCORED_FIELDS = (TITLE_FIELD, TITLE_EXACT_FIELD, TEXT_FIELD, TEXT_EXACT_FIELD, FOLD_FIELD)
 CITY_FACET_LIMIT = 20
-SUGGEST_BELOW = 3  # offer "did you mean" when a query has fewer hits than this
+SUGGEST_BELOW = 10  # look for "did you mean" when a query has fewer hits than this
 SIMILAR_TERMS = 12  # key terms of an article used to find similar ones
 EXPORT_BATCH = 500
 
@@ -125,6 +127,10 @@ class SearchPage:
     # No article has every part of the query: the hits are those with the most parts, and
     # these parts (as typed) are missing from the best of them.
     missing: list[str] = field(default_factory=list)
+    # What the query parser repaired or reinterpreted (a lone quote, an unknown field, ...).
+    notices: list[Notice] = field(default_factory=list)
+    # The city filter names a city no article has: the page is empty (the API answers 400).
+    unknown_city: str | None = None
 
 
 @dataclass
@@ -218,14 +224,24 @@ class ArchiveSearcher:
             page.error = error.key
             page.took_ms = _ms(started)
             return page
+        page.notices = list(parsed.notices)
+        unknown = self._run(lambda s: _unknown_cities(s, [request.city, *parsed.cities]))
+        page.notices += [Notice(UNKNOWN_CITY_VALUE, city) for city in unknown]
+        if request.city in unknown:  # nothing to find, and no invented facet value
+            page.unknown_city = request.city
+            page.took_ms = _ms(started)
+            return page
         found = self._run(
             lambda s: _search_page(s, request, parsed, filters, self.posting_cache_mb)
         )
         page.total, page.facets, stored, page.missing = found
         page.pages = math.ceil(page.total / request.per_page) if request.per_page else 0
         page.hits = [_hit(fields, score, parsed.marks) for fields, score in stored]
-        if parsed.words and page.total < SUGGEST_BELOW and not page.missing:
-            page.suggestion = self.suggest(request.q, filters=filters, at_least=page.total + 1)
+        if parsed.words and (page.total < SUGGEST_BELOW or page.missing):
+            # Only a correction that finds clearly more is offered (Алмата: 3, Алматы: 200);
+            # when some words are missing, one that finds articles with every word.
+            at_least = 1 if page.missing else max(1, suggest.SUGGEST_GAIN * page.total)
+            page.suggestion = self.suggest(request.q, filters=filters, at_least=at_least)
         page.took_ms = _ms(started)
         return page
 
@@ -233,14 +249,18 @@ class ArchiveSearcher:
         self, q: str, *, filters: dict[str, wq.Query] | None = None, at_least: int = 1
     ) -> str | None:
         """A corrected query from the index's own words that finds at least ``at_least``
-        hits (and more than the query as typed), or ``None``."""
+        hits, or ``None`` (see :mod:`search_service.suggest`)."""
         try:
             parsed = parse_query(q)
         except QueryError:
             return None
         if not parsed.words:
             return None
-        return self._run(lambda s: _suggest(s, q, parsed, filters or {}, at_least))
+        return self._run(
+            lambda s: suggest.suggest(
+                s, index_arrays(s, self.posting_cache_mb), q, parsed, filters or {}, at_least
+            )
+        )
 
     def article(self, article_id: str, q: str | None = None) -> ArticleView | None:
         """One article, with the words of ``q`` marked; ``None`` for an unknown id."""
@@ -271,7 +291,8 @@ class ArchiveSearcher:
         return [_hit(fields, score, Marks()) for fields, score in found]
 
     def export_rows(self, request: SearchRequest) -> Iterator[dict[str, Any]]:
-        """Every hit of the request (not one page), in the requested order, as plain rows.
+        """Every hit of the request (not one page), in the requested order, as plain rows
+        (``id, date, language, city, headline, snippet``; the snippet is plain text).
 
         A query that cannot be understood yields nothing. The export reads through its own
         searcher, so a long download neither holds the shared lock nor breaks on a switch.
@@ -315,12 +336,14 @@ def _export(
         for start in range(0, len(docnums), EXPORT_BATCH):
             for docnum in docnums[start : start + EXPORT_BATCH]:
                 fields = searcher.stored_fields(docnum)
+                lang = fields.get("lang")
                 yield {
                     "id": fields["id"],
                     "date": _date(fields["date"]).isoformat(),
-                    "language": fields.get("lang", ""),
+                    "language": lang or "",
                     "city": fields.get("city", ""),
                     "headline": fields.get("headline", ""),
+                    "snippet": plain_snippet(fields.get("body", ""), lang, parsed.marks),
                 }
 
 
@@ -410,6 +433,8 @@ def _relaxed(
     A part no article has at all is missing however the rest match.
     """
     allowed = _intersect(arrays.live, filters)
+    if parsed.required is not None:  # the query's filter prefixes (lang:ru) are never relaxed
+        allowed = allowed & arrays.evaluate(parsed.required, scored=False).docs
     if parsed.excluded is not None:
         allowed = allowed & ~arrays.evaluate(parsed.excluded, scored=False).docs
     found = [arrays.evaluate(clause) for _, clause in parsed.parts]
@@ -482,7 +507,7 @@ def _facet(name: str, counts: dict[Any, int], request: SearchRequest) -> list[Fa
         "lang": request.lang,
         "year": request.year,
         "month": request.month,
-        "city": canonical_city(request.city) if request.city else None,
+        "city": city_key(request.city) if request.city else None,
     }[name]
     values = {str(key): n for key, n in counts.items() if key}
     if selected and selected not in values:
@@ -496,34 +521,13 @@ def _facet(name: str, counts: dict[Any, int], request: SearchRequest) -> list[Fa
     return [FacetValue(value, values[value], value == selected) for value in order]
 
 
-def _suggest(
-    searcher: Searcher,
-    q: str,
-    parsed: ParsedQuery,
-    filters: dict[str, wq.Query],
-    at_least: int,
-) -> str | None:
-    corrector = searcher.corrector(TEXT_EXACT_FIELD)
-    suggestion = q
-    for typed, form in parsed.words:
-        if searcher.doc_frequency(TEXT_EXACT_FIELD, form) >= at_least:
-            continue
-        candidates = corrector.suggest(form, limit=5, maxdist=2, prefix=1)
-        best = max(
-            candidates, key=lambda w: searcher.doc_frequency(TEXT_EXACT_FIELD, w), default=None
-        )
-        if best:
-            suggestion = suggestion.replace(typed, best, 1)
-    if suggestion == q:
-        return None
-    try:
-        corrected = parse_query(suggestion)
-    except QueryError:
-        return None
-    found = searcher.search(
-        corrected.query, limit=1, filter=combine(filters.values()), optimize=False
-    )
-    return suggestion if len(found) >= at_least else None
+def _unknown_cities(searcher: Searcher, cities: Iterable[str | None]) -> list[str]:
+    """The cities (as typed) that no article of the index has."""
+    return [
+        city
+        for city in dict.fromkeys(cities)
+        if city and not searcher.doc_frequency(CITY_FIELD, city_key(city))
+    ]
 
 
 def _stored(searcher: Searcher, article_id: str) -> dict[str, Any] | None:

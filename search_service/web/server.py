@@ -6,8 +6,10 @@ so a rebuilt or updated index is picked up by every worker without a restart.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
+import socket
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -55,6 +57,42 @@ class ArchiveServer(BaseApplication):
 
 def _host(host: str) -> str:
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+class PortUnavailable(Exception):
+    """The server cannot listen on the address it was given; the message says why."""
+
+
+def check_port(host: str, port: int) -> None:
+    """Raise :class:`PortUnavailable` unless ``host:port`` can be listened on now.
+
+    gunicorn would retry a busy port for five seconds, logging "Connection in use" and then
+    "Can't connect to ...", which reads like a client error; this says what to do instead.
+    """
+    try:
+        addresses = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
+    except socket.gaierror as error:
+        raise PortUnavailable(f"cannot listen on {host!r}: {error.strerror}") from None
+    for family, kind, proto, _, address in addresses:
+        with socket.socket(family, kind, proto) as sock:
+            # As gunicorn does, so a port left in TIME_WAIT by a stopped server is not "busy".
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind(address)
+            except OSError as error:
+                raise PortUnavailable(_bind_problem(error, host, port)) from None
+
+
+def _bind_problem(error: OSError, host: str, port: int) -> str:
+    if error.errno == errno.EADDRINUSE:
+        return f"port {port} is in use; pass --port to use another one"
+    if error.errno == errno.EACCES:
+        return f"no permission to listen on port {port}; pass --port with a port above 1023"
+    if error.errno == errno.EADDRNOTAVAIL:
+        return f"{host} is not an address of this machine; pass --host"
+    return f"cannot listen on {host}:{port}: {error.strerror or error}"
 
 
 def run_server(settings: Settings) -> None:
