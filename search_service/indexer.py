@@ -205,6 +205,7 @@ def update(
         current = store.current_generation(index_dir)
         if current is None:
             raise store.IndexMissing(f"no index in {index_dir}")
+        store.check_format(index_dir, current)  # never extend an index of another format
         indexed = store.read_manifest(current)
         files = list(walk_archive(roots))
         changes: list[Article] = []
@@ -383,9 +384,10 @@ def _finish(
     meta = {
         "built_at": (previous or {}).get("built_at", now) if summary.job == "update" else now,
         "last_update": now,
+        "documents": summary.documents,
         "archive": [str(r) for r in roots],
         "summary": summary.as_dict(),
     }
-    store.write_meta(generation, meta)
+    store.write_meta(generation, meta, previous)
     store.switch_current(index_dir, generation)
     store.remove_old_generations(index_dir)
