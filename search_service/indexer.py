@@ -135,6 +135,9 @@ def article_document(article: Article) -> dict[str, Any]:
         "text": body,
         "text_exact": body,
         "fold": body,
+        # Made from the analysis by the segment writer (analysis.WordTable).
+        "headline_words": headline,
+        "body_words": body,
     }
 
 

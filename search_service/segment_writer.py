@@ -348,6 +348,8 @@ class BuildSegmentWriter(SegmentWriter):
                     if not field.scorable:
                         length = 0
                 stored = fields.get(f"_stored_{fieldname}", value)
+                if stored is not None and hasattr(field, "stored_value"):
+                    stored = field.stored_value(stored)  # analysis.WordTable
                 perdocwriter.add_field(fieldname, field, stored if field.stored else None, length)
                 column = field.column_type
                 if column and stored is not None:
