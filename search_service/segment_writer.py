@@ -46,6 +46,8 @@ from whoosh.formats import Positions
 from whoosh.util import random_name
 from whoosh.writing import SegmentWriter
 
+from search_service import words
+
 # A posting as Whoosh's writer makes it: (field, term bytes, docnum, weight, value bytes).
 Posting = tuple[str, bytes, int, float, bytes | None]
 TermKey = tuple[str, bytes]
@@ -310,9 +312,22 @@ class BuildSegmentWriter(SegmentWriter):
     """Whoosh's ``SegmentWriter`` with :class:`TermPool` and a term-at-a-time flush;
     ``array_min_docs`` > 0 also writes :class:`PostingArrays` for terms in that many documents."""
 
-    def __init__(self, ix: Any, limitmb: float = 128, array_min_docs: int = 0, **kwargs: Any):
+    def __init__(
+        self,
+        ix: Any,
+        limitmb: float = 128,
+        array_min_docs: int = 0,
+        known_words: str | None = None,
+        keep_words: bool = False,
+        **kwargs: Any,
+    ):
         super().__init__(ix, limitmb=limitmb, **kwargs)
         self.array_min_docs = array_min_docs
+        # Word analyses of an earlier job, loaded so their words are not analysed again,
+        # and whether to leave this segment's new ones for the generation (see words.py).
+        if known_words and not _loaded_words.get(known_words):
+            _loaded_words[known_words] = words.load(known_words) or -1
+        self.keep_words = keep_words
         unsupported = [
             name for name, field in self.schema.items() if field.separate_spelling() or field.vector
         ]
@@ -362,6 +377,8 @@ class BuildSegmentWriter(SegmentWriter):
         self.docnum += 1
 
     def _flush_segment(self) -> None:
+        if self.keep_words:
+            words.write_part(self.storage.folder, self.newsegment.segment_id())
         self.perdocwriter.close()
         lengths = self.per_document_reader() if self.codec.length_stats else None
         arrays = None
@@ -381,6 +398,10 @@ class BuildSegmentWriter(SegmentWriter):
                 arrays.close()
             if lengths is not None:
                 lengths.close()
+
+
+# Words files this process has loaded (a multi-process build's writers share a process).
+_loaded_words: dict[str, int] = {}
 
 
 class _CountingFile:

@@ -9,6 +9,7 @@ per-token path is a regex match and a dict lookup.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -178,6 +179,13 @@ _raw_cache: dict[tuple[str, str, str | None], _RawEntry] = {}
 
 
 def _analyze_raw(raw: str, lang: str, alphabet: str | None) -> _RawEntry:
+    known = _known_words.get((raw, lang, alphabet))
+    if known is not None:  # analysed by an earlier job (see import_words)
+        entry = _unpack_entry(raw, known)
+        if len(_raw_cache) >= _CACHE_LIMIT:
+            _raw_cache.clear()
+        _raw_cache[(raw, lang, alphabet)] = entry
+        return entry
     token = Token(clean(raw), 0, len(raw), ())
     if HYPHEN_RE.search(raw):
         token = next(tokenize(raw))
@@ -405,7 +413,7 @@ def word_table(text: str, lang: str | None = None) -> str:
             key = (match.group(), run_lang, alphabet)
             if key not in seen:
                 seen.add(key)
-                packed = _packed_cache.get(key)
+                packed = _packed_cache.get(key) or _known_words.get(key)
                 if packed is None:
                     entry = _raw_cache.get(key) or _analyze_raw(*key)
                     packed = _pack_entry(key[0], entry)
@@ -417,6 +425,56 @@ def word_table(text: str, lang: str | None = None) -> str:
 
 
 _packed_cache: dict[tuple[str, str, str | None], str] = {}
+# Word analyses of earlier jobs, packed (import_words): a word found here is not analysed.
+_known_words: dict[tuple[str, str, str | None], str] = {}
+
+
+@functools.cache
+def analysis_fingerprint() -> str:
+    """What the analysis of a word depends on: this package's code and data, pymorphy3 and
+    its dictionary. Saved word analyses are used only by the same fingerprint."""
+    import hashlib
+    from importlib.metadata import PackageNotFoundError, version
+    from pathlib import Path
+
+    digest = hashlib.sha1()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".txt", ".tsv", ".json", ".gz", ".dic"):
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    for name in ("pymorphy3", "pymorphy3-dicts-ru"):
+        try:
+            digest.update(f"{name} {version(name)}".encode())
+        except PackageNotFoundError:
+            digest.update(name.encode())
+    return digest.hexdigest()[:16]
+
+
+def export_words(new_only: bool = False) -> Iterator[str]:
+    """Every word packed for a word table by this process and, unless ``new_only``, those
+    imported: one line each, ``word<TAB>language<TAB>alphabet<TAB>packed analysis``."""
+    sources = (_packed_cache,) if new_only else (_known_words, _packed_cache)
+    for words in sources:
+        for (raw, lang, alphabet), packed in words.items():
+            if words is _packed_cache and (raw, lang, alphabet) in _known_words:
+                continue
+            yield f"{raw}\t{lang}\t{alphabet or ''}\t{packed}"
+
+
+def import_words(lines: Iterator[str]) -> int:
+    """Take the word analyses of :func:`export_words` lines (from an earlier build or update
+    of the same analysis: see :func:`analysis_fingerprint`); returns how many."""
+    count = 0
+    for line in lines:
+        raw, lang, alphabet, packed = line.rstrip("\n").split("\t", 3)
+        _known_words[raw, lang, alphabet or None] = packed
+        count += 1
+    return count
+
+
+def forget_imported_words() -> None:
+    _known_words.clear()
 
 
 def _unpack_run(text: str) -> tuple[int, int, str]:
@@ -424,24 +482,29 @@ def _unpack_run(text: str) -> tuple[int, int, str]:
     return int(start), int(end), lang
 
 
+_EMPTY = "\x1e"  # an empty form, or no keys, in a packed word
+
+
 def _pack_word(raw: str, word: _Word) -> str:
     """``lang[!]<TAB>form<TAB>keys``: the form empty when it is the word as case-folded, a
-    key empty when it is the form and ``=N`` when it is the form's first N letters."""
+    key empty when it is the form and ``=N`` when it is the form's first N letters; an empty
+    form or no keys at all is ``_EMPTY``."""
     form = word.form
     keys = "\x1f".join(
         "" if key == form else f"={len(key)}" if form.startswith(key) else key for key in word.keys
     )
     if not word.keys:
-        keys = "\x1e"  # no keys at all (an empty join would read as one key, the form)
-    shown = "" if form == fold_case(raw) else form
+        keys = _EMPTY  # no keys at all (an empty join would read as one key, the form)
+    folded = fold_case(raw)
+    shown = "" if form == folded else form or _EMPTY
     return f"{word.lang}{'!' if word.stop else ''}\t{shown}\t{keys}"
 
 
 def _unpack_word(raw: str, packed: str) -> _Word:
     flags, form, keys_text = packed.split("\t")
-    form = form or fold_case(raw)
+    form = "" if form == _EMPTY else form or fold_case(raw)
     keys: tuple[str, ...] = ()
-    if keys_text != "\x1e":
+    if keys_text != _EMPTY:
         keys = tuple(
             form if not key else form[: int(key[1:])] if key[0] == "=" else key
             for key in keys_text.split("\x1f")
