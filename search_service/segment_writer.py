@@ -41,9 +41,10 @@ from operator import itemgetter
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3PostingsWriter
+from whoosh.codec.whoosh3 import W3PostingsWriter, W3TermInfo
 from whoosh.formats import Positions
 from whoosh.util import random_name
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from search_service import words
@@ -212,6 +213,33 @@ class TermPool:
             yield key, joined
 
 
+_NO_ID = 0xFFFFFFFF
+
+
+class _CompactTermInfo(W3TermInfo):
+    """Whoosh's term info, its inlined postings pickled with the newest protocol.
+
+    Whoosh pickles them with protocol 2, which writes each posting's bytes value as a call
+    to ``codecs.encode``: 48 of an inlined term's 117 bytes on average, and most terms are
+    inlined (a third of the real corpus's index). Whoosh's own ``from_bytes`` reads both.
+    """
+
+    def to_bytes(self) -> bytes:
+        if self._inlined is None:
+            return super().to_bytes()
+        head = self._struct.pack(
+            True,
+            self._weight,
+            self._df,
+            0 if self._minlength is None else length_to_byte(self._minlength),
+            length_to_byte(self._maxlength),
+            self._maxweight,
+            _NO_ID if self._minid is None else self._minid,
+            _NO_ID if self._maxid is None else self._maxid,
+        )
+        return head + pickle.dumps(self._inlined, pickle.HIGHEST_PROTOCOL)
+
+
 class _PostingsWriter(W3PostingsWriter):
     """Whoosh's block writer, fed a term's whole list at a time."""
 
@@ -235,6 +263,7 @@ class _PostingsWriter(W3PostingsWriter):
         # (it has ``set_inlined``), so Whoosh has never written an inlined term.
         terminfo.add_block(self)
         terminfo.set_inlined(self._ids, self._weights, self._values)
+        terminfo.__class__ = _CompactTermInfo
         self._terminfo = None
         return terminfo
 
