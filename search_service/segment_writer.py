@@ -214,14 +214,16 @@ class TermPool:
 
 
 _NO_ID = 0xFFFFFFFF
+INLINE_PICKLE_PROTOCOL = 3
 
 
 class _CompactTermInfo(W3TermInfo):
-    """Whoosh's term info, its inlined postings pickled with the newest protocol.
+    """Whoosh's term info, its inlined postings pickled with protocol 3.
 
     Whoosh pickles them with protocol 2, which writes each posting's bytes value as a call
     to ``codecs.encode``: 48 of an inlined term's 117 bytes on average, and most terms are
-    inlined (a third of the real corpus's index). Whoosh's own ``from_bytes`` reads both.
+    inlined (a third of the real corpus's index). Protocol 3 writes bytes as bytes, without
+    the 9-byte frame header of protocols 4 and 5. Whoosh's own ``from_bytes`` reads both.
     """
 
     def to_bytes(self) -> bytes:
@@ -237,7 +239,7 @@ class _CompactTermInfo(W3TermInfo):
             _NO_ID if self._minid is None else self._minid,
             _NO_ID if self._maxid is None else self._maxid,
         )
-        return head + pickle.dumps(self._inlined, pickle.HIGHEST_PROTOCOL)
+        return head + pickle.dumps(self._inlined, INLINE_PICKLE_PROTOCOL)
 
 
 class _PostingsWriter(W3PostingsWriter):
