@@ -512,8 +512,8 @@ def _suggest(
     corrector = searcher.corrector(TEXT_EXACT_FIELD)
     suggestion = q
     for typed, form in parsed.words:
-        if searcher.doc_frequency(TEXT_EXACT_FIELD, form) >= at_least:
-            continue
+        if not form or searcher.doc_frequency(TEXT_EXACT_FIELD, form) >= at_least:
+            continue  # a word with no letters left (a lone "Ь") has nothing to correct
         candidates = corrector.suggest(form, limit=5, maxdist=2, prefix=1)
         best = max(
             candidates, key=lambda w: searcher.doc_frequency(TEXT_EXACT_FIELD, w), default=None
