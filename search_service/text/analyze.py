@@ -338,8 +338,8 @@ def find_words_in_table(
     """:func:`find_words` from a :func:`word_table` made at index time: the same offsets
     without analysing a word. ``None`` when the table is not one this code reads (an index
     built by another version) or not of this text: then call :func:`find_words`."""
-    lines = table.split("\n")
-    header = lines[0].split("\t")
+    head, _, body = table.partition("\n")
+    header = head.split("\t")
     if len(header) != 4 or header[0] != WORD_TABLE_VERSION or header[2] != str(len(text)):
         return None  # another version's table, or not this text's
     alphabet = header[1] or None
@@ -349,18 +349,21 @@ def find_words_in_table(
         judged = {}
     elif len(judged) > JUDGEMENTS_LIMIT:
         judged.clear()
-    seen: dict[tuple[str, str, str | None], int] = {}
+    # Read only when a word was not judged before (a query's words asked again judge none).
+    lines: list[str] | None = None
+    numbers: dict[tuple[str, str, str | None], int] = {}
     for start, end, run_lang in runs:
         for match in WORD_RE.finditer(text, start, end):
             raw = match.group()
             key = (raw, run_lang, alphabet)
-            number = seen.get(key)
-            if number is None:
-                number = seen[key] = len(seen) + 1
             marked = judged.get(key)
             if marked is None:
                 entry = _raw_cache.get(key)
                 if entry is None:
+                    if lines is None:
+                        lines = body.split("\n")
+                        numbers = _first_appearances(text, runs, alphabet)
+                    number = numbers.get(key, len(lines))
                     if number >= len(lines):
                         return None  # the text is not the one the table was made from
                     entry = _unpack_entry(raw, lines[number])
@@ -372,6 +375,17 @@ def find_words_in_table(
                 at = match.start()
                 spans.extend((at + s, at + e) for s, e in marked)
     return spans
+
+
+def _first_appearances(
+    text: str, runs: list[tuple[int, int, str]], alphabet: str | None
+) -> dict[tuple[str, str, str | None], int]:
+    """Each distinct word's number in the order of first appearance: its line in the table."""
+    numbers: dict[tuple[str, str, str | None], int] = {}
+    for start, end, run_lang in runs:
+        for raw in WORD_RE.findall(text, start, end):
+            numbers.setdefault((raw, run_lang, alphabet), len(numbers))
+    return numbers
 
 
 # The first field of a word table; change it when the layout changes (older tables are then
