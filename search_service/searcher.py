@@ -49,8 +49,10 @@ from search_service.query import (
     parse_query,
 )
 from search_service.schema import (
+    BODY_WORDS_FIELD,
     CITY_FIELD,
     FOLD_FIELD,
+    HEADLINE_WORDS_FIELD,
     ID_FIELD,
     LANG_FIELD,
     MONTH_FIELD,
@@ -275,8 +277,12 @@ class ArchiveSearcher:
             id=fields["id"],
             date=_date(fields["date"]),
             headline=fields.get("headline", ""),
-            headline_html=highlight(fields.get("headline", ""), lang, marks),
-            body_html=mark_paragraphs(fields.get("body", ""), lang, marks),
+            headline_html=highlight(
+                fields.get("headline", ""), lang, marks, fields.get(HEADLINE_WORDS_FIELD)
+            ),
+            body_html=mark_paragraphs(
+                fields.get("body", ""), lang, marks, fields.get(BODY_WORDS_FIELD)
+            ),
             language=lang or "",
             city=fields.get("city", ""),
             agency=fields.get("agency", ""),
@@ -577,10 +583,10 @@ def _hit(fields: dict[str, Any], score: float, marks: Marks) -> Hit:
         id=fields["id"],
         date=_date(fields["date"]),
         headline=headline,
-        headline_html=highlight(headline, lang, marks),
+        headline_html=highlight(headline, lang, marks, fields.get(HEADLINE_WORDS_FIELD)),
         language=lang or "",
         city=fields.get("city", ""),
-        fragments=snippets(fields.get("body", ""), lang, marks),
+        fragments=snippets(fields.get("body", ""), lang, marks, fields.get(BODY_WORDS_FIELD)),
         score=float(score),
     )
 

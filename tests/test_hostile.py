@@ -569,3 +569,10 @@ TANGUT = "\U00017000"
 )
 def test_letters_without_a_unicode_name(hostile_client, url):
     assert hostile_client.get(url).status_code < 500
+
+
+def test_a_lone_soft_sign_is_answered(hostile_searcher):
+    # its form is empty: Whoosh's spelling corrector failed on it (found by the test above)
+    from search_service.searcher import SearchRequest
+
+    assert hostile_searcher.search(SearchRequest(q="Ь")).total == 0
