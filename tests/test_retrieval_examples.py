@@ -58,11 +58,10 @@ KAZAKH_STEMS = [
     ("Елбасының", "елбасы"),
     ("Момышұлы", "момышұлы"),
     ("Момышұлын", "момышұлы"),
-    # an adjective in -ды is spelt as its noun's accusative, and both readings stay plausible;
-    # both get the noun's stem today (ақыл-ды, not ақ-ыл-ды; жасан-ды, not жаса-н-ды). The
-    # adjective as a word of its own needs both keys indexed, which is not built
-    pytest.param("жасанды", "жасанды", marks=still_wrong("shares the key жасан- (no dual keys)")),
-    pytest.param("ақылды", "ақылды", marks=still_wrong("shares the key of ақыл (no dual keys)")),
+    # an adjective in -ды is spelt as its noun's accusative and both readings stay plausible:
+    # it keys both, the adjective first (ақылды, ақыл), never a shorter root (ақ-ыл-ды, жаса-н-ды)
+    ("жасанды", "жасанды"),
+    ("ақылды", "ақылды"),
 ]
 
 
@@ -221,3 +220,11 @@ def test_russian_phrase_is_exact(real_searcher):
     other_case = set(hits(real_searcher, '"Северного потока"'))
     assert len(exact) == 136
     assert other_case - exact
+
+
+def test_adjective_in_dy_keys_its_noun_too():
+    """ақылды is "clever" and the accusative of ақыл: both keys are indexed, so the adjective
+    is a word of its own and a search for ақыл still finds the accusative."""
+    assert word_keys("ақылды", "kk") == ("ақылды", "ақыл")
+    assert word_keys("ақылдылар", "kk") == ("ақылды",)  # a plural is only the adjective's
+    assert word_keys("ауылды", "kk") == ("ауыл",)  # not listed: only the accusative

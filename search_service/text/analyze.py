@@ -128,7 +128,7 @@ def _analyze_simple(text: str, lang: str, alphabet: str | None) -> _Word:
         return _word(form, (form,), False, lang)
     if lang == "kk" or has_kazakh_letters(form):
         form = kazakh_key_fold(form)  # the lexicon is folded the same way
-        return _word(form, (kazakh.stem(form),), form in kazakh.STOPWORDS, "kk")
+        return _word(form, kazakh.keys(form), form in kazakh.STOPWORDS, "kk")
     capitalised = word[:1].isupper()
     return _word(form, russian.lemmas(form, capitalised), russian.is_stopword(form), "ru")
 

@@ -879,6 +879,26 @@ def _passive(stem: str) -> bool:
     return spelled is None or _without_passive(spelled) != spelled
 
 
+_HAVING = ("ды", "ді", "ты", "ті", "лы", "лі")
+
+
+def keys(word: str) -> tuple[str, ...]:
+    """Index keys of one lower-cased Cyrillic Kazakh word: its stem, and the word itself as
+    well when both readings stay plausible.
+
+    A listed word in -ды/-лы is an adjective of its own ("clever") and also the accusative
+    of its noun ("the mind"): ``ақылды`` keys both ``ақылды`` and ``ақыл``, the adjective
+    first, so a search for either word finds it and the adjective ranks it as the word typed.
+
+    >>> keys("ақылды"), keys("ақылдылар"), keys("ауылды")
+    (('ақылды', 'ақыл'), ('ақылды',), ('ауыл',))
+    """
+    key = stem(word)
+    if key != word and word in NOUNS and word.endswith(_HAVING) and len(key) == len(word) - 2:
+        return (word, key)
+    return (key,)
+
+
 # Kazakh letters that plain ASCII typing writes as the Russian ones: ауылдың typed auyldyn.
 # (and i, y stand for і or и, ы or й: the reading of the whole word picks one of each)
 _ASCII_LOSSES = {
