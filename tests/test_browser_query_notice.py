@@ -25,6 +25,7 @@ def test_a_lone_quote_is_dropped_and_said(server_url, browser, locale, words):  
     context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(server_url + "/")
+    page.locator("#q").click()  # not relying on autofocus, which a loaded machine may lag
     page.keyboard.type("«сайлау")  # a lone opening quote
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"q=%C2%AB"))
