@@ -32,6 +32,7 @@ from search_service import proximity, ranking, store
 from search_service.analysis import LangText
 from search_service.archive import ARTICLE_ID
 from search_service.highlight import highlight, mark_paragraphs, snippets
+from search_service.periods import period_range
 from search_service.query import (
     FILTER_CITY,
     FILTER_LANG,
@@ -42,11 +43,13 @@ from search_service.query import (
     QueryError,
     combine,
     date_query,
+    date_range,
     filter_clauses,
     parse_query,
 )
 from search_service.schema import (
     CITY_FIELD,
+    DATE_FIELD,
     FOLD_FIELD,
     ID_FIELD,
     LANG_FIELD,
@@ -60,6 +63,7 @@ from search_service.schema import (
 from search_service.text.cities import canonical_city
 
 SORTS = ("relevance", "newest", "oldest")
+FILTER_PERIOD = "period"  # the date preset's clause among the filters
 FACETS = {  # facet name -> (index field, the filters it ignores when counting)
     "lang": (LANG_FIELD, {FILTER_LANG}),
     "year": (YEAR_FIELD, {FILTER_YEAR, FILTER_MONTH}),
@@ -91,6 +95,7 @@ class SearchRequest:
     year: str | None = None
     month: str | None = None
     sort: str = "relevance"  # relevance | newest | oldest
+    period: str | None = None  # a date preset (periods.PERIODS), counted from the newest article
 
 
 @dataclass
@@ -125,6 +130,8 @@ class SearchPage:
     # No article has every part of the query: the hits are those with the most parts, and
     # these parts (as typed) are missing from the best of them.
     missing: list[str] = field(default_factory=list)
+    # The first and last day of the request's date preset, when it has one.
+    period_dates: tuple[dt.date, dt.date] | None = None
 
 
 @dataclass
@@ -218,6 +225,9 @@ class ArchiveSearcher:
             page.error = error.key
             page.took_ms = _ms(started)
             return page
+        if request.period:
+            page.period_dates = self.period_dates(request.period)
+            filters[FILTER_PERIOD] = date_range(*page.period_dates)
         found = self._run(
             lambda s: _search_page(s, request, parsed, filters, self.posting_cache_mb)
         )
@@ -241,6 +251,15 @@ class ArchiveSearcher:
         if not parsed.words:
             return None
         return self._run(lambda s: _suggest(s, q, parsed, filters or {}, at_least))
+
+    def newest_date(self) -> dt.date | None:
+        """The date of the newest article in the served index (``None`` when it is empty)."""
+        number = self._run(lambda s: _newest(s, self.posting_cache_mb))
+        return _date(number) if number else None
+
+    def period_dates(self, period: str) -> tuple[dt.date, dt.date]:
+        """The days of a date preset, counted back from the newest article."""
+        return period_range(period, self.newest_date() or dt.date.today())
 
     def article(self, article_id: str, q: str | None = None) -> ArticleView | None:
         """One article, with the words of ``q`` marked; ``None`` for an unknown id."""
@@ -278,9 +297,12 @@ class ArchiveSearcher:
         """
         try:
             parsed = parse_query(request.q)
-            filter_query = combine(_filters(request).values())
+            filters = _filters(request)
         except QueryError:
             return iter(())
+        if request.period:
+            filters[FILTER_PERIOD] = date_range(*self.period_dates(request.period))
+        filter_query = combine(filters.values())
         ix, _ = store.open_current(self.index_dir)  # raises now, not on the first row
         return _export(ix, parsed, filter_query, request.sort)
 
@@ -524,6 +546,12 @@ def _suggest(
         corrected.query, limit=1, filter=combine(filters.values()), optimize=False
     )
     return suggestion if len(found) >= at_least else None
+
+
+def _newest(searcher: Searcher, cache_mb: float) -> int:
+    arrays = index_arrays(searcher, cache_mb)
+    dates = arrays.numbers(DATE_FIELD)[arrays.live]
+    return int(dates.max()) if dates.size else 0
 
 
 def _stored(searcher: Searcher, article_id: str) -> dict[str, Any] | None:

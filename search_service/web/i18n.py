@@ -115,6 +115,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Clear all filters",
     },
     "filters.apply": {"kk": "Қолдану", "ru": "Применить", "en": "Apply"},
+    # Date presets (search_service.periods), counted back from the newest article.
+    "facet.period": {"kk": "Кезең", "ru": "Период", "en": "Period"},
+    "period.7d": {"kk": "Соңғы 7 күн", "ru": "Последние 7 дней", "en": "Last 7 days"},
+    "period.30d": {"kk": "Соңғы 30 күн", "ru": "Последние 30 дней", "en": "Last 30 days"},
+    "period.12m": {"kk": "Соңғы 12 ай", "ru": "Последние 12 месяцев", "en": "Last 12 months"},
+    "period.year": {"kk": "Осы жыл", "ru": "Этот год", "en": "This year"},
+    "period.note": {
+        "kk": "Архивтегі ең жаңа мақаладан бастап санағанда",
+        "ru": "Считая от самой новой статьи архива",
+        "en": "Counted back from the newest article in the archive",
+    },
+    "error.bad_period": {
+        "kk": "Мұндай кезең жоқ: 7d, 30d, 12m немесе year деп таңдаңыз.",
+        "ru": "Такого периода нет: выберите 7d, 30d, 12m или year.",
+        "en": "There is no such period: choose 7d, 30d, 12m or year.",
+    },
+    # Following a search (web/feed.py).
+    "feed.follow": {"kk": "Жазылу (Atom)", "ru": "Подписаться (Atom)", "en": "Follow (Atom)"},
+    "feed.title": {
+        "kk": "Архивтен іздеу: {q}",
+        "ru": "Поиск по архиву: {q}",
+        "en": "Archive search: {q}",
+    },
+    "feed.all": {"kk": "барлық мақала", "ru": "все статьи", "en": "all articles"},
     "facet.lang": {"kk": "Тіл", "ru": "Язык", "en": "Language"},
     "facet.year": {"kk": "Жыл", "ru": "Год", "en": "Year"},
     "facet.month": {"kk": "Ай", "ru": "Месяц", "en": "Month"},

@@ -25,6 +25,7 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from search_service import store
+from search_service.periods import PERIODS
 from search_service.web import SEARCHER_KEY, SETTINGS_KEY, i18n
 from search_service.web.params import BadRequest, parse_search_request
 from search_service.web.timeline import timeline_for
@@ -34,8 +35,11 @@ log = logging.getLogger(__name__)
 bp = Blueprint("pages", __name__)
 
 # The search parameters a page keeps in its links, in the order they appear in a URL.
-SEARCH_PARAMS = ("q", "lang", "year", "month", "city", "from", "to", "sort", "per_page", "page")
-FILTER_PARAMS = ("lang", "year", "month", "city", "from", "to")
+SEARCH_PARAMS = (
+    *("q", "lang", "year", "month", "city", "from", "to", "sort", "per_page", "page"),
+    "period",
+)
+FILTER_PARAMS = ("lang", "year", "month", "city", "from", "to", "period")
 FACETS = ("lang", "year", "month", "city")
 DEFAULT_SORT = "relevance"
 SORTS = ("relevance", "newest", "oldest")
@@ -145,6 +149,7 @@ def search():
         ),
         sort=state.get("sort", DEFAULT_SORT),
         sorts=SORTS,
+        periods=PERIODS,
     )
 
 
@@ -321,6 +326,8 @@ def _value_label(name: str, value: str) -> str:
             return i18n.format_date(g.ui_lang, dt.date.fromisoformat(value))
         except ValueError:
             return value
+    if name == "period":
+        return i18n.translate(g.ui_lang, f"period.{value}")
     if name == "city" and not value:
         return i18n.translate(g.ui_lang, "city.none")
     return value

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 
 from search_service.config import Settings
+from search_service.periods import PERIODS
 from search_service.searcher import SORTS, SearchRequest
 
 LANGUAGES = ("kk", "ru", "mixed")
@@ -26,6 +27,7 @@ BAD_LANG = "bad_lang"
 BAD_YEAR = "bad_year"
 BAD_MONTH = "bad_month"
 BAD_CITY = "bad_city"
+BAD_PERIOD = "bad_period"
 
 _YEAR = re.compile(r"\d{4}")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
@@ -42,7 +44,7 @@ class BadRequest(ValueError):
 
 
 def parse_search_request(args: Mapping[str, str], settings: Settings) -> SearchRequest:
-    """Check and convert ``q, page, per_page, lang, from, to, city, year, month, sort``.
+    """Check and convert ``q, page, per_page, lang, from, to, city, year, month, sort, period``.
 
     Empty values count as not given (a form sends ``from=`` for an empty field).
     """
@@ -80,6 +82,9 @@ def parse_search_request(args: Mapping[str, str], settings: Settings) -> SearchR
     city = value["city"] or None
     if city is not None and len(city) > MAX_CITY_LENGTH:
         raise BadRequest(BAD_CITY, f"city is longer than {MAX_CITY_LENGTH} characters")
+    period = value["period"] or None
+    if period is not None and period not in PERIODS:
+        raise BadRequest(BAD_PERIOD, f"period must be one of {', '.join(PERIODS)}")
     return SearchRequest(
         q=q,
         page=page,
@@ -91,10 +96,14 @@ def parse_search_request(args: Mapping[str, str], settings: Settings) -> SearchR
         year=year,
         month=month,
         sort=sort,
+        period=period,
     )
 
 
-_NAMES = ("q", "page", "per_page", "lang", "from", "to", "city", "year", "month", "sort")
+_NAMES = (
+    *("q", "page", "per_page", "lang", "from", "to", "city", "year", "month", "sort"),
+    "period",
+)
 
 
 def parse_day(text: str, name: str) -> dt.date | None:
