@@ -412,6 +412,7 @@ EVERY_ROUTE = [
     "/api/no/such/endpoint",
     "/export.csv?q=тариф",
     "/opensearch.xml",
+    "/feed.atom?q=тариф",
     "/health",
     "/static/archive.css",
     "/static/archive.js",
