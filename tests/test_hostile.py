@@ -413,9 +413,11 @@ EVERY_ROUTE = [
     "/export.csv?q=тариф",
     "/opensearch.xml",
     "/feed.atom?q=тариф",
+    "/api/suggest?prefix=тар",
     "/health",
     "/static/archive.css",
     "/static/archive.js",
+    "/static/suggest.js",
     "/no/such/page",
 ]
 

@@ -139,6 +139,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Archive search: {q}",
     },
     "feed.all": {"kk": "барлық мақала", "ru": "все статьи", "en": "all articles"},
+    # Type-ahead (static/suggest.js).
+    "suggest.label": {"kk": "Ұсынылатын сөздер", "ru": "Подсказки", "en": "Suggestions"},
     "facet.lang": {"kk": "Тіл", "ru": "Язык", "en": "Language"},
     "facet.year": {"kk": "Жыл", "ru": "Год", "en": "Year"},
     "facet.month": {"kk": "Ай", "ru": "Месяц", "en": "Month"},

@@ -1,0 +1,64 @@
+"""What a job writes beside the Whoosh index of a generation, kept right by build and update:
+the type-ahead words (:mod:`search_service.suggest`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from search_service import suggest
+from search_service.archive import Article
+
+
+class Sidecars:
+    """Collects what the sidecar files need while a job indexes articles."""
+
+    def __init__(self, words: suggest.WordCounts | None = None):
+        self.words = words or suggest.WordCounts.empty()
+
+    def add(self, article: Article) -> None:
+        self.words.add(article.headline, article.body)
+
+    def write(self, generation: Path) -> None:
+        self.words.save(generation)
+        suggest.write_table(generation, self.words)
+
+    @classmethod
+    def for_update(
+        cls, current: Path, generation: Path, removed: Iterable[str], changes: Iterable[Article]
+    ) -> Sidecars:
+        """The served generation's sidecars less the documents the update removes or
+        replaces, plus the new versions; recounted from the new generation when the served
+        one has none (it was built before them)."""
+        changes = list(changes)
+        words = suggest.WordCounts.load(current)
+        if words is None:
+            return cls.recount(generation)
+        sidecars = cls(words)
+        ix = whoosh_index.open_dir(str(current))
+        try:
+            with ix.searcher() as searcher:
+                for doc_id in {*removed, *(article.id for article in changes)}:
+                    fields = searcher.document(id=doc_id)
+                    if fields is not None:
+                        sidecars.words.remove(fields.get("headline", ""), fields.get("body", ""))
+        finally:
+            ix.close()
+        for article in changes:
+            sidecars.add(article)
+        return sidecars
+
+    @classmethod
+    def recount(cls, generation: Path) -> Sidecars:
+        """Everything counted again from a generation's stored documents."""
+        sidecars = cls()
+        ix = whoosh_index.open_dir(str(generation))
+        try:
+            with ix.searcher() as searcher:
+                for fields in searcher.all_stored_fields():
+                    sidecars.words.add(fields.get("headline", ""), fields.get("body", ""))
+        finally:
+            ix.close()
+        return sidecars
