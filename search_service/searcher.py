@@ -28,7 +28,7 @@ from whoosh import scoring
 from whoosh.index import IndexError as WhooshIndexError
 from whoosh.searching import Searcher
 
-from search_service import proximity, ranking, store
+from search_service import dupes, proximity, ranking, store, stories
 from search_service.analysis import LangText
 from search_service.archive import ARTICLE_ID
 from search_service.highlight import highlight, mark_paragraphs, snippets
@@ -96,6 +96,8 @@ class SearchRequest:
     month: str | None = None
     sort: str = "relevance"  # relevance | newest | oldest
     period: str | None = None  # a date preset (periods.PERIODS), counted from the newest article
+    dupes: str = "show"  # "fold": one article per group of near-duplicates (stories.FOLD)
+    group: str | None = None  # only the articles of this near-duplicate group
 
 
 @dataclass
@@ -108,6 +110,8 @@ class Hit:
     city: str
     fragments: list[Markup]
     score: float
+    similar: int = 0  # other versions of this story among the results (when folded)
+    group: str | None = None  # its near-duplicate group, if any
 
 
 @dataclass
@@ -132,6 +136,7 @@ class SearchPage:
     missing: list[str] = field(default_factory=list)
     # The first and last day of the request's date preset, when it has one.
     period_dates: tuple[dt.date, dt.date] | None = None
+    stories: int | None = None  # hits counting each group of near-duplicates once (folded)
 
 
 @dataclass
@@ -174,6 +179,7 @@ class ArchiveSearcher:
         ix, generation = store.open_current(self.index_dir)
         self._searcher = ix.searcher(weighting=scoring.BM25F())
         self._target, self._generation = target, generation
+        stories.attach(self._searcher, generation)
         index_arrays(self._searcher, self.posting_cache_mb).prepare(
             SCORED_FIELDS, [field_name for field_name, _ in FACETS.values()]
         )
@@ -231,9 +237,13 @@ class ArchiveSearcher:
         found = self._run(
             lambda s: _search_page(s, request, parsed, filters, self.posting_cache_mb)
         )
-        page.total, page.facets, stored, page.missing = found
-        page.pages = math.ceil(page.total / request.per_page) if request.per_page else 0
-        page.hits = [_hit(fields, score, parsed.marks) for fields, score in stored]
+        page.total, page.facets, stored, page.missing, page.stories = found
+        listed = page.total if page.stories is None else page.stories
+        page.pages = math.ceil(listed / request.per_page) if request.per_page else 0
+        page.hits = [
+            _hit(fields, score, parsed.marks, similar, group)
+            for fields, score, similar, group in stored
+        ]
         if parsed.words and page.total < SUGGEST_BELOW and not page.missing:
             page.suggestion = self.suggest(request.q, filters=filters, at_least=page.total + 1)
         page.took_ms = _ms(started)
@@ -349,6 +359,14 @@ def _export(
 # The work done under the lock -----------------------------------------------------------
 
 StoredHits = list[tuple[dict[str, Any], float]]
+# A page's hits: stored fields, score, other versions of the story among the results, group.
+PageHits = list[tuple[dict[str, Any], float, int, str | None]]
+
+
+def _group_name(groups: stories.StoryGroups | None, docnum: int) -> str | None:
+    if groups is None or groups.group_of[docnum] < 0:
+        return None
+    return groups.names[groups.group_of[docnum]]
 
 
 def _search_page(
@@ -357,9 +375,10 @@ def _search_page(
     parsed: ParsedQuery,
     filters: dict[str, wq.Query],
     cache_mb: float = ranking.DEFAULT_CACHE_MB,
-) -> tuple[int, dict[str, list[FacetValue]], StoredHits, list[str]]:
-    """Exact total, facets, the stored fields of the hits on the requested page, and the
-    query parts missing from the best hits when no article has them all.
+) -> tuple[int, dict[str, list[FacetValue]], PageHits, list[str], int | None]:
+    """Exact total, facets, the stored fields of the hits on the requested page, the
+    query parts missing from the best hits when no article has them all, and the number of
+    stories when near-duplicates are folded.
 
     The query is evaluated once over per-document arrays (see :mod:`ranking`): the total
     is a count, each facet a count by value over its column, the page a partial sort.
@@ -372,6 +391,9 @@ def _search_page(
     matched = arrays.evaluate(query, scored=order == ranking.RELEVANCE)
     allowed = {name: arrays.filter_docs(clause) for name, clause in filters.items()}
     matched, selected, missing = _with_fallback(arrays, parsed, matched, allowed.values())
+    groups = stories.groups_of(searcher)
+    if request.group is not None:
+        selected = selected & (groups.members(request.group) if groups else False)
     chosen_year = request.year or (request.month[:4] if request.month else None)
     counts = {}
     for name, (field_name, ignored) in FACETS.items():
@@ -386,13 +408,22 @@ def _search_page(
         counts[name] = arrays.count(field_name, docs)
     facets = {name: _facet(name, counts[name], request) for name in FACETS if name in counts}
     total = int(np.count_nonzero(selected))
+    shown, similar, story_count = selected, None, None
+    if request.dupes == stories.FOLD and request.group is None and groups and not groups.empty:
+        if order == ranking.RELEVANCE and matched.scores is not None:
+            rank = matched.scores
+        else:
+            dates = arrays.numbers(DATE_FIELD)
+            rank = -dates if order == ranking.OLDEST else dates
+        shown, similar = dupes.fold(selected, groups.group_of, rank)
+        story_count = int(np.count_nonzero(shown))
     offset = (request.page - 1) * request.per_page
-    stored: StoredHits = []
-    if offset < total:
+    stored: PageHits = []
+    if offset < (total if story_count is None else story_count):
         limit = offset + request.per_page
         rescore = near is not None and order == ranking.RELEVANCE
         top = arrays.top(
-            selected,
+            shown,
             matched.scores,
             max(limit, proximity.RESCORE_DEPTH) if rescore else limit,
             order,
@@ -400,10 +431,15 @@ def _search_page(
         if rescore:
             top = _rescored(arrays, top, near)
         stored = [
-            (searcher.stored_fields(docnum), score if order == ranking.RELEVANCE else 0.0)
+            (
+                searcher.stored_fields(docnum),
+                score if order == ranking.RELEVANCE else 0.0,
+                int(similar[docnum]) if similar is not None else 0,
+                _group_name(groups, docnum),
+            )
             for score, docnum in top[offset:limit]
         ]
-    return total, facets, stored, missing
+    return total, facets, stored, missing, story_count
 
 
 def _with_fallback(
@@ -593,7 +629,13 @@ def _marks(q: str | None) -> Marks:
         return Marks()
 
 
-def _hit(fields: dict[str, Any], score: float, marks: Marks) -> Hit:
+def _hit(
+    fields: dict[str, Any],
+    score: float,
+    marks: Marks,
+    similar: int = 0,
+    group: str | None = None,
+) -> Hit:
     """A hit for display; highlighting happens here, outside the lock, for this page only."""
     lang = fields.get("lang")
     headline = fields.get("headline", "")
@@ -606,6 +648,8 @@ def _hit(fields: dict[str, Any], score: float, marks: Marks) -> Hit:
         city=fields.get("city", ""),
         fragments=snippets(fields.get("body", ""), lang, marks),
         score=float(score),
+        similar=similar,
+        group=group,
     )
 
 

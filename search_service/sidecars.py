@@ -1,5 +1,6 @@
 """What a job writes beside the Whoosh index of a generation, kept right by build and update:
-the type-ahead words (:mod:`search_service.suggest`)."""
+the type-ahead words (:mod:`search_service.suggest`) and the near-duplicate signatures and
+groups (:mod:`search_service.dupes`)."""
 
 from __future__ import annotations
 
@@ -8,22 +9,29 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from search_service import suggest
+from search_service import dupes, suggest
 from search_service.archive import Article
 
 
 class Sidecars:
     """Collects what the sidecar files need while a job indexes articles."""
 
-    def __init__(self, words: suggest.WordCounts | None = None):
+    def __init__(
+        self,
+        words: suggest.WordCounts | None = None,
+        signatures: dupes.Signatures | None = None,
+    ):
         self.words = words or suggest.WordCounts.empty()
+        self.signatures = signatures or dupes.Signatures()
 
     def add(self, article: Article) -> None:
         self.words.add(article.headline, article.body)
+        self.signatures.add(article.id, article.headline, article.body, article.script)
 
     def write(self, generation: Path) -> None:
         self.words.save(generation)
         suggest.write_table(generation, self.words)
+        self.signatures.save(generation)
 
     @classmethod
     def for_update(
@@ -34,9 +42,10 @@ class Sidecars:
         one has none (it was built before them)."""
         changes = list(changes)
         words = suggest.WordCounts.load(current)
-        if words is None:
+        signatures = dupes.Signatures.load(current)
+        if words is None or signatures is None:
             return cls.recount(generation)
-        sidecars = cls(words)
+        sidecars = cls(words, signatures)
         ix = whoosh_index.open_dir(str(current))
         try:
             with ix.searcher() as searcher:
@@ -44,6 +53,7 @@ class Sidecars:
                     fields = searcher.document(id=doc_id)
                     if fields is not None:
                         sidecars.words.remove(fields.get("headline", ""), fields.get("body", ""))
+                    sidecars.signatures.remove(doc_id)
         finally:
             ix.close()
         for article in changes:
@@ -58,7 +68,9 @@ class Sidecars:
         try:
             with ix.searcher() as searcher:
                 for fields in searcher.all_stored_fields():
-                    sidecars.words.add(fields.get("headline", ""), fields.get("body", ""))
+                    headline, body = fields.get("headline", ""), fields.get("body", "")
+                    sidecars.words.add(headline, body)
+                    sidecars.signatures.add(fields["id"], headline, body, fields.get("script"))
         finally:
             ix.close()
         return sidecars

@@ -10,7 +10,10 @@ from search_service.web import create_app
 
 from .conftest import FILLER_COUNT, FILLER_WORD
 
-HIT_KEYS = {"id", "date", "headline", "headline_html", "language", "city", "fragments", "url"}
+HIT_KEYS = {
+    *("id", "date", "headline", "headline_html", "language", "city", "fragments", "url"),
+    *("similar", "group"),
+}
 PAGE_KEYS = {
     "total",
     "took_ms",
@@ -21,6 +24,7 @@ PAGE_KEYS = {
     "facets",
     "suggestion",
     "missing_words",
+    "stories",
     "error",
 }
 

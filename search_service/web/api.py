@@ -61,6 +61,7 @@ def search_payload(page: SearchPage, article_url: ArticleUrl, max_page: int | No
         },
         "suggestion": page.suggestion,
         "missing_words": page.missing,
+        "stories": page.total if page.stories is None else page.stories,
         "error": None,
     }
 
@@ -75,6 +76,8 @@ def hit_payload(hit: Hit, article_url: ArticleUrl) -> dict[str, Any]:
         "city": hit.city,
         "fragments": [str(fragment) for fragment in hit.fragments],
         "url": article_url(hit.id),
+        "similar": hit.similar,
+        "group": hit.group,
     }
 
 

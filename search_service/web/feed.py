@@ -35,7 +35,7 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 ATOM_TYPE = "application/atom+xml"
 FEED_SIZE = 50  # entries per feed: the newest articles of the search
 # The parameters that define a followed search, in the order they appear in its URL.
-FEED_PARAMS = ("q", "lang", "year", "month", "city", "from", "to", "period")
+FEED_PARAMS = ("q", "lang", "year", "month", "city", "from", "to", "period", "dupes", "group")
 AUTHOR = "Archive search"
 
 ET.register_namespace("", ATOM_NS)

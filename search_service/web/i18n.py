@@ -139,6 +139,47 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Archive search: {q}",
     },
     "feed.all": {"kk": "барлық мақала", "ru": "все статьи", "en": "all articles"},
+    # Near-duplicate stories (search_service.dupes).
+    "dupes.similar": {
+        "kk": "тағы {count} ұқсас нұсқа",
+        "ru": "ещё похожих версий: {count}",
+        "en": "{count} similar versions",
+    },
+    "dupes.similar_one": {
+        "kk": "тағы 1 ұқсас нұсқа",
+        "ru": "ещё 1 похожая версия",
+        "en": "1 similar version",
+    },
+    "dupes.stories": {
+        "kk": "{count} сюжет",
+        "ru": "сюжетов: {count}",
+        "en": "{count} stories",
+    },
+    "dupes.show": {
+        "kk": "Ұқсас нұсқаларды жеке көрсету",
+        "ru": "Показать все версии отдельно",
+        "en": "Show every version",
+    },
+    "dupes.fold": {
+        "kk": "Ұқсас нұсқаларды біріктіру",
+        "ru": "Объединять похожие версии",
+        "en": "Fold similar versions",
+    },
+    "dupes.group": {
+        "kk": "бір сюжеттің нұсқалары",
+        "ru": "версии одного сюжета",
+        "en": "versions of one story",
+    },
+    "error.bad_dupes": {
+        "kk": "dupes параметрі fold немесе show болуы керек.",
+        "ru": "Параметр dupes должен быть fold или show.",
+        "en": "dupes must be fold or show.",
+    },
+    "error.bad_group": {
+        "kk": "Мұндай сюжет тобы жоқ.",
+        "ru": "Такой группы сюжетов нет.",
+        "en": "There is no such group of stories.",
+    },
     # Type-ahead (static/suggest.js).
     "suggest.label": {"kk": "Ұсынылатын сөздер", "ru": "Подсказки", "en": "Suggestions"},
     "facet.lang": {"kk": "Тіл", "ru": "Язык", "en": "Language"},

@@ -37,9 +37,9 @@ bp = Blueprint("pages", __name__)
 # The search parameters a page keeps in its links, in the order they appear in a URL.
 SEARCH_PARAMS = (
     *("q", "lang", "year", "month", "city", "from", "to", "sort", "per_page", "page"),
-    "period",
+    *("period", "dupes", "group"),
 )
-FILTER_PARAMS = ("lang", "year", "month", "city", "from", "to", "period")
+FILTER_PARAMS = ("lang", "year", "month", "city", "from", "to", "period", "group")
 FACETS = ("lang", "year", "month", "city")
 DEFAULT_SORT = "relevance"
 SORTS = ("relevance", "newest", "oldest")
@@ -328,6 +328,8 @@ def _value_label(name: str, value: str) -> str:
             return value
     if name == "period":
         return i18n.translate(g.ui_lang, f"period.{value}")
+    if name == "group":
+        return i18n.translate(g.ui_lang, "dupes.group")
     if name == "city" and not value:
         return i18n.translate(g.ui_lang, "city.none")
     return value
