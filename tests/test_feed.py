@@ -153,3 +153,8 @@ def test_results_page_and_api_link_the_feed(follow_client):
     api = follow_client.get("/api/search?q=водный&lang=ru&page=1")
     assert 'rel="alternate"; type="application/atom+xml"' in api.headers["Link"]
     assert api.headers["Link"].startswith("</feed.atom?q=%D0%B2")
+
+
+def test_control_characters_never_break_the_feed(follow_client):
+    _, root = _feed(follow_client, q="водный\x1b\x00")
+    assert "\ufffd" in root.findtext(f"{ATOM}title")

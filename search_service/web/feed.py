@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import logging
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlencode
@@ -37,6 +38,9 @@ FEED_SIZE = 50  # entries per feed: the newest articles of the search
 # The parameters that define a followed search, in the order they appear in its URL.
 FEED_PARAMS = ("q", "lang", "year", "month", "city", "from", "to", "period", "dupes", "group")
 AUTHOR = "Archive search"
+# Characters XML 1.0 cannot carry at all, even escaped (control characters, lone surrogates):
+# ElementTree writes them as they are, so they are replaced first.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 ET.register_namespace("", ATOM_NS)
 
@@ -164,7 +168,7 @@ def _atom(tag: str) -> str:
 
 def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
     element = ET.SubElement(parent, _atom(tag))
-    element.text = text
+    element.text = _NOT_XML.sub("\ufffd", text)
     return element
 
 
