@@ -143,3 +143,23 @@ def test_update_keeps_the_groups_right(tmp_path):
     assert np.array_equal(
         np.load(generation / dupes.SIGNATURES_FILE), np.load(fresh / dupes.SIGNATURES_FILE)
     )
+
+
+def test_candidates_are_judged_by_their_exact_similarity():
+    base = [f"сөз{n}" for n in range(80)]
+    texts = {
+        "a": " ".join(base),
+        "b": " ".join(base[:60] + [f"жаңа{n}" for n in range(20)]),  # about 0.6 similar
+        "c": " ".join(base[:40] + [f"басқа{n}" for n in range(40)]),  # about 0.3 similar
+    }
+    ids = sorted(texts)
+    matrix = np.stack([dupes.signature("", texts[i]) for i in ids])
+
+    def shingles_of(doc_id):
+        return dupes.shingles(dupes.words("", texts[doc_id]))
+
+    pairs = dupes.similar_pairs(ids, matrix, 0.5, shingles_of=shingles_of)
+    assert [(a, b) for a, b, _ in pairs] == [("a", "b")]
+    (score,) = [s for _, _, s in pairs]
+    assert score == dupes.jaccard(shingles_of("a"), shingles_of("b"))
+    assert 0.55 < score < 0.65
