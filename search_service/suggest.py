@@ -203,8 +203,9 @@ class SuggestTable:
         return cls(data["keys"], data["forms"], data["docs"], data["top"])
 
     def complete(self, prefix: str, limit: int = LIMIT) -> list[tuple[str, int]]:
-        """Up to ``limit`` written forms that start with ``prefix``, the most used first,
-        each with its number of documents."""
+        """Up to ``limit`` written forms that start with ``prefix``, the most used first
+        (names first when the prefix starts with a capital), each with its number of
+        documents."""
         key = search_key(prefix.strip())
         if not key or len(key) > MAX_PREFIX_LENGTH:
             return []
@@ -218,6 +219,8 @@ class SuggestTable:
                 range(low, high),
                 key=lambda i: (self.docs[i], -len(self.forms[i]), -i),
             )
+        if prefix.strip()[:1].isupper():  # a capital typed: names first, each kind by use
+            positions = sorted(positions, key=lambda i: not self.forms[i][:1].isupper())
         found: list[tuple[str, int]] = []
         seen = set()
         for position in positions:

@@ -74,6 +74,9 @@ def test_at_most_eight_and_the_long_prefixes_too(tmp_path):
 
 def test_api_suggest_answers_from_the_index(follow_client):
     assert _texts(follow_client, "Тоқ")[0] == "Тоқаев"
+    # a capital typed puts names first
+    assert _texts(follow_client, "Вод")[0][0].isupper()
+    assert not _texts(follow_client, "вод")[0][0].isupper()
     assert "Тоқаевтың" in _texts(follow_client, "тоқ")
     assert _texts(follow_client, "qaz")[0] == "Qazaqstan"
     assert all(not t.isascii() for t in _texts(follow_client, "во"))
