@@ -90,4 +90,4 @@ def test_results_page_offers_presets_and_shows_the_chosen_range(follow_client):
     assert "12 January 2026 – 10 February 2026" in chosen
     assert 'aria-current="true"' in chosen
     # the chosen preset is an active filter with a link that removes it
-    assert "Period:" in chosen and "Last 30 days" in chosen
+    assert "Recent:" in chosen and "Last 30 days" in chosen

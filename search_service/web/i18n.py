@@ -116,7 +116,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "filters.apply": {"kk": "Қолдану", "ru": "Применить", "en": "Apply"},
     # Date presets (search_service.periods), counted back from the newest article.
-    "facet.period": {"kk": "Кезең", "ru": "Период", "en": "Period"},
+    "facet.period": {"kk": "Кезең", "ru": "Быстрый выбор дат", "en": "Recent"},
     "period.7d": {"kk": "Соңғы 7 күн", "ru": "Последние 7 дней", "en": "Last 7 days"},
     "period.30d": {"kk": "Соңғы 30 күн", "ru": "Последние 30 дней", "en": "Last 30 days"},
     "period.12m": {"kk": "Соңғы 12 ай", "ru": "Последние 12 месяцев", "en": "Last 12 months"},
