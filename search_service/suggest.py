@@ -171,19 +171,15 @@ def write_table(generation: Path, counts: WordCounts) -> None:
     keys = [key for key, _, _ in entries]
     forms = [form for _, form, _ in entries]
     docs = [n for _, _, n in entries]
+    # One pass over the words, the most used first (then the shorter form, then the earlier
+    # word): each prefix keeps the first ones it meets.
     top: dict[str, list[int]] = {}
-    best: dict[str, list[tuple[int, str, int]]] = {}
-    for position, (key, form, n) in enumerate(entries):
+    for position in sorted(range(len(entries)), key=lambda i: (-docs[i], len(forms[i]), i)):
+        key = keys[position]
         for length in range(1, min(PREFIX_TABLE_LENGTH, len(key)) + 1):
-            heap = best.setdefault(key[:length], [])
-            # (documents, then a shorter form, then the earlier entry) wins
-            item = (n, -len(form), -position)
-            if len(heap) < LIMIT * 2:
-                heapq.heappush(heap, item)
-            elif item > heap[0]:
-                heapq.heapreplace(heap, item)
-    for prefix, heap in best.items():
-        top[prefix] = [-position for _, _, position in sorted(heap, reverse=True)]
+            bucket = top.setdefault(key[:length], [])
+            if len(bucket) < LIMIT * 2:
+                bucket.append(position)
     _write_json(generation / TABLE_FILE, {"keys": keys, "forms": forms, "docs": docs, "top": top})
 
 
