@@ -21,13 +21,14 @@ The threshold was measured against ``../shared/corpus/ru.near_duplicates.tsv`` w
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
+from datasketch import MinHash, MinHashLSH
 from whoosh import index as whoosh_index
 
 from search_service.text.fold import fold_case, skeleton
@@ -41,6 +42,7 @@ SHINGLE = 5  # words per shingle, as in the corpus's list of near-duplicate pair
 THRESHOLD = 0.5  # Jaccard similarity of word 5-grams for two articles to be one story (measured)
 # Candidates from the signatures down to this much below the threshold are checked exactly.
 CANDIDATE_MARGIN = 0.2
+BUCKET_TRIES = 4  # other members of a bucket tried for a document unlike its first member
 # Shorter articles are never grouped: a few words say too little, and short notes written
 # from a template (weather, results) are different stories with the same wording.
 MIN_WORDS = 25
@@ -94,43 +96,88 @@ def similar_pairs(
     signatures: np.ndarray,
     threshold: float = THRESHOLD,
     shingles_of: Callable[[str], set[str]] | None = None,
+    every_pair: bool = False,
 ) -> list[tuple[str, str, float]]:
-    """Every pair of documents whose similarity reaches ``threshold``.
+    """Pairs of documents whose similarity reaches ``threshold``: enough of them to connect
+    every group (``every_pair``: all of them, for measuring).
 
-    With ``shingles_of`` (a document's shingles, read again from its text), the LSH index
-    finds candidates down to :data:`CANDIDATE_MARGIN` below the threshold and each one is
-    judged by its exact similarity; without it, by the signatures' estimate (whose error is
-    about 0.045 at 0.5 with 128 permutations).
+    Candidates are the documents that share a band of their signatures (LSH banding, with
+    the bands and rows datasketch's ``MinHashLSH`` picks for the lowest similarity looked
+    for). With ``shingles_of`` (a document's shingles, read again from its text) candidates
+    are looked for down to :data:`CANDIDATE_MARGIN` below the threshold and judged by their
+    exact similarity; without it, by the signatures' estimate (whose error is about 0.045 at
+    0.5 with 128 permutations). A pair already in one group is not judged again, so a big
+    group of copies (a template used thousands of times) costs time in proportion to its
+    size, not to its square.
     """
     lowest = max(0.05, threshold - CANDIDATE_MARGIN) if shingles_of else threshold
-    lsh = MinHashLSH(threshold=lowest, num_perm=NUM_PERM)
-    hashes = {
-        index: LeanMinHash(seed=SEED, hashvalues=row, scheme=SCHEME)
-        for index, row in enumerate(signatures)
-        if row.any()  # short articles have no signature
-    }
-    for index, minhash in hashes.items():
-        lsh.insert(index, minhash, check_duplication=False)
+    banding = MinHashLSH(threshold=lowest, num_perm=NUM_PERM)
+    live = np.flatnonzero(signatures.any(axis=1)) if len(signatures) else np.zeros(0, int)
+    parent = list(range(len(ids)))
+    cache: dict[int, set[str]] = {}
+    judged: set[tuple[int, int]] = set()
     pairs = []
-    cache: dict[str, set[str]] = {}
 
-    def exact(doc_id: str) -> set[str]:
-        if doc_id not in cache:
-            cache[doc_id] = shingles_of(doc_id)  # type: ignore[misc]
-        return cache[doc_id]
+    def find(item: int) -> int:
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
 
-    for index, minhash in hashes.items():
-        for other in sorted(lsh.query(minhash)):
-            if other <= index:
+    def judge(a: int, b: int) -> bool:
+        """Judge the pair once; join the groups when it is similar enough."""
+        a, b = min(a, b), max(a, b)
+        if (a, b) in judged:
+            return False
+        judged.add((a, b))
+        score = similarity(signatures[a], signatures[b])
+        if shingles_of is not None:
+            if score < lowest:
+                return False
+            for item in (a, b):
+                if item not in cache:
+                    cache[item] = shingles_of(ids[item])
+            score = jaccard(cache[a], cache[b])
+        if score < threshold:
+            return False
+        pairs.append((ids[a], ids[b], score))
+        parent[max(find(a), find(b))] = min(find(a), find(b))
+        return True
+
+    for members in _buckets(signatures, live, banding.b, banding.r):
+        if every_pair:
+            for a, b in itertools.combinations(members.tolist(), 2):
+                judge(a, b)
+            continue
+        first, *rest = members.tolist()
+        for member in rest:
+            if find(member) == find(first) or judge(first, member):
                 continue
-            score = similarity(signatures[index], signatures[other])
-            if shingles_of is not None:
-                if score < lowest:
+            # not like the first: like another member of the bucket? (a few tries)
+            tried = 0
+            for other in rest:
+                if other == member or find(other) == find(member):
                     continue
-                score = jaccard(exact(ids[index]), exact(ids[other]))
-            if score >= threshold:
-                pairs.append((ids[index], ids[other], score))
+                tried += 1
+                if judge(member, other) or tried >= BUCKET_TRIES:
+                    break
+    pairs.sort()
     return pairs
+
+
+def _buckets(signatures: np.ndarray, live: np.ndarray, bands: int, rows: int):
+    """The documents (of ``live``) sharing a band of their signature, bucket by bucket."""
+    for band in range(bands):
+        block = np.ascontiguousarray(signatures[live, band * rows : (band + 1) * rows])
+        keys = block.view(np.dtype((np.void, block.dtype.itemsize * rows))).ravel()
+        _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+        shared = np.flatnonzero(counts > 1)
+        if not shared.size:
+            continue
+        order = np.argsort(inverse, kind="stable")
+        starts = np.searchsorted(inverse[order], shared)
+        for bucket, start in zip(shared, starts, strict=True):
+            yield live[order[start : start + counts[bucket]]]
 
 
 def groups(ids: Iterable[str], pairs: Iterable[tuple[str, str, float]]) -> dict[str, str]:

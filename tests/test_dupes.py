@@ -163,3 +163,23 @@ def test_candidates_are_judged_by_their_exact_similarity():
     (score,) = [s for _, _, s in pairs]
     assert score == dupes.jaccard(shingles_of("a"), shingles_of("b"))
     assert 0.55 < score < 0.65
+
+
+def test_thousands_of_copies_group_in_linear_time():
+    """A template used thousands of times is one group, judged pair by pair only as far as
+    the group needs (not every pair of its members)."""
+    body = " ".join(f"мектеп оқушылары {n} сабақ" for n in range(30))
+    count = 1500
+    ids = [f"d{n:05d}" for n in range(count)]
+    matrix = np.stack([dupes.signature(f"Жаңалық {n}", body) for n in range(count)])
+    asked = []
+
+    def shingles_of(doc_id):
+        asked.append(doc_id)
+        n = int(doc_id[1:])
+        return dupes.shingles(dupes.words(f"Жаңалық {n}", body))
+
+    pairs = dupes.similar_pairs(ids, matrix, shingles_of=shingles_of)
+    assert set(dupes.groups(ids, pairs).values()) == {"d00000"}
+    assert len(dupes.groups(ids, pairs)) == count
+    assert len(pairs) < 2 * count and len(asked) == count

@@ -350,7 +350,7 @@ def _dupes_quality(gold_file: Path, articles: list[Article], generation: Path) -
     for threshold in SWEEP:
         point: dict[str, Any] = {"threshold": threshold}
         for name, exact in (("exact", shingles_of), ("estimate", None)):
-            pairs = dupes.similar_pairs(ids, matrix, threshold, shingles_of=exact)
+            pairs = dupes.similar_pairs(ids, matrix, threshold, shingles_of=exact, every_pair=True)
             direct = {frozenset((a, b)) for a, b, _ in pairs}
             point[name] = {
                 "grouped": _scores(_group_pairs(dupes.groups(ids, pairs), allowed), gold),
