@@ -1,5 +1,5 @@
 """What a job writes beside the Whoosh index of a generation, kept right by build and update:
-the type-ahead words (:mod:`search_service.suggest`) and the near-duplicate signatures and
+the type-ahead words (:mod:`search_service.typeahead`) and the near-duplicate signatures and
 groups (:mod:`search_service.dupes`)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from search_service import dupes, suggest
+from search_service import dupes, typeahead
 from search_service.archive import Article
 
 
@@ -18,10 +18,10 @@ class Sidecars:
 
     def __init__(
         self,
-        words: suggest.WordCounts | None = None,
+        words: typeahead.WordCounts | None = None,
         signatures: dupes.Signatures | None = None,
     ):
-        self.words = words or suggest.WordCounts.empty()
+        self.words = words or typeahead.WordCounts.empty()
         self.signatures = signatures or dupes.Signatures()
 
     def add(self, article: Article) -> None:
@@ -30,7 +30,7 @@ class Sidecars:
 
     def write(self, generation: Path) -> None:
         self.words.save(generation)
-        suggest.write_table(generation, self.words)
+        typeahead.write_table(generation, self.words)
         self.signatures.save(generation)
 
     @classmethod
@@ -41,7 +41,7 @@ class Sidecars:
         replaces, plus the new versions; recounted from the new generation when the served
         one has none (it was built before them)."""
         changes = list(changes)
-        words = suggest.WordCounts.load(current)
+        words = typeahead.WordCounts.load(current)
         signatures = dupes.Signatures.load(current)
         if words is None or signatures is None:
             return cls.recount(generation)

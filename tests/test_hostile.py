@@ -439,7 +439,7 @@ EVERY_ROUTE = [
     "/health",
     "/static/archive.css",
     "/static/archive.js",
-    "/static/suggest.js",
+    "/static/typeahead.js",
     "/no/such/page",
 ]
 

@@ -62,8 +62,8 @@ class _TagCollector(HTMLParser):
         self.tags.append((tag, dict(attrs)))
 
 
-# The page's scripts: files of our own, deferred (type-ahead is in suggest.js).
-OUR_SCRIPTS = [{"src": f"/static/{name}", "defer": None} for name in ("archive.js", "suggest.js")]
+# The page's scripts: files of our own, deferred (type-ahead is in typeahead.js).
+OUR_SCRIPTS = [{"src": f"/static/{name}", "defer": None} for name in ("archive.js", "typeahead.js")]
 
 
 def assert_no_live_markup(html: str) -> None:
@@ -122,7 +122,7 @@ def test_every_page_has_head_links_landmarks_and_no_inline_code(pages_client):
         # handlers or styles, nothing from another host.
         assert re.findall(r"<script\b[^>]*>", html) == [
             '<script src="/static/archive.js" defer>',
-            '<script src="/static/suggest.js" defer>',
+            '<script src="/static/typeahead.js" defer>',
         ]
         assert not re.search(r"\son[a-z]+=\"", html)
         assert " style=" not in html and "<style" not in html
@@ -556,9 +556,9 @@ def test_templates_never_mark_text_safe():
 
 def test_static_files_are_our_own_and_small():
     names = sorted(p.name for p in STATIC.iterdir())
-    assert names == ["archive.css", "archive.js", "suggest.js"]
+    assert names == ["archive.css", "archive.js", "typeahead.js"]
     assert (STATIC / "archive.js").stat().st_size < 2000
-    assert (STATIC / "suggest.js").stat().st_size < 6000
+    assert (STATIC / "typeahead.js").stat().st_size < 6000
     assert "http" not in (STATIC / "archive.css").read_text(encoding="utf-8")
 
 

@@ -37,15 +37,15 @@ from urllib.parse import quote
 
 from whoosh import index as whoosh_index
 
-from search_service import dupes, indexer, store, suggest
+from search_service import dupes, indexer, store, typeahead
 from search_service.archive import Article, article_id, read_article, walk_archive
 from search_service.bench import corpus as bench_corpus
 from search_service.bench import http as bench_http
 from search_service.bench.queries import percentile
 from search_service.schema import TEXT_EXACT_FIELD
 from search_service.sidecars import Sidecars
-from search_service.suggest import LIMIT, SuggestTable, search_key
 from search_service.text.fold import is_cyrillic, is_latin
+from search_service.typeahead import LIMIT, SuggestTable, search_key
 
 REAL_CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
 GOLD_FILE = "ru.near_duplicates.tsv"
@@ -150,7 +150,7 @@ def _sidecar_cost(articles: list[Article], folder: Path) -> dict[str, float]:
     signatures = time.perf_counter() - started
     started = time.perf_counter()
     sidecars.words.save(folder)
-    suggest.write_table(folder, sidecars.words)
+    typeahead.write_table(folder, sidecars.words)
     written = time.perf_counter() - started
     by_id = {article.id: article for article in articles}
 

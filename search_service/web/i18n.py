@@ -180,7 +180,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Такой группы сюжетов нет.",
         "en": "There is no such group of stories.",
     },
-    # Type-ahead (static/suggest.js).
+    # Type-ahead (static/typeahead.js).
     "suggest.label": {"kk": "Ұсынылатын сөздер", "ru": "Подсказки", "en": "Suggestions"},
     "facet.lang": {"kk": "Тіл", "ru": "Язык", "en": "Language"},
     "facet.year": {"kk": "Жыл", "ru": "Год", "en": "Year"},

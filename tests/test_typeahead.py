@@ -7,7 +7,7 @@ import json
 import pytest
 
 from search_service import indexer, store
-from search_service.suggest import (
+from search_service.typeahead import (
     COUNTS_FILE,
     TABLE_FILE,
     SuggestTable,

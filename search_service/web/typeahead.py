@@ -9,10 +9,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from search_service import store
-from search_service.suggest import LIMIT, MAX_PREFIX_LENGTH, Completer
+from search_service.typeahead import LIMIT, MAX_PREFIX_LENGTH, Completer
 from search_service.web import SETTINGS_KEY
 
-bp = Blueprint("suggest", __name__)
+bp = Blueprint("typeahead", __name__)
 
 COMPLETER_KEY = "archive_completer"
 

@@ -2,11 +2,11 @@
 
 Built at index time beside each generation, never by scanning terms per request:
 
-- ``suggest-counts.json``: for every word (case-folded), the number of documents that use it
+- ``typeahead-counts.json``: for every word (case-folded), the number of documents that use it
   and how often each written form of it appears; every build writes it and every update
   changes it by the documents it adds, re-indexes or deletes (their old text is read from the
   served generation), so it stays exact without re-reading the archive;
-- ``suggest.json``: what a server loads: the words sorted, each with its written form and
+- ``typeahead.json``: what a server loads: the words sorted, each with its written form and
   document count, and the best completions of every prefix of up to
   :data:`PREFIX_TABLE_LENGTH` letters (the long lists), so one lookup is a table read or a
   binary search over a short range.
@@ -37,8 +37,8 @@ from search_service.store import CURRENT, IndexMissing
 from search_service.text.fold import fold_case
 from search_service.text.tokenize import tokenize
 
-COUNTS_FILE = "suggest-counts.json"
-TABLE_FILE = "suggest.json"
+COUNTS_FILE = "typeahead-counts.json"
+TABLE_FILE = "typeahead.json"
 LIMIT = 8  # completions offered
 MIN_WORD_LENGTH = 2
 MAX_WORD_LENGTH = 40
@@ -159,7 +159,7 @@ class WordCounts:
 
 
 def write_table(generation: Path, counts: WordCounts) -> None:
-    """Write the served table (``suggest.json``) from ``counts``."""
+    """Write the served table (``typeahead.json``) from ``counts``."""
     entries: list[tuple[str, str, int]] = []
     for key, n in counts.documents.items():
         form = counts.written_form(key)
