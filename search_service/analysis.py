@@ -13,12 +13,12 @@ from itertools import pairwise
 
 from whoosh.analysis import Token, Tokenizer
 from whoosh.compat import dumps
-from whoosh.fields import TEXT
+from whoosh.fields import STORED, TEXT
 from whoosh.formats import Format, Frequency, Positions
 from whoosh.system import pack_uint
 
 from search_service.text import Term, analyze
-from search_service.text.analyze import IndexPositions, index_positions
+from search_service.text.analyze import IndexPositions, index_positions, word_table
 
 KEYS = "keys"
 FORM = "form"
@@ -183,3 +183,16 @@ def form_analyzer() -> TermTokenizer:
 
 def fold_analyzer() -> TermTokenizer:
     return TermTokenizer(FOLD)
+
+
+class WordTable(STORED):
+    """A stored field that keeps, instead of the text it is given, the text's
+    :func:`~search_service.text.analyze.word_table`: what highlighting needs of the analysis,
+    so a results page never analyses its hits' bodies again.
+
+    The table is made by the segment writer (:meth:`stored_value`), that is in the build's
+    worker processes, which analyse the text for the other fields anyway.
+    """
+
+    def stored_value(self, value: str) -> str:
+        return word_table(value, getattr(value, "lang", None))

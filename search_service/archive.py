@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import logging
 import os
 import re
 import stat
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +49,14 @@ _DATELINE = re.compile(
         (?P<agency>[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9.&\-]{2,30})
         [ \u00a0]*[–—-][ \u00a0]*""",
     re.VERBOSE,
+)
+# A character reference as the source's HTML had it: named (``&quot;``), decimal (``&#171;``) or
+# hexadecimal (``&#xAB;``), with its semicolon. Without one only the few names that news sites
+# really drop it from (``&nbsp 9 Января``), and only where no letter follows (``&amplifier``
+# stays).
+_ENTITY = re.compile(
+    r"&(?:#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};"
+    r"|(?:nbsp|amp|quot|lt|gt)(?![A-Za-z;]))"
 )
 # cp1251 bytes that are Kazakh letters in the Kazakh Windows code page (KZ-1048) and rare
 # Serbian/Ukrainian letters in cp1251: their presence means the file is KZ-1048.
@@ -275,13 +285,40 @@ def parse_article(text: str) -> tuple[dt.date, str, str] | str:
         date = dt.date(int(year), int(month), int(day))
     except ValueError:
         return SKIP_BAD_DATE
-    body = "\n".join(lines[1:])
-    headline = (headline or "").strip()
+    body = "\n".join(filter(None, (unescape_entities(line).strip() for line in lines[1:])))
+    headline = unescape_entities((headline or "").strip())
     if not headline:
         headline = _first_words(body)
     if not headline and not body:
         return SKIP_EMPTY
     return date, headline, body
+
+
+def unescape_entities(text: str) -> str:
+    """Decode the HTML character references that came along from a source's web page.
+
+    Only real references are decoded, each once: an unknown name, a code point that is no
+    character (``&#0;``, a surrogate) or a control character stays as written. The result is
+    plain text; the pages escape it again on output.
+
+    >>> unescape_entities("Министр по делам &quot;брексита&quot; &#171;Газпром&#187; &amp; Co")
+    'Министр по делам "брексита" «Газпром» & Co'
+    >>> unescape_entities("AT&T, S&P 500, a&b; &nosuch; &#0; &amplifier")
+    'AT&T, S&P 500, a&b; &nosuch; &#0; &amplifier'
+    """
+    if "&" not in text:
+        return text
+    return _ENTITY.sub(_entity, text)
+
+
+def _entity(match: re.Match[str]) -> str:
+    reference = match.group()
+    decoded = html.unescape(reference if reference.endswith(";") else reference + ";")
+    if not decoded or decoded == reference or decoded == "\ufffd" or decoded.endswith(";"):
+        return reference  # unknown name or no character: keep it as the source wrote it
+    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in decoded):
+        return " " if decoded.isspace() else reference  # &#10; must not split a paragraph
+    return decoded
 
 
 def _first_words(body: str, limit: int = 120) -> str:

@@ -9,6 +9,9 @@ Exit codes (cron jobs and scripts rely on them):
 3   done, but some archive files were skipped (the summary says which reasons)
 4   another build or update holds the index's job lock
 5   there is no index yet (run ``build`` first)
+6   the index cannot be read by this version (another index format, or not an index):
+    rebuild it with ``build``
+7   ``check`` found the index damaged (the problems are named)
 ==  ==========================================================================
 """
 
@@ -24,7 +27,14 @@ from pathlib import Path
 import click
 
 from search_service import indexer, store
-from search_service.config import CONFIG_ENV, ConfigError, Settings, load_settings
+from search_service.config import (
+    CONFIG_ENV,
+    LAYER_DEFAULTS,
+    ConfigError,
+    LoadedSettings,
+    Settings,
+    load_layers,
+)
 from search_service.progress import Progress
 from search_service.stats import index_stats
 
@@ -34,6 +44,10 @@ EXIT_USAGE = 2
 EXIT_SKIPPED = 3
 EXIT_LOCKED = 4
 EXIT_NO_INDEX = 5
+EXIT_UNREADABLE = 6
+EXIT_DAMAGED = 7
+
+SAMPLE_ARCHIVE = (Path(__file__).parent / "sample_archive").resolve()
 
 log = logging.getLogger("search_service")
 
@@ -64,13 +78,15 @@ archive_option = click.option(
     "archives",
     multiple=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="An archive root folder; repeat for several. Default: the `archive` setting.",
+    help="An archive root folder; repeat for several. Default: the `archive` setting "
+    "(the sample archive bundled with the package unless a settings file names others).",
 )
 index_option = click.option(
     "--index",
     "index_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="The index folder. Default: the `index_dir` setting.",
+    help="The index folder. Default: the `index_dir` setting, which is ./index of the "
+    "working folder unless a settings file says otherwise (`search-service config` shows it).",
 )
 
 
@@ -79,25 +95,30 @@ index_option = click.option(
     "--config",
     "config_file",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help=f"A settings file that overrides config/default.toml (same as {CONFIG_ENV}).",
+    help=f"A settings file that overrides all other settings files (and {CONFIG_ENV}).",
 )
 @click.version_option(package_name="archive-search")
 @click.pass_context
 def main(ctx: click.Context, config_file: Path | None) -> None:
     """Full-text search for the Kazakh and Russian news archive.
 
-    Settings come from config/default.toml, a file named by --config or SEARCH_SERVICE_CONFIG,
-    and SEARCH_SERVICE_<NAME> environment variables; an option given here wins.
+    \b
+    Settings, highest precedence first (each layer overrides only what it names):
+      command-line options of each command
+      SEARCH_SERVICE_<NAME> environment variables
+      the file named by --config
+      the file named by SEARCH_SERVICE_CONFIG
+      ./config/archive-search.toml in the working folder
+      /etc/archive-search/config.toml
+      the built-in defaults (the bundled sample archive; the index in ./index)
+    `search-service config` shows the effective settings and where each came from.
     """
-    environ = dict(os.environ)
-    if config_file:
-        environ[CONFIG_ENV] = str(config_file)
     try:
-        settings = load_settings(environ)
+        loaded = load_layers(config_file=config_file)
     except ConfigError as error:
         raise CommandError(f"settings: {error}", EXIT_USAGE) from None
-    _setup_logging(settings.log_level)
-    ctx.ensure_object(dict)["settings"] = settings
+    _setup_logging(loaded.settings.log_level)
+    ctx.ensure_object(dict).update(settings=loaded.settings, loaded=loaded)
 
 
 def _job_settings(ctx: click.Context, archives: tuple[Path, ...], index_dir: Path | None):
@@ -106,6 +127,18 @@ def _job_settings(ctx: click.Context, archives: tuple[Path, ...], index_dir: Pat
     if missing:
         raise CommandError(f"archive folder not found: {', '.join(missing)}", EXIT_USAGE)
     return settings
+
+
+def _what_is_built(settings: Settings) -> str:
+    """The first line of a build without --archive: which archive, from where, into where."""
+    roots = [root.resolve() for root in settings.archive]
+    if roots == [SAMPLE_ARCHIVE]:
+        what = f"the bundled sample archive ({SAMPLE_ARCHIVE})"
+        hint = "; pass --archive DIR to index your own"
+    else:
+        what = "the archive " + ", ".join(map(str, roots)) + " (from the settings)"
+        hint = ""
+    return f"indexing {what} into {settings.index_dir.resolve()}{hint}"
 
 
 def _finish_job(summary: indexer.RunSummary, as_json: bool) -> None:
@@ -117,13 +150,35 @@ def _finish_job(summary: indexer.RunSummary, as_json: bool) -> None:
         sys.exit(EXIT_SKIPPED)
 
 
+def _index_error(error: store.IndexStoreError) -> CommandError:
+    """The exit code for an index that is not there (5) or cannot be read (6)."""
+    if isinstance(error, store.IndexUnreadable):
+        return CommandError(str(error), EXIT_UNREADABLE)
+    if isinstance(error, store.IndexMissing):
+        return CommandError(str(error), EXIT_NO_INDEX)
+    return CommandError(str(error))
+
+
+def _require_index(index_dir: Path) -> None:
+    """Stop with exit code 5 when there is no index, 6 when this version cannot read it."""
+    generation = store.current_generation(index_dir)
+    if generation is None:
+        raise CommandError(
+            f"no index in {index_dir}: run `search-service build` first", EXIT_NO_INDEX
+        )
+    try:
+        store.check_format(index_dir, generation)
+    except store.IndexUnreadable as error:
+        raise _index_error(error) from None
+
+
 def _run_job(job, *args, **kwargs) -> indexer.RunSummary:
     try:
         return job(*args, **kwargs)
     except store.JobLocked as error:
         raise CommandError(str(error), EXIT_LOCKED) from None
-    except store.IndexMissing as error:
-        raise CommandError(str(error), EXIT_NO_INDEX) from None
+    except (store.IndexMissing, store.IndexUnreadable) as error:
+        raise _index_error(error) from None
     except store.IndexStoreError as error:
         raise CommandError(str(error)) from None
     except OSError as error:
@@ -149,6 +204,10 @@ def build(ctx, archives, index_dir, procs, as_json):
       search-service build --archive /srv/archive/kk --archive /srv/archive/ru --index /srv/index
     """
     settings = _job_settings(ctx, archives, index_dir)
+    if not archives:
+        # Say first what is indexed and where: with no --archive it is easy to index the
+        # bundled sample by mistake, or into an index folder one did not mean.
+        click.echo(_what_is_built(settings), err=True)
     procs = settings.build_procs if procs is None else procs
     procs = procs or os.cpu_count() or 1
     summary = _run_job(
@@ -202,8 +261,8 @@ def stats(ctx, index_dir, as_json):
     settings = _settings(ctx).replace(index_dir=index_dir)
     try:
         info = index_stats(settings.index_dir)
-    except store.IndexMissing as error:
-        raise CommandError(str(error), EXIT_NO_INDEX) from None
+    except (store.IndexMissing, store.IndexUnreadable) as error:
+        raise _index_error(error) from None
     if as_json:
         click.echo(json.dumps(info, ensure_ascii=False, indent=2))
         return
@@ -213,6 +272,105 @@ def stats(ctx, index_dir, as_json):
     click.echo("by year:     " + _counts(info["by_year"]))
     click.echo(f"size:        {info['size_bytes'] / 1e6:.1f} MB")
     click.echo(f"last update: {info['last_update']}")
+
+
+@main.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead of text.")
+@click.pass_context
+def check(ctx, index_dir, as_json):
+    """Verify the index: the `current` pointer, its format, every file, the document count.
+
+    Reads every file of the served generation to its end, opens every segment and searches
+    the index the way the server does, and compares the document counts of Whoosh,
+    meta.json and manifest.json. Exit code 0 when all is well; otherwise each problem is
+    named and the exit code is 5 (no index), 6 (a format this version cannot read) or 7
+    (damaged). What a monitor or the nightly job runs after an update.
+
+    \b
+    Examples:
+      search-service check --index /srv/archive-index
+      search-service update && search-service check --json
+    """
+    from search_service.check import FORMAT, NO_INDEX, check_index, describe
+
+    settings = _settings(ctx).replace(index_dir=index_dir)
+    report = check_index(settings.index_dir)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(describe(report))
+    if report.ok:
+        return
+    codes = report.codes()
+    if NO_INDEX in codes:
+        sys.exit(EXIT_NO_INDEX)
+    state = "cannot be read by this version" if FORMAT in codes else "is damaged"
+    if not as_json:
+        click.echo(
+            f"the index {state}: rebuild it with "
+            f"`search-service build --index {settings.index_dir}`",
+            err=True,
+        )
+    sys.exit(EXIT_UNREADABLE if FORMAT in codes else EXIT_DAMAGED)
+
+
+@main.command("config")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead of text.")
+@click.pass_context
+def show_config(ctx, as_json):
+    """Show the effective settings and where each one came from (secrets masked).
+
+    Lists every place settings are looked for, lowest precedence first, whether it was
+    found and which settings it set; then every setting with its value and source.
+    Command-line options of the other commands override what is shown here.
+
+    \b
+    Examples:
+      search-service config
+      search-service --config /etc/archive-search/test.toml config --json
+    """
+    loaded: LoadedSettings = ctx.ensure_object(dict)["loaded"]
+    values = loaded.shown()
+    if as_json:
+        report = {
+            "settings": {
+                name: {
+                    "value": value,
+                    "source": loaded.sources[name].name,
+                    "from": loaded.sources[name].where,
+                }
+                for name, value in values.items()
+            },
+            "layers": [
+                {
+                    "layer": layer.name,
+                    "where": layer.where,
+                    "found": layer.found,
+                    "settings": list(layer.keys),
+                }
+                for layer in loaded.layers
+            ],
+        }
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    click.echo("Settings are read from, lowest precedence first:")
+    width = max(len(layer.name) for layer in loaded.layers)
+    for layer in loaded.layers:
+        if not layer.found:
+            state = "(none set)" if layer.name == "environment" else "(not present)"
+            if layer.where == "not given":
+                state = ""
+        else:
+            state = f"({len(layer.keys)} setting{'s' if len(layer.keys) != 1 else ''})"
+        click.echo(f"  {layer.name:{width}}  {layer.where} {state}".rstrip())
+    click.echo("Command-line options of each command win over all of these.\n")
+    name_width = max(map(len, values))
+    for name, value in values.items():
+        source = loaded.sources[name]
+        where = source.name if source.name == LAYER_DEFAULTS else source.where
+        shown = json.dumps(value, ensure_ascii=False)
+        click.echo(f"{name:{name_width}} = {shown}  # {where}")
 
 
 def _counts(counts: dict[str, int]) -> str:
@@ -373,10 +531,8 @@ def loadtest(ctx, index_dir, url, seconds, clients, update_archives, copies, as_
     from search_service.loadtest import LoadTestError, run_loadtest
 
     settings = _settings(ctx).replace(index_dir=index_dir)
-    if url is None and store.current_generation(settings.index_dir) is None:
-        raise CommandError(
-            f"no index in {settings.index_dir}: run `search-service build` first", EXIT_NO_INDEX
-        )
+    if url is None:
+        _require_index(settings.index_dir)
     try:
         report = run_loadtest(
             index_dir=settings.index_dir,
@@ -408,13 +564,14 @@ def serve(ctx, index_dir, host, port):
     Example:
       search-service serve --index /srv/index --host 0.0.0.0 --port 8080
     """
-    from search_service.web.server import run_server
+    from search_service.web.server import PortUnavailable, check_port, run_server
 
     settings = _settings(ctx).replace(index_dir=index_dir, host=host, port=port)
-    if store.current_generation(settings.index_dir) is None:
-        raise CommandError(
-            f"no index in {settings.index_dir}: run `search-service build` first", EXIT_NO_INDEX
-        )
+    _require_index(settings.index_dir)
+    try:
+        check_port(settings.host, settings.port)
+    except PortUnavailable as error:
+        raise CommandError(str(error)) from None
     run_server(settings)
 
 
@@ -451,10 +608,7 @@ def search(ctx, index_dir, as_json, lang, date_from, date_to, city, sort, limit,
     from search_service.searcher import ArchiveSearcher
 
     settings = _settings(ctx).replace(index_dir=index_dir)
-    if store.current_generation(settings.index_dir) is None:
-        raise CommandError(
-            f"no index in {settings.index_dir}: run `search-service build` first", EXIT_NO_INDEX
-        )
+    _require_index(settings.index_dir)
     searcher = ArchiveSearcher(settings.index_dir, settings.posting_cache_mb)
     options = {"lang": lang, "from": date_from, "to": date_to, "city": city, "sort": sort}
     args = {name: value for name, value in options.items() if value}
@@ -468,18 +622,21 @@ def search(ctx, index_dir, as_json, lang, date_from, date_to, city, sort, limit,
     if as_json:
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
-    if payload["error"]:
+    if "error" in payload:
         raise CommandError(payload["error"]["message"], EXIT_USAGE)
     for hit in payload["hits"]:
         where = f"{hit['language']:5} {hit['city'] or '-':15}"
         click.echo(f"{hit['date']}  {where}  {hit['headline']}  [{hit['id']}]")
+    for notice in payload["notices"]:
+        click.echo(f"note: {notice['message']}", err=True)
     hint = f"; did you mean: {payload['suggestion']}" if payload["suggestion"] else ""
     click.echo(f"{payload['total']} hits{hint}", err=True)
 
 
 def _search_payload(searcher, settings: Settings, args: dict[str, str], limit: int) -> dict:
-    """One search as the API's JSON object; a query error is reported inside it."""
-    from search_service.query import QueryError
+    """One search as the API's JSON object; a query error is reported inside it, under
+    ``error`` (a success has no ``error`` key, as in the API)."""
+    from search_service.query import UNKNOWN_CITY, QueryError
     from search_service.web.api import search_payload
     from search_service.web.params import BadRequest, parse_search_request
 
@@ -490,9 +647,12 @@ def _search_payload(searcher, settings: Settings, args: dict[str, str], limit: i
     request.per_page = limit  # the CLI may ask for more than a web page holds
     try:
         page = searcher.search(request)
+    except store.IndexUnreadable as error:
+        raise _index_error(error) from None
     except store.IndexStoreError as error:
         raise CommandError(str(error), EXIT_NO_INDEX) from None
     payload = search_payload(page, lambda article_id: f"/articles/{article_id}")
-    if page.error:
-        payload["error"] = {"code": page.error, "message": QueryError(page.error).message()}
+    if page.error or page.unknown_city:
+        error = QueryError(page.error or UNKNOWN_CITY)
+        payload["error"] = {"code": error.code, "message": error.message()}
     return payload

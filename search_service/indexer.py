@@ -21,7 +21,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 
-from search_service import store
+from search_service import store, words
 from search_service.analysis import LangText
 from search_service.archive import (
     SKIP_DUPLICATE_ID,
@@ -136,6 +136,9 @@ def article_document(article: Article) -> dict[str, Any]:
         "text": body,
         "text_exact": body,
         "fold": body,
+        # Made from the analysis by the segment writer (analysis.WordTable).
+        "headline_words": headline,
+        "body_words": body,
     }
 
 
@@ -164,11 +167,12 @@ def build(
     with store.job_lock(index_dir):
         store.remove_old_generations(index_dir)
         files = list(walk_archive(roots))
+        known = _words_file(store.current_generation(index_dir))
         with store.fresh_generation(index_dir) as generation:
             ix = whoosh_index.create_in(str(generation), build_schema())
             manifest: Manifest = {}
             sidecars = Sidecars()
-            with _writer(ix, procs) as writer:
+            with _writer(ix, procs, known) as writer:
                 for done, item in enumerate(_read_all(files, max_file_bytes, summary), 1):
                     if isinstance(item, Article):
                         if item.id in manifest:
@@ -181,6 +185,7 @@ def build(
                     if progress:
                         progress(done, len(files))
             _check_count(generation, summary.added)
+            words.merge(generation, known)
             sidecars.write(generation)
             summary.documents = summary.added
             summary.seconds = time.monotonic() - started
@@ -209,6 +214,7 @@ def update(
         current = store.current_generation(index_dir)
         if current is None:
             raise store.IndexMissing(f"no index in {index_dir}")
+        store.check_format(index_dir, current)  # never extend an index of another format
         indexed = store.read_manifest(current)
         files = list(walk_archive(roots))
         changes: list[Article] = []
@@ -227,7 +233,8 @@ def update(
         with store.fresh_generation(index_dir) as generation:
             store.link_copy(current, generation)
             ix = whoosh_index.open_dir(str(generation))
-            with _writer(ix, procs=1) as writer:
+            known = _words_file(current)
+            with _writer(ix, 1, known) as writer:
                 for doc_id in gone:
                     writer.delete_by_term("id", doc_id)
                     del indexed[doc_id]
@@ -237,6 +244,7 @@ def update(
             summary.deleted = len(gone)
             summary.documents = ix.doc_count()
             ix.close()
+            words.merge(generation, known)
             Sidecars.for_update(current, generation, gone, changes).write(generation)
             summary.seconds = time.monotonic() - started
             previous = store.read_meta(current)
@@ -247,9 +255,18 @@ def update(
 Manifest = dict[str, dict[str, Any]]
 
 
+def _words_file(generation: Path | None) -> Path | None:
+    """The word analyses kept by ``generation`` (see :mod:`search_service.words`)."""
+    if generation is None or not (generation / words.WORDS_FILE).is_file():
+        return None
+    return generation / words.WORDS_FILE
+
+
 @contextmanager
-def _writer(ix, procs: int):
-    """A Whoosh writer that commits when the block ends and cancels when it fails."""
+def _writer(ix, procs: int, known_words: Path | None = None):
+    """A Whoosh writer that commits when the block ends and cancels when it fails; its
+    segment writers load the word analyses in ``known_words`` and keep the new ones."""
+    keep = {"known_words": str(known_words) if known_words else None, "keep_words": True}
     # Separate segment files, not one compound file: Whoosh copies a compound file's parts
     # into memory when it opens them (the whole postings file), but maps separate files.
     if procs > 1:
@@ -262,6 +279,7 @@ def _writer(ix, procs: int):
             compound=False,
             codec=_codec(),
             array_min_docs=ARRAY_MIN_DOCS,
+            **keep,
         )
     else:
         writer = BuildSegmentWriter(
@@ -270,6 +288,7 @@ def _writer(ix, procs: int):
             compound=False,
             codec=_codec(),
             array_min_docs=ARRAY_MIN_DOCS,
+            **keep,
         )
     with fewer_collections():
         try:
@@ -388,9 +407,10 @@ def _finish(
     meta = {
         "built_at": (previous or {}).get("built_at", now) if summary.job == "update" else now,
         "last_update": now,
+        "documents": summary.documents,
         "archive": [str(r) for r in roots],
         "summary": summary.as_dict(),
     }
-    store.write_meta(generation, meta)
+    store.write_meta(generation, meta, previous)
     store.switch_current(index_dir, generation)
     store.remove_old_generations(index_dir)

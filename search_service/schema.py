@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from whoosh.fields import ID, NUMERIC, STORED, Schema
 
-from search_service.analysis import AnalysedText, fold_analyzer, form_analyzer, keys_analyzer
+from search_service.analysis import (
+    AnalysedText,
+    WordTable,
+    fold_analyzer,
+    form_analyzer,
+    keys_analyzer,
+)
 
 # BM25F field weights: a match in the headline counts more than one in the body; exact forms
 # count more than other forms of the word; the name-folding key is a weak fallback.
@@ -31,6 +37,9 @@ TEXT_EXACT_FIELD = "text_exact"
 FOLD_FIELD = "fold"
 HEADLINE_FIELD = "headline"
 BODY_FIELD = "body"
+# What highlighting needs of the headline's and the body's analysis (analysis.WordTable).
+HEADLINE_WORDS_FIELD = "headline_words"
+BODY_WORDS_FIELD = "body_words"
 
 
 def build_schema() -> Schema:
@@ -48,6 +57,8 @@ def build_schema() -> Schema:
         agency=STORED(),
         headline=STORED(),
         body=STORED(),
+        headline_words=WordTable(),
+        body_words=WordTable(),
         title=AnalysedText(analyzer=keys_analyzer(), field_boost=TITLE_BOOST),
         title_exact=AnalysedText(analyzer=form_analyzer(), field_boost=TITLE_EXACT_BOOST),
         text=AnalysedText(analyzer=keys_analyzer(), field_boost=TEXT_BOOST),

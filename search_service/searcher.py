@@ -28,19 +28,22 @@ from whoosh import scoring
 from whoosh.index import IndexError as WhooshIndexError
 from whoosh.searching import Searcher
 
-from search_service import dupes, proximity, ranking, store, stories
+from search_service import dupes, proximity, ranking, store, stories, suggest
 from search_service.analysis import LangText
 from search_service.archive import ARTICLE_ID
-from search_service.highlight import highlight, mark_paragraphs, snippets
+from search_service.highlight import highlight, mark_paragraphs, plain_snippet, snippets
 from search_service.periods import period_range
 from search_service.query import (
     FILTER_CITY,
     FILTER_LANG,
     FILTER_MONTH,
     FILTER_YEAR,
+    UNKNOWN_CITY_VALUE,
     Marks,
+    Notice,
     ParsedQuery,
     QueryError,
+    city_key,
     combine,
     date_query,
     date_range,
@@ -48,9 +51,11 @@ from search_service.query import (
     parse_query,
 )
 from search_service.schema import (
+    BODY_WORDS_FIELD,
     CITY_FIELD,
     DATE_FIELD,
     FOLD_FIELD,
+    HEADLINE_WORDS_FIELD,
     ID_FIELD,
     LANG_FIELD,
     MONTH_FIELD,
@@ -60,7 +65,6 @@ from search_service.schema import (
     TITLE_FIELD,
     YEAR_FIELD,
 )
-from search_service.text.cities import canonical_city
 
 SORTS = ("relevance", "newest", "oldest")
 FILTER_PERIOD = "period"  # the date preset's clause among the filters
@@ -72,7 +76,7 @@ FACETS = {  # facet name -> (index field, the filters it ignores when counting)
 }
 SCORED_FIELDS = (TITLE_FIELD, TITLE_EXACT_FIELD, TEXT_FIELD, TEXT_EXACT_FIELD, FOLD_FIELD)
 CITY_FACET_LIMIT = 20
-SUGGEST_BELOW = 3  # offer "did you mean" when a query has fewer hits than this
+SUGGEST_BELOW = 10  # look for "did you mean" when a query has fewer hits than this
 SIMILAR_TERMS = 12  # key terms of an article used to find similar ones
 EXPORT_BATCH = 500
 
@@ -134,6 +138,10 @@ class SearchPage:
     # No article has every part of the query: the hits are those with the most parts, and
     # these parts (as typed) are missing from the best of them.
     missing: list[str] = field(default_factory=list)
+    # What the query parser repaired or reinterpreted (a lone quote, an unknown field, ...).
+    notices: list[Notice] = field(default_factory=list)
+    # The city filter names a city no article has: the page is empty (the API answers 400).
+    unknown_city: str | None = None
     # The first and last day of the request's date preset, when it has one.
     period_dates: tuple[dt.date, dt.date] | None = None
     stories: int | None = None  # hits counting each group of near-duplicates once (folded)
@@ -231,6 +239,13 @@ class ArchiveSearcher:
             page.error = error.key
             page.took_ms = _ms(started)
             return page
+        page.notices = list(parsed.notices)
+        unknown = self._run(lambda s: _unknown_cities(s, [request.city, *parsed.cities]))
+        page.notices += [Notice(UNKNOWN_CITY_VALUE, city) for city in unknown]
+        if request.city in unknown:  # nothing to find, and no invented facet value
+            page.unknown_city = request.city
+            page.took_ms = _ms(started)
+            return page
         if request.period:
             page.period_dates = self.period_dates(request.period)
             filters[FILTER_PERIOD] = date_range(*page.period_dates)
@@ -244,8 +259,11 @@ class ArchiveSearcher:
             _hit(fields, score, parsed.marks, similar, group)
             for fields, score, similar, group in stored
         ]
-        if parsed.words and page.total < SUGGEST_BELOW and not page.missing:
-            page.suggestion = self.suggest(request.q, filters=filters, at_least=page.total + 1)
+        if parsed.words and (page.total < SUGGEST_BELOW or page.missing):
+            # Only a correction that finds clearly more is offered (Алмата: 3, Алматы: 200);
+            # when some words are missing, one that finds articles with every word.
+            at_least = 1 if page.missing else max(1, suggest.SUGGEST_GAIN * page.total)
+            page.suggestion = self.suggest(request.q, filters=filters, at_least=at_least)
         page.took_ms = _ms(started)
         return page
 
@@ -253,14 +271,18 @@ class ArchiveSearcher:
         self, q: str, *, filters: dict[str, wq.Query] | None = None, at_least: int = 1
     ) -> str | None:
         """A corrected query from the index's own words that finds at least ``at_least``
-        hits (and more than the query as typed), or ``None``."""
+        hits, or ``None`` (see :mod:`search_service.suggest`)."""
         try:
             parsed = parse_query(q)
         except QueryError:
             return None
         if not parsed.words:
             return None
-        return self._run(lambda s: _suggest(s, q, parsed, filters or {}, at_least))
+        return self._run(
+            lambda s: suggest.suggest(
+                s, index_arrays(s, self.posting_cache_mb), q, parsed, filters or {}, at_least
+            )
+        )
 
     def newest_date(self) -> dt.date | None:
         """The date of the newest article in the served index (``None`` when it is empty)."""
@@ -284,8 +306,12 @@ class ArchiveSearcher:
             id=fields["id"],
             date=_date(fields["date"]),
             headline=fields.get("headline", ""),
-            headline_html=highlight(fields.get("headline", ""), lang, marks),
-            body_html=mark_paragraphs(fields.get("body", ""), lang, marks),
+            headline_html=highlight(
+                fields.get("headline", ""), lang, marks, fields.get(HEADLINE_WORDS_FIELD)
+            ),
+            body_html=mark_paragraphs(
+                fields.get("body", ""), lang, marks, fields.get(BODY_WORDS_FIELD)
+            ),
             language=lang or "",
             city=fields.get("city", ""),
             agency=fields.get("agency", ""),
@@ -300,7 +326,8 @@ class ArchiveSearcher:
         return [_hit(fields, score, Marks()) for fields, score in found]
 
     def export_rows(self, request: SearchRequest) -> Iterator[dict[str, Any]]:
-        """Every hit of the request (not one page), in the requested order, as plain rows.
+        """Every hit of the request (not one page), in the requested order, as plain rows
+        (``id, date, language, city, headline, snippet``; the snippet is plain text).
 
         A query that cannot be understood yields nothing. The export reads through its own
         searcher, so a long download neither holds the shared lock nor breaks on a switch.
@@ -347,12 +374,14 @@ def _export(
         for start in range(0, len(docnums), EXPORT_BATCH):
             for docnum in docnums[start : start + EXPORT_BATCH]:
                 fields = searcher.stored_fields(docnum)
+                lang = fields.get("lang")
                 yield {
                     "id": fields["id"],
                     "date": _date(fields["date"]).isoformat(),
-                    "language": fields.get("lang", ""),
+                    "language": lang or "",
                     "city": fields.get("city", ""),
                     "headline": fields.get("headline", ""),
+                    "snippet": plain_snippet(fields.get("body", ""), lang, parsed.marks),
                 }
 
 
@@ -468,6 +497,8 @@ def _relaxed(
     A part no article has at all is missing however the rest match.
     """
     allowed = _intersect(arrays.live, filters)
+    if parsed.required is not None:  # the query's filter prefixes (lang:ru) are never relaxed
+        allowed = allowed & arrays.evaluate(parsed.required, scored=False).docs
     if parsed.excluded is not None:
         allowed = allowed & ~arrays.evaluate(parsed.excluded, scored=False).docs
     found = [arrays.evaluate(clause) for _, clause in parsed.parts]
@@ -540,7 +571,7 @@ def _facet(name: str, counts: dict[Any, int], request: SearchRequest) -> list[Fa
         "lang": request.lang,
         "year": request.year,
         "month": request.month,
-        "city": canonical_city(request.city) if request.city else None,
+        "city": city_key(request.city) if request.city else None,
     }[name]
     values = {str(key): n for key, n in counts.items() if key}
     if selected and selected not in values:
@@ -554,34 +585,13 @@ def _facet(name: str, counts: dict[Any, int], request: SearchRequest) -> list[Fa
     return [FacetValue(value, values[value], value == selected) for value in order]
 
 
-def _suggest(
-    searcher: Searcher,
-    q: str,
-    parsed: ParsedQuery,
-    filters: dict[str, wq.Query],
-    at_least: int,
-) -> str | None:
-    corrector = searcher.corrector(TEXT_EXACT_FIELD)
-    suggestion = q
-    for typed, form in parsed.words:
-        if searcher.doc_frequency(TEXT_EXACT_FIELD, form) >= at_least:
-            continue
-        candidates = corrector.suggest(form, limit=5, maxdist=2, prefix=1)
-        best = max(
-            candidates, key=lambda w: searcher.doc_frequency(TEXT_EXACT_FIELD, w), default=None
-        )
-        if best:
-            suggestion = suggestion.replace(typed, best, 1)
-    if suggestion == q:
-        return None
-    try:
-        corrected = parse_query(suggestion)
-    except QueryError:
-        return None
-    found = searcher.search(
-        corrected.query, limit=1, filter=combine(filters.values()), optimize=False
-    )
-    return suggestion if len(found) >= at_least else None
+def _unknown_cities(searcher: Searcher, cities: Iterable[str | None]) -> list[str]:
+    """The cities (as typed) that no article of the index has."""
+    return [
+        city
+        for city in dict.fromkeys(cities)
+        if city and not searcher.doc_frequency(CITY_FIELD, city_key(city))
+    ]
 
 
 def _newest(searcher: Searcher, cache_mb: float) -> int:
@@ -643,10 +653,10 @@ def _hit(
         id=fields["id"],
         date=_date(fields["date"]),
         headline=headline,
-        headline_html=highlight(headline, lang, marks),
+        headline_html=highlight(headline, lang, marks, fields.get(HEADLINE_WORDS_FIELD)),
         language=lang or "",
         city=fields.get("city", ""),
-        fragments=snippets(fields.get("body", ""), lang, marks),
+        fragments=snippets(fields.get("body", ""), lang, marks, fields.get(BODY_WORDS_FIELD)),
         score=float(score),
         similar=similar,
         group=group,

@@ -36,6 +36,7 @@ def index_stats(index_dir: Path) -> dict[str, Any]:
         "last_update": meta.get("last_update"),
         "built_at": meta.get("built_at"),
         "generation": generation.name,
+        "index_format": meta.get(store.FORMAT_KEY),
         "index_dir": str(Path(index_dir).resolve()),
         "last_job": meta.get("summary"),
     }

@@ -3,7 +3,7 @@
 Layout of ``index_dir``::
 
     current -> gen-20260124T021500123456-8f3a (symlink, switched with os.replace)
-    gen-20260124T021500123456-8f3a/ (a complete Whoosh index + meta.json)
+    gen-20260124T021500123456-8f3a/ (a complete Whoosh index + manifest.json + meta.json)
     gen-20260123T021500654321-77c1/ (the previous generation, kept for open readers)
     job.lock                              (flock held by a running build or update)
 
@@ -11,6 +11,11 @@ Every job writes a new generation and switches ``current`` to it only when the g
 complete, so a searcher never sees a half-written index and a job that dies changes nothing
 that is served. An update starts its generation as hard links of the current one's files
 (Whoosh never rewrites a file in place), so it costs no copying.
+
+``meta.json``, written last, records the generation's index format (:data:`INDEX_FORMAT`), its
+document count and every file with its size and SHA-256, for :mod:`search_service.check`. An
+index whose format this version does not read is refused with :class:`IndexUnreadable`
+(rebuild it).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import fcntl
+import hashlib
 import json
 import os
 import secrets
@@ -38,6 +44,14 @@ MANIFEST_FILE = "manifest.json"  # the source file of every document, for update
 _OWN_FILES = frozenset({META_FILE, MANIFEST_FILE})  # written anew by every job, never linked
 KEEP_GENERATIONS = 2  # the served one and the one before, for readers still open on it
 
+# The version of what a generation holds, recorded in its meta.json. Bump it whenever a build
+# of the new code would write something the old code cannot read, or the reverse: the schema
+# (fields, the analysers Whoosh pickles into the index and their import paths), the stored
+# date encoding, the posting arrays beside the segments, the manifest or meta.json. Indexes
+# of format 0 (before the format was recorded) are refused too: their layout varied.
+INDEX_FORMAT = 1
+FORMAT_KEY = "index_format"
+
 
 class IndexStoreError(Exception):
     """Base for index-folder problems that a user can act on."""
@@ -51,6 +65,17 @@ class JobLocked(IndexStoreError):
     """Another build or update holds the job lock."""
 
 
+class IndexUnreadable(IndexStoreError):
+    """The served index is of a format this version cannot read, or is no index: rebuild."""
+
+    def __init__(self, index_dir: Path, reason: str):
+        super().__init__(
+            f"the index in {index_dir} cannot be read by this version of archive search: "
+            f"{reason}; rebuild it with `search-service build --index {index_dir}`"
+        )
+        self.reason = reason
+
+
 def current_generation(index_dir: Path) -> Path | None:
     """The generation folder being served, or ``None`` when nothing was built yet."""
     link = Path(index_dir) / CURRENT
@@ -62,14 +87,75 @@ def current_generation(index_dir: Path) -> Path | None:
     return path if path.is_dir() else None
 
 
+def no_index(index_dir: Path) -> IndexMissing:
+    return IndexMissing(
+        f"no index in {index_dir}: run `search-service build --index {index_dir}` first"
+    )
+
+
 def open_current(index_dir: Path) -> tuple[Index, Path]:
-    """Open the served index; raises :class:`IndexMissing` when there is none."""
-    generation = current_generation(index_dir)
-    if generation is None or not whoosh_index.exists_in(str(generation)):
-        raise IndexMissing(
-            f"no index in {index_dir}: run `search-service build --index {index_dir}` first"
+    """Open the served index.
+
+    Raises :class:`IndexMissing` when there is none and :class:`IndexUnreadable` when it is
+    of another format or cannot be opened (an ``OSError`` passes: it may be a passing race).
+    """
+    for _ in range(3):
+        generation = current_generation(index_dir)
+        if generation is None:
+            raise no_index(index_dir)
+        try:
+            check_format(index_dir, generation)
+            try:
+                return whoosh_index.open_dir(str(generation)), generation
+            except OSError:
+                raise
+            except Exception as error:  # an unpickling error, a truncated table of contents
+                raise IndexUnreadable(index_dir, f"Whoosh cannot open it ({error!r})") from None
+        except IndexUnreadable:
+            # A job may have switched `current` and removed this generation meanwhile.
+            if current_generation(index_dir) == generation:
+                raise
+    raise IndexUnreadable(index_dir, "`current` kept changing while it was opened")
+
+
+def check_format(index_dir: Path, generation: Path) -> int:
+    """The generation's recorded index format; raises :class:`IndexUnreadable` unless it is
+    :data:`INDEX_FORMAT`."""
+    try:
+        text = (generation / META_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if any(generation.glob("*.toc")):  # Whoosh's table of contents: an index after all
+            raise IndexUnreadable(
+                index_dir,
+                f"it was written by an older version that recorded no index format (this "
+                f"version reads index format {INDEX_FORMAT})",
+            ) from None
+        raise IndexUnreadable(
+            index_dir, f"{generation.name} is not an archive-search index (no {META_FILE})"
+        ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise IndexUnreadable(index_dir, f"cannot read {META_FILE}: {error}") from None
+    try:
+        meta = json.loads(text)
+    except ValueError as error:
+        raise IndexUnreadable(index_dir, f"{META_FILE} is damaged ({error})") from None
+    found = meta.get(FORMAT_KEY, 0) if isinstance(meta, dict) else None
+    if not isinstance(found, int) or isinstance(found, bool):
+        raise IndexUnreadable(index_dir, f"{META_FILE} names no valid index format: {found!r}")
+    if found == 0:
+        raise IndexUnreadable(
+            index_dir,
+            f"it was written by an older version that recorded no index format (this version "
+            f"reads index format {INDEX_FORMAT})",
         )
-    return whoosh_index.open_dir(str(generation)), generation
+    if found != INDEX_FORMAT:
+        age = "an older" if found < INDEX_FORMAT else "a newer"
+        raise IndexUnreadable(
+            index_dir,
+            f"it is in index format {found}, written by {age} version (this version reads "
+            f"index format {INDEX_FORMAT})",
+        )
+    return found
 
 
 def new_generation(index_dir: Path) -> Path:
@@ -172,10 +258,49 @@ def read_meta(generation: Path) -> dict[str, Any]:
         return {}
 
 
-def write_meta(generation: Path, meta: dict[str, Any]) -> None:
+def write_meta(
+    generation: Path, meta: dict[str, Any], previous: dict[str, Any] | None = None
+) -> None:
+    """Write the generation's ``meta.json`` (last of its files): ``meta`` plus the index
+    format and every file of the generation with its size and SHA-256.
+
+    A file of the same name and size in ``previous`` (the meta of the generation an update
+    started from) keeps its recorded digest: it is a hard link of that file, since Whoosh
+    never rewrites a file in place, so only the new files are read.
+    """
+    known = (previous or {}).get("files")
+    known = known if isinstance(known, dict) else {}
+    files = {}
+    for entry in sorted(os.scandir(generation), key=lambda entry: entry.name):
+        if not entry.is_file(follow_symlinks=False) or is_scratch_file(entry.name):
+            continue
+        size = entry.stat().st_size
+        old = known.get(entry.name)
+        if entry.name not in _OWN_FILES and isinstance(old, dict) and old.get("size") == size:
+            files[entry.name] = old
+        else:
+            files[entry.name] = {"size": size, "sha256": file_digest(Path(entry.path))[0]}
+    meta = {FORMAT_KEY: INDEX_FORMAT, **meta, "files": files}
     temporary = generation / (META_FILE + ".tmp")
     temporary.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
     os.replace(temporary, generation / META_FILE)
+
+
+def file_digest(path: Path) -> tuple[str, int]:
+    """The SHA-256 of a file read to its end in large chunks, and how many bytes were read."""
+    digest = hashlib.sha256()
+    length = 0
+    with open(path, "rb", buffering=0) as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            length += len(chunk)
+    return digest.hexdigest(), length
+
+
+def is_scratch_file(name: str) -> bool:
+    """Files of a generation that are no part of the index: meta.json itself, lock files,
+    half-written temporary files."""
+    return name == META_FILE or name.endswith(("WRITELOCK", ".lock", ".tmp"))
 
 
 @contextmanager

@@ -11,8 +11,17 @@ from search_service.web import create_app
 from .conftest import FILLER_COUNT, FILLER_WORD
 
 HIT_KEYS = {
-    *("id", "date", "headline", "headline_html", "language", "city", "fragments", "url"),
-    *("similar", "group"),
+    "id",
+    "date",
+    "headline",
+    "headline_html",
+    "language",
+    "city",
+    "city_label",
+    "fragments",
+    "url",
+    "similar",
+    "group",
 }
 PAGE_KEYS = {
     "total",
@@ -25,7 +34,7 @@ PAGE_KEYS = {
     "suggestion",
     "missing_words",
     "stories",
-    "error",
+    "notices",
 }
 
 
@@ -53,9 +62,9 @@ def test_search_returns_a_page_of_hits(tiny_client):
     assert body["hits"][0]["url"] == f"/articles/{body['hits'][0]['id']}"
     assert set(body["facets"]) == {"lang", "year", "city"}
     assert body["facets"]["city"] == [
-        {"value": "Қостанай", "count": FILLER_COUNT, "selected": False}
+        {"value": "Қостанай", "label": "Kostanay", "count": FILLER_COUNT, "selected": False}
     ]
-    assert body["error"] is None
+    assert "error" not in body  # only an error carries "error"
 
 
 def test_search_filters_and_sort(tiny_client):
@@ -221,14 +230,24 @@ def test_export_has_every_hit(tiny_client):
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = read_csv(response)
-    assert rows[0] == ["id", "date", "language", "city", "headline", "url"]
+    assert rows[0] == [
+        "id",
+        "date",
+        "language",
+        "city",
+        "city_label",
+        "headline",
+        "snippet",
+        "url",
+    ]
     assert len(rows) == 1 + FILLER_COUNT
-    assert rows[1][5].startswith("http://localhost/articles/")
+    assert rows[1][7].startswith("http://localhost/articles/")
 
 
 def test_export_keeps_text_as_text(tiny_client):
     rows = read_csv(tiny_client.get("/export.csv?q=бюджет"))
-    assert rows[1][4].startswith("<script>")  # CSV is not HTML: the text is as written
+    assert rows[1][5].startswith("<script>")  # CSV is not HTML: the text is as written
+    assert "<script>" in rows[1][6] and "<mark>" not in rows[1][6]
 
 
 def test_export_of_a_bad_query_is_a_400(tiny_client):

@@ -186,3 +186,43 @@ def test_unreadable_file(tmp_path):
 
 def test_decode_prefers_utf8():
     assert decode("Қазақстан".encode()) == ("Қазақстан", "utf-8")
+
+
+# HTML character references from the sources' web pages ----------------------------------
+
+
+def test_html_entities_from_the_source_are_decoded(tmp_path):
+    data = (
+        "date 2018-07-09 Новый министр по делам &quot;брексита&quot;\n"
+        "МОСКВА. ТАСС &#8211; Компания &#171;Газпром&#187; &amp; партнёры, 16:54 &nbsp12 января.\n"
+        "&nbsp;\n"
+        "Тег &lt;script&gt; остаётся текстом; AT&T, S&P 500, &nosuch; и &#0; как написаны.\n"
+    )
+    article = read_one(tmp_path, "ru/2018/07/brexit.txt", data.encode())
+    assert isinstance(article, Article)
+    assert article.headline == 'Новый министр по делам "брексита"'
+    assert article.body.split("\n") == [
+        "МОСКВА. ТАСС – Компания «Газпром» & партнёры, 16:54 \u00a012 января.",
+        "Тег <script> остаётся текстом; AT&T, S&P 500, &nosuch; и &#0; как написаны.",
+    ]  # the paragraph that was only &nbsp; is gone like any blank line
+    assert (article.city, article.agency) == ("Москва", "ТАСС")  # the dateline after decoding
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("&quot;x&quot;", '"x"'),
+        ("&#171;x&#187; &#xAB;", "«x» «"),
+        ("&amp;quot;", "&quot;"),  # decoded once: the source showed "&quot;" itself
+        ("&nbsp 9", "\u00a0 9"),
+        ("&amplifier &ampx", "&amplifier &ampx"),
+        ("&copy 2019", "&copy 2019"),  # only the common names go without a semicolon
+        ("&#10;line &#1;", " line &#1;"),
+        ("&#xD800; &#1114112;", "&#xD800; &#1114112;"),
+        ("R&D &P &rangeSize=3", "R&D &P &rangeSize=3"),
+    ],
+)
+def test_only_real_entities_are_decoded(written, read):
+    from search_service.archive import unescape_entities
+
+    assert unescape_entities(written) == read

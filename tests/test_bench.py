@@ -14,7 +14,17 @@ from click.testing import CliRunner
 from search_service.bench import SAMPLE_ARCHIVE, _scale_list, corpus, queries, report
 from search_service.cli import main
 
-SECTIONS = ("machine", "corpus", "build", "queries", "http", "update", "scale", "targets")
+SECTIONS = (
+    "machine",
+    "corpus",
+    "build",
+    "queries",
+    "first_queries",
+    "http",
+    "update",
+    "scale",
+    "targets",
+)
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +47,7 @@ def test_every_section_is_reported(small_run):
     figures, output = small_run
     for section in SECTIONS:
         assert section in figures, section
-    for heading in ("BUILD", "QUERIES", "HTTP", "UPDATE", "SCALE", "TARGETS"):
+    for heading in ("BUILD", "QUERIES", "FIRST QUERIES", "HTTP", "UPDATE", "SCALE", "TARGETS"):
         assert heading in output
     assert figures["machine"]["cpu_count"] >= 1 and figures["machine"]["whoosh"]
 
@@ -129,3 +139,13 @@ def test_small_helpers():
     assert _scale_list("10000,50_000, 200000") == (10_000, 50_000, 200_000)
     assert _scale_list("none") == ()
     assert SAMPLE_ARCHIVE.is_dir()
+
+
+def test_a_fresh_server_answers_every_first_query(small_run):
+    figures, _ = small_run
+    first = figures["first_queries"]
+    assert first["queries"] == 100 and first["ok"] == 100 and first["errors"] == 0
+    assert 0 < first["p50_ms"] <= first["p95_ms"] <= first["max_ms"]
+    assert first["first_ms"] > 0 and first["server_ready_s"] > 0
+    for name in ("first_request_ms", "first_queries_p50_ms", "first_queries_p95_ms"):
+        assert figures["targets"][name]["figure"] is not None

@@ -2,8 +2,9 @@
 
 The server is started the way an operator would: ``search-service build`` over the bundled
 sample archive, then ``search-service serve``. Chromium is Debian's (/usr/bin/chromium); the
-test is skipped when it is not installed. A screenshot of the results page is saved to
-``artifacts/screenshots/`` for people to look at.
+test is skipped when it is not installed. Screenshots of the results pages are saved to
+``artifacts/screenshots/`` (git-ignored) for people to look at: ``results-kk-desktop.png``,
+``results-kk-phone.png``, ``results-kk-phone-filters.png`` and the same for ``ru``.
 """
 
 from __future__ import annotations
@@ -249,3 +250,130 @@ def test_type_ahead_with_the_keyboard_and_follow_the_search(server_url, browser)
     assert again.status == 304
     context.close()
     assert problems == []
+
+
+# Phones ---------------------------------------------------------------------------------
+
+PHONE = {"width": 390, "height": 844}
+NARROW_PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+LOCALES = {"kk": "kk-KZ", "ru": "ru-RU", "en": "en-GB"}
+
+
+def _context(browser, server_url: str, lang: str, viewport: dict):
+    """A browser context in the interface language ``lang`` (its cookie, as the switch sets)."""
+    context = browser.new_context(locale=LOCALES[lang], viewport=viewport, device_scale_factor=1)
+    context.add_cookies([{"name": "ui_lang", "value": lang, "url": server_url}])
+    return context
+
+
+def _top(locator) -> float:
+    return locator.bounding_box()["y"]
+
+
+def test_phone_filters_are_a_control_above_the_results_with_chips(server_url, browser):
+    context = _context(browser, server_url, "ru", PHONE)
+    page = context.new_page()
+    page.goto(server_url + "/search?q=сайлау")
+    toggle = page.locator("summary.filters-toggle")
+    first_hit = page.locator(".hit").first
+    assert toggle.is_visible() and toggle.inner_text().strip() == "Фильтры"
+    assert _top(toggle) < _top(first_hit) < PHONE["height"]  # results start on the first screen
+    city_facet = page.locator('section[aria-labelledby="facet-city"]')
+    assert not city_facet.is_visible()  # behind the control until tapped
+
+    toggle.click()
+    assert city_facet.is_visible()
+    city = city_facet.locator("a.facet-value").first
+    city_name = city.locator(".facet-label").inner_text()
+    city.click()
+    page.wait_for_url(re.compile(r"city="))
+    # The chosen filter is a chip above the results; the control counts it and is closed.
+    chip = page.locator(".active-filters a.chip")
+    assert chip.count() == 1 and city_name in chip.inner_text()
+    assert chip.is_visible() and _top(chip) < _top(page.locator(".hit").first)
+    assert page.locator(".filters-count").inner_text() == "1"
+    assert not city_facet.is_visible()
+    # Tapping the chip drops that filter and keeps the query.
+    chip.click()
+    page.wait_for_url(lambda url: "city=" not in url)
+    assert page.locator("#q").input_value() == "сайлау"
+    assert page.locator(".active-filters a.chip").count() == 0
+
+    # The timeline fits the screen: the newest year's label is on it, not behind a swipe.
+    labels = page.locator(".timeline-chart text.bar-label")
+    newest = labels.last
+    years = page.locator('section[aria-labelledby="facet-year"] .facet-label').all_text_contents()
+    assert newest.text_content() == max(year.strip() for year in years)
+    assert newest.is_visible()
+    assert newest.bounding_box()["x"] + newest.bounding_box()["width"] <= PHONE["width"]
+    context.close()
+
+    # On a desktop the same filters are a sidebar, open, with no control to tap.
+    context = _context(browser, server_url, "ru", DESKTOP)
+    page = context.new_page()
+    page.goto(server_url + "/search?q=сайлау")
+    assert not page.locator("summary.filters-toggle").is_visible()
+    assert page.locator('section[aria-labelledby="facet-city"]').is_visible()
+    assert page.locator(".filters-heading").is_visible()
+    sidebar, results = page.locator("aside.filters"), page.locator("section.results")
+    assert (
+        sidebar.bounding_box()["x"] + sidebar.bounding_box()["width"] < results.bounding_box()["x"]
+    )
+    context.close()
+
+
+NARROW_PAGES = (
+    "/",
+    "/search?q=сайлау",
+    "/search?q=сайлау+OR+выборы&lang=kk&year=2022&city=Шымкент&from=2022-01-01",
+    "/search?q=date:2025-99",  # an error page
+    "/articles/no-such-article",
+)
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_nothing_scrolls_sideways_on_a_360_px_phone(server_url, browser, lang):
+    context = _context(browser, server_url, lang, NARROW_PHONE)
+    page = context.new_page()
+    page.goto(server_url + "/search?q=сайлау")
+    article = page.locator("h2.hit-title a").first.get_attribute("href")
+    for url in (*NARROW_PAGES, article):
+        page.goto(server_url + url)
+        assert page.locator("html").get_attribute("lang") == lang
+        if page.locator("summary.filters-toggle").count():
+            page.locator("summary.filters-toggle").click()  # the open panel must fit too
+        overflow = page.evaluate(
+            """() => {
+                const width = document.documentElement.clientWidth;
+                const wide = [...document.querySelectorAll("body *")]
+                    .filter(e => e.getBoundingClientRect().right > width + 0.5)
+                    .map(e => e.tagName.toLowerCase() + "." + (e.getAttribute("class") || ""));
+                return [document.documentElement.scrollWidth, width, wide.slice(0, 5)];
+            }"""
+        )
+        scroll_width, width, wide = overflow
+        assert scroll_width <= width == NARROW_PHONE["width"], (lang, url, overflow)
+        assert not wide, (lang, url, wide)
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_screenshots_of_results_on_desktop_and_phone(server_url, browser, lang):
+    """Screenshots for people to look at: artifacts/screenshots/results-<lang>-<screen>.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    url = server_url + "/search?q=сайлау&lang=kk"
+    for screen, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        context = _context(browser, server_url, lang, viewport)
+        page = context.new_page()
+        page.goto(url)
+        assert page.locator(".hit").count() > 3
+        path = SCREENSHOTS / f"results-{lang}-{screen}.png"
+        page.screenshot(path=str(path))
+        assert path.stat().st_size > 10_000
+        if screen == "phone":
+            page.locator("summary.filters-toggle").click()
+            path = SCREENSHOTS / f"results-{lang}-phone-filters.png"
+            page.screenshot(path=str(path))
+            assert path.stat().st_size > 10_000
+        context.close()

@@ -2,10 +2,13 @@
 
 import json
 import os
+import re
 import signal
+import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -123,3 +126,65 @@ def test_build_killed_half_way_leaves_the_old_index_serving(tmp_path):
     assert update.wait(timeout=300) == 0, update.stderr.read().decode()
     ix, _ = store.open_current(index_dir)
     assert ix.doc_count() == 720
+
+
+def test_build_without_archive_says_first_that_it_indexes_the_bundled_sample(
+    runner, tmp_path, monkeypatch
+):
+    index_dir = tmp_path / "index"
+    monkeypatch.setenv("SEARCH_SERVICE_INDEX_DIR", str(index_dir))
+    result = runner.invoke(main, ["build", "--procs", "1", "--json"])
+    assert result.exit_code == 0, result.output
+    sample = Path(__file__).resolve().parent.parent / "search_service" / "sample_archive"
+    assert result.stderr.splitlines()[0] == (
+        f"indexing the bundled sample archive ({sample}) into {index_dir}; "
+        "pass --archive DIR to index your own"
+    )
+    assert json.loads(result.stdout)["added"] > 40  # --json output stays pure JSON
+    # Archives named by the settings are named too; --archive needs no such line.
+    archive = tmp_path / "archive"
+    make_archive(archive, 2)
+    monkeypatch.setenv("SEARCH_SERVICE_ARCHIVE", str(archive))
+    result = runner.invoke(main, ["build", "--procs", "1"])
+    assert result.stderr.splitlines()[0] == (
+        f"indexing the archive {archive} (from the settings) into {index_dir}"
+    )
+    result = runner.invoke(main, ["build", "--archive", str(archive), "--procs", "1"])
+    assert result.exit_code == 0 and "indexing" not in result.stderr
+
+
+def test_serve_on_a_busy_port_says_so_at_once(tmp_path):
+    archive, index_dir = tmp_path / "archive", tmp_path / "index"
+    make_archive(archive, 2)
+    assert run_cli("build", "--archive", str(archive), "--index", str(index_dir)).wait() == 0
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        started = time.monotonic()
+        serve = ["serve", "--index", str(index_dir), "--host", "127.0.0.1", "--port", str(port)]
+        job = run_cli(*serve)
+        try:
+            _, stderr = job.communicate(timeout=60)
+        finally:
+            if job.poll() is None:
+                job.kill()
+    assert job.returncode == 1
+    assert (
+        stderr.decode().strip() == f"Error: port {port} is in use; pass --port to use another one"
+    )
+    assert time.monotonic() - started < 5  # no five seconds of gunicorn's retries
+
+
+@pytest.mark.parametrize(
+    ("host", "message"),
+    [
+        ("192.0.2.1", "192.0.2.1 is not an address of this machine; pass --host"),
+        ("no-such-host.invalid", "cannot listen on 'no-such-host.invalid'"),
+    ],
+)
+def test_serve_check_names_other_address_problems(host, message):
+    from search_service.web.server import PortUnavailable, check_port
+
+    with pytest.raises(PortUnavailable, match=re.escape(message)):
+        check_port(host, 8000)

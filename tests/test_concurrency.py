@@ -224,6 +224,8 @@ TRAVERSALS = [
     "/articles/..%2f..%2fetc%2fpasswd",
     "/articles/" + quote("../../etc/passwd", safe=""),
     "/api/articles/..%2f..%2fconfig%2fdefault.toml",
+    "/static/../../defaults.toml",
+    "/static/..%2f..%2fdefaults.toml",
     "/../../../../etc/passwd",
     "//etc/passwd",
 ]

@@ -318,7 +318,7 @@ def test_api_search_answers_json_for_any_parameters(hostile_client, params):
     if response.status_code == 404:
         assert body["error"]["code"] == "bad_page"
     if response.status_code == 200:
-        assert set(body) >= API_KEYS and body["error"] is None
+        assert set(body) >= API_KEYS and "error" not in body
         assert body["total"] >= len(body["hits"]) and body["per_page"] >= len(body["hits"])
 
 
@@ -431,6 +431,7 @@ EVERY_ROUTE = [
     "/api/articles/ru.2024.02.tariff-title",
     "/api/articles/ru.2024.02.tariff-title/similar",
     "/api/analyze?text=тариф",
+    "/api/openapi.json",
     "/api/no/such/endpoint",
     "/export.csv?q=тариф",
     "/opensearch.xml",
@@ -501,6 +502,9 @@ TRAVERSALS = [
     "/static//etc/passwd",
     "/static/%2fetc%2fpasswd",
     "/static/....//....//config/default.toml",
+    "/static/../../defaults.toml",
+    "/static/..%2f..%2fdefaults.toml",
+    "/articles/..%2F..%2Fdefaults.toml",
     "/static/../templates/base.html",
     "/static/archive.css/../../__init__.py",
     "/lang/..%2f..%2fetc%2fpasswd",
@@ -590,3 +594,10 @@ TANGUT = "\U00017000"
 )
 def test_letters_without_a_unicode_name(hostile_client, url):
     assert hostile_client.get(url).status_code < 500
+
+
+def test_a_lone_soft_sign_is_answered(hostile_searcher):
+    # its form is empty: Whoosh's spelling corrector failed on it (found by the test above)
+    from search_service.searcher import SearchRequest
+
+    assert hostile_searcher.search(SearchRequest(q="Ь")).total == 0

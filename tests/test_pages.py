@@ -169,7 +169,7 @@ def test_results_rank_mark_and_describe_hits(pages_client):
     assert "Оралда <mark>сайлау</mark> учаскелері ашылды" in html
     assert "<mark>Сайлауға</mark> жүз мыңнан" in html  # another form, marked in the snippet
     assert '<time datetime="2024-03-10">10 March 2024</time>' in html
-    assert '<span class="hit-city">Орал</span>' in html
+    assert '<span class="hit-city">Oral</span>' in html  # the city in the interface language
     assert '<span class="hit-lang">Kazakh</span>' in html
     assert '<h2 class="hit-title" lang="kk">' in html
 
@@ -402,7 +402,7 @@ def test_article_page_marks_the_query_and_shows_its_details(pages_client):
     )
     assert "<p><mark>Сайлауға</mark> жүз мыңнан астам адам қатысады.</p>" in html
     assert '<time datetime="2024-03-10">10 March 2024</time>' in html
-    assert "<dd>Орал</dd>" in html and "<dd>Kazakh</dd>" in html and "<dd>KAZINFORM</dd>" in html
+    assert "<dd>Oral</dd>" in html and "<dd>Kazakh</dd>" in html and "<dd>KAZINFORM</dd>" in html
     assert '<article class="article" lang="kk">' in html
     back = links(html, "back")
     assert [query_of(href) for href in back] == [{"q": [SAYLAU], "lang": ["kk"], "page": ["2"]}]
@@ -488,18 +488,18 @@ def test_article_text_is_escaped_in_results_article_and_facets(pages_client):
     assert_no_live_markup(html)
     assert (
         "<mark>Сайлау</mark> &lt;script&gt;alert(1)&lt;/script&gt; &#34;&gt;&lt;img src=x "
-        "onerror=alert(1)&gt; &amp;amp; нәтижесі"
-    ) in html
-    assert "javascript:alert(1) туралы &amp;amp; &lt;b&gt;хабар&lt;/b&gt;" in html
-    assert '<span class="hit-city">Қызыл&#39;орда</span>' in html
+        "onerror=alert(1)&gt; &amp; нәтижесі"
+    ) in html  # the source's "&amp;" is the character "&", escaped once on output
+    assert "javascript:alert(1) туралы &amp; &lt;b&gt;хабар&lt;/b&gt;" in html
+    assert '<span class="hit-city">Qyzyl&#39;orda</span>' in html  # English: Latin letters
     # The city with an apostrophe, as a facet: label escaped, link encoded.
     city = re.search(r'aria-labelledby="facet-city">.*?</section>', html, re.S).group()
-    assert "Қызыл&#39;орда" in city
+    assert "Qyzyl&#39;orda" in city
     assert any(query_of(href).get("city") == ["Қызыл'орда"] for href in links(city))
     html = get(pages_client, f"/articles/{XSS_ID}?q={SAYLAU}")
     assert_no_live_markup(html)
     assert "<title><mark>" not in html and "<title>Сайлау &lt;script&gt;" in html
-    assert "javascript:alert(1) туралы &amp;amp; &lt;b&gt;хабар&lt;/b&gt;.</p>" in html
+    assert "javascript:alert(1) туралы &amp; &lt;b&gt;хабар&lt;/b&gt;.</p>" in html
 
 
 @pytest.mark.parametrize(
@@ -656,3 +656,91 @@ def test_timeline_layout():
         )
         is None
     )
+
+
+# The phone layout ---------------------------------------------------------------------------
+
+
+def test_filters_are_a_control_above_the_results_with_chips(pages_client):
+    html = get(pages_client, "/search?q=сайлау+OR+выборы&lang=kk&city=Орал")
+    layout = html[html.index('<div class="results-layout">') :]
+    # Before the results in the page (and so above them on a phone): the chips, then the
+    # "Filters" control, a <details> that holds every facet and the dates.
+    aside = re.search(r'<aside class="filters".*?</aside>', layout, re.S).group()
+    assert layout.index("<aside") < layout.index('<section class="results"')
+    assert aside.index('class="active-filters"') < aside.index('<details class="filters-panel">')
+    details = re.search(r'<details class="filters-panel">.*?</details>', aside, re.S).group()
+    assert '<details class="filters-panel" open' not in aside  # closed until tapped
+    summary = re.search(r"<summary[^>]*>(.*?)</summary>", details, re.S).group(1)
+    assert re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", summary)).strip() == "Filters 2"
+    assert 'id="facet-lang"' in details and 'id="facet-city"' in details
+    assert 'name="from"' in details and 'name="to"' in details
+    # Each chip is a link that drops its own filter and keeps the rest.
+    chips = links(aside, "chip")
+    assert [query_of(href) for href in chips] == [
+        {"q": ["сайлау OR выборы"], "city": ["Орал"]},
+        {"q": ["сайлау OR выборы"], "lang": ["kk"]},
+    ]
+    assert re.findall(r'<span class="chip-name">([^<]*)</span> ([^<\n]*)', aside) == [
+        ("Language:", "Kazakh"),
+        ("City:", "Oral"),
+    ]
+    # Without active filters: no chips, and no count on the control.
+    aside = re.search(
+        r'<aside class="filters".*?</aside>', get(pages_client, "/search?q=сайлау"), re.S
+    )
+    assert "active-filters" not in aside.group() and "filters-count" not in aside.group()
+
+
+def test_stylesheet_keeps_the_filters_open_on_wide_screens_only():
+    css = (STATIC / "archive.css").read_text(encoding="utf-8")
+    wide = re.search(r"@media \(min-width: 801px\) \{(.*?)\n\}", css, re.S).group(1)
+    assert ".filters-panel::details-content { content-visibility: visible; }" in wide
+    narrow = re.search(r"@media \(max-width: 800px\) \{(.*?)\n\}", css, re.S).group(1)
+    assert '"filters" "results"' in narrow and ".filters-toggle {" in narrow
+    assert "min-width: 440px" not in css  # the timeline no longer scrolls sideways
+
+
+def test_timeline_fits_any_width_and_always_labels_the_newest_period():
+    periods = [
+        (str(year), 1 if year in (1914, 1999) or year > 2010 else 0) for year in range(1914, 2027)
+    ]
+    timeline = build_timeline(
+        periods,
+        caption="",
+        selected="1999",
+        label_of=str,
+        title_of=lambda value, count: value,
+        href_of=str,
+    )
+    bars = timeline.bars
+    # Across in per cent: every bar inside 0..100, whatever the number of bars.
+    assert timeline.width == 100 and len(bars) == 113
+    assert all(bar.x >= 0 and bar.x + bar.width <= 100 for bar in bars)
+    labelled = [bar.value for bar in bars if bar.label]
+    assert labelled[-1] == "2026" and "1999" in labelled  # the newest, and the chosen one
+    assert len(labelled) <= 13
+    narrow = [bar.value for bar in bars if bar.label and not bar.minor]
+    assert narrow[-1] == "2026" and len(narrow) <= 7 and set(narrow) <= set(labelled)
+    assert not timeline.counts  # 113 counts would overlap: the bars' titles say them
+    assert bars[-1].anchor == "end" and bars[-1].label_x == round(bars[-1].x + bars[-1].width, 2)
+    assert bars[50].anchor == "middle" and bars[0].anchor == "start"
+    months = build_timeline(
+        [(f"2025-{m:02d}", m) for m in range(1, 13)],
+        caption="",
+        selected=None,
+        label_of=str,
+        title_of=lambda value, count: value,
+        href_of=str,
+    )
+    assert all(bar.label for bar in months.bars)
+    assert [bar.value for bar in months.bars if not bar.minor][-1] == "2025-12"
+    assert sum(not bar.minor for bar in months.bars) == 6
+    assert months.counts and months.narrow_counts
+
+
+def test_timeline_is_drawn_in_per_cent_of_its_column(pages_client):
+    html = get(pages_client, "/search?q=сайлау+OR+выборы+OR+бюджет&lang=ru")
+    svg = re.search(r'<svg class="timeline-chart.*?</svg>', html, re.S).group()
+    assert 'width="100%"' in svg and "viewBox" not in svg
+    assert re.search(r'<rect x="[\d.]+%" y="[\d.]+" width="[\d.]+%"', svg)

@@ -200,13 +200,19 @@ def test_facets_combine_with_the_other_filters(tiny_searcher):
 
 
 def test_a_chosen_value_without_hits_stays_visible(tiny_searcher):
-    page = tiny_searcher.search(SearchRequest(q="тариф", city="Атырау"))
+    page = tiny_searcher.search(SearchRequest(q="тариф", city="Астана"))  # a city, no тариф
     assert page.total == 0
     assert [(v.value, v.count, v.selected) for v in page.facets["city"]][-1] == (
-        "Атырау",
+        "Астана",
         0,
         True,
     )
+
+
+def test_a_city_no_article_has_is_not_invented_as_a_facet_value(tiny_searcher):
+    page = tiny_searcher.search(SearchRequest(q="тариф", city="Атырау"))
+    assert (page.total, page.hits, page.facets, page.unknown_city) == (0, [], {}, "Атырау")
+    assert [(n.code, n.typed) for n in page.notices] == [("unknown_city", "Атырау")]
 
 
 # Did you mean, errors --------------------------------------------------------------------
@@ -249,7 +255,8 @@ def test_hits_mark_the_query_words_and_escape_everything_else(tiny_searcher):
     assert_safe(headline)
     assert "<mark>Бюджет</mark>" in headline
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in headline
-    assert "&amp;amp;" in headline  # an entity in the text is shown as written
+    # "&amp;" in the source is the character "&" (decoded when read), escaped again here.
+    assert " &amp; отчёт" in headline and "&amp;amp;" not in headline
     body = str(hit.fragments[0])
     assert_safe(body)
     assert body.count("<mark>") == 1 and "<mark>Бюджет</mark>" in body
@@ -341,8 +348,11 @@ def test_more_like_this_finds_related_articles_but_not_itself(tiny_searcher):
 def test_export_gives_every_hit_in_order(tiny_searcher):
     rows = list(tiny_searcher.export_rows(SearchRequest(q=FILLER_WORD, sort="oldest")))
     assert len(rows) == FILLER_COUNT
-    assert set(rows[0]) == {"id", "date", "language", "city", "headline"}
+    assert set(rows[0]) == {"id", "date", "language", "city", "headline", "snippet"}
     assert [row["date"] for row in rows] == sorted(row["date"] for row in rows)
+    # The snippet is the passage around the query's words, as plain text without <mark>.
+    assert rows[0]["snippet"].startswith("КОСТАНАЙ. KAZINFORM – Очередная хроника событий")
+    assert "<" not in rows[0]["snippet"]
     assert list(tiny_searcher.export_rows(SearchRequest(q="date:2025-99"))) == []
 
 
@@ -443,3 +453,16 @@ def test_passages_shown_in_a_row_share_one_ellipsis():
     assert all(p.endswith("…") for p in passages)
     assert not any(p.startswith("…") for p in passages[1:])
     assert "… …" not in " ".join(passages)
+
+
+def test_export_snippet_looks_at_the_start_of_a_long_body():
+    from search_service.highlight import EXPORT_SCAN_CHARS, plain_snippet
+    from search_service.query import parse_query
+
+    marks = parse_query("бюджет").marks
+    early = "Депутаты обсудили бюджет города. " + "Другие новости дня. " * 400
+    assert "бюджет" in plain_snippet(early, "ru", marks)
+    late = "Другие новости дня. " * 400 + "Депутаты обсудили бюджет города."
+    assert len(late) > EXPORT_SCAN_CHARS
+    snippet = plain_snippet(late, "ru", marks)  # the opening instead, and quickly
+    assert snippet.startswith("Другие новости дня.") and "бюджет" not in snippet

@@ -161,3 +161,20 @@ def test_fields_with_spelling_words_are_refused(tmp_path):
     ix = whoosh_index.create_in(str(tmp_path), Schema(body=field))
     with pytest.raises(ValueError, match="spelling words"):
         segment_writer.BuildSegmentWriter(ix)
+
+
+def test_inlined_postings_are_pickled_compactly(tmp_path, docs):
+    ours = index_with(
+        tmp_path / "ours",
+        docs,
+        lambda ix: segment_writer.BuildSegmentWriter(
+            ix, codec=W3Codec(inlinelimit=8), compound=False
+        ),
+    )
+    with ours.reader() as reader:
+        assert any(
+            reader.term_info("text_exact", t).is_inlined() for t in reader.lexicon("text_exact")
+        )
+    (table,) = (tmp_path / "ours").glob("*.trm")
+    # protocol 2 writes every bytes value as a call to _codecs.encode
+    assert b"_codecs" not in table.read_bytes()

@@ -5,7 +5,8 @@ Run ``search-service bench --profile small`` (the bundled sample archive, under 
 corpus, then copies of it at 10k, 50k and 200k documents). Every figure of the baseline is
 measured in the same run, on the same documents and the same machine. See the modules:
 ``corpus`` (sources and copies), ``build`` (builds in fresh processes), ``queries``
-(latency by query class), ``http`` (server and load client), ``report`` (targets, table).
+(latency by query class), ``firstquery`` (a fresh server's first answers), ``http`` (server
+and load client), ``report`` (targets, table).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Any
 
 import whoosh
 
-from search_service.bench import build, corpus, http, queries, report
+from search_service.bench import build, corpus, firstquery, http, queries, report
 
 SAMPLE_ARCHIVE = Path(__file__).resolve().parent.parent / "sample_archive"
 REAL_CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
@@ -194,6 +195,15 @@ def run(options: argparse.Namespace, profile: Profile, work: Path) -> dict[str, 
         indexes / "ours-1", indexes / "baseline", repeats, profile.warmup
     )
     result["queries"]["profile_top_own_time"] = queries.profile_queries(indexes / "ours-1")
+
+    if options.skip_http:
+        result["first_queries"] = {"error": "skipped (--skip-http)"}
+    else:
+        _say("first queries: a fresh server, 100 distinct queries once each")
+        try:
+            result["first_queries"] = firstquery.run(indexes / "ours-1", work / "server-first.log")
+        except (RuntimeError, OSError, subprocess.TimeoutExpired) as error:
+            result["first_queries"] = {"error": str(error)}
 
     if options.skip_http:
         result["http"] = {"error": "skipped (--skip-http)"}

@@ -216,7 +216,7 @@ def profile_build(roots: list[Path], limit: int, top: int = 15) -> dict[str, Any
             stats,
             lambda f, n: (
                 f.endswith(os.path.join("text", "analyze.py"))
-                and n in ("analyze", "index_positions")
+                and n in ("analyze", "index_positions", "word_table")
             ),
         ),
         "add_document": _cumulative(

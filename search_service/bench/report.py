@@ -28,6 +28,9 @@ TARGETS: dict[str, tuple[str, float, str]] = {
     "common_word_first_p95_ms": ("same, first search: common word p95 (ms)", 250.0, "max"),
     "query_p50_vs_baseline": ("worst class p50 ratio ours/baseline", 1.5, "max"),
     "full_page_vs_baseline": ("full results page p50 ours/baseline", 1.0, "max"),
+    "first_request_ms": ("fresh server: first results page (ms)", 150.0, "below"),
+    "first_queries_p50_ms": ("fresh server: 100 distinct queries once, p50 (ms)", 30.0, "max"),
+    "first_queries_p95_ms": ("fresh server: 100 distinct queries once, p95 (ms)", 100.0, "max"),
     "http_requests_per_s": ("HTTP requests/s", 100.0, "min"),
     "http_p95_ms": ("HTTP p95 (ms)", 150.0, "below"),
     "http_errors": ("HTTP non-2xx + exceptions", 0.0, "max"),
@@ -105,6 +108,13 @@ def add_verdicts(result: dict[str, Any]) -> None:
     class_ratios = [r for r in ratios["query_p50_by_class"].values() if r is not None]
     figures["query_p50_vs_baseline"] = (max(class_ratios, default=None), real, on_sample)
     figures["full_page_vs_baseline"] = (ratios["full_page_p50"], real, on_sample)
+
+    first = result.get("first_queries", {})
+    if "p50_ms" in first:
+        note = f"{first['queries']} queries on {result['corpus']['documents']} documents"
+        figures["first_request_ms"] = (first["first_ms"], True, note)
+        figures["first_queries_p50_ms"] = (first["p50_ms"], True, note)
+        figures["first_queries_p95_ms"] = (first["p95_ms"], True, note)
 
     http = result.get("http", {})
     if "requests_per_s" in http:
@@ -229,6 +239,32 @@ def table(result: dict[str, Any]) -> str:
         for side in ("ours_breakdown", "baseline_breakdown"):
             if queries.get(side):
                 out.append(f"{side.replace('_', ' ')}: " + _shares(queries[side]))
+
+    first = result.get("first_queries", {})
+    if "p50_ms" in first:
+        out += [
+            "",
+            "FIRST QUERIES (a freshly started server; each query asked once as a results page, "
+            "one after another; warm figures: QUERIES above, HTTP below)",
+        ]
+        out += _rows(
+            ["queries", "server ready s", "first ms", "p50 ms", "p95 ms", "max ms", "errors"],
+            [
+                [
+                    first["queries"],
+                    first["server_ready_s"],
+                    first["first_ms"],
+                    first["p50_ms"],
+                    first["p95_ms"],
+                    first["max_ms"],
+                    first["errors"],
+                ]
+            ],
+        )
+        slowest = ", ".join(f"{q['query']} {q['ms']:.0f}" for q in first.get("slowest", []))
+        out.append(f"slowest (ms): {slowest}")
+    elif first.get("error"):
+        out += ["", f"FIRST QUERIES: not measured: {first['error']}"]
 
     http = result.get("http", {})
     if "requests_per_s" in http:

@@ -9,6 +9,7 @@ per-token path is a regex match and a dict lookup.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -90,6 +91,7 @@ def clear_caches() -> None:
     """Forget every cached word analysis (the benchmark's cold runs start from here)."""
     _cache.clear()
     _raw_cache.clear()
+    _packed_cache.clear()
     russian.lemmas.cache_clear()
     for function in (kazakh.stem, translit.latin_to_cyrillic):
         getattr(function, "cache_clear", lambda: None)()
@@ -126,7 +128,7 @@ def _analyze_simple(text: str, lang: str, alphabet: str | None) -> _Word:
         return _word(form, (form,), False, lang)
     if lang == "kk" or has_kazakh_letters(form):
         form = kazakh_key_fold(form)  # the lexicon is folded the same way
-        return _word(form, (kazakh.stem(form),), form in kazakh.STOPWORDS, "kk")
+        return _word(form, kazakh.keys(form), form in kazakh.STOPWORDS, "kk")
     capitalised = word[:1].isupper()
     return _word(form, russian.lemmas(form, capitalised), russian.is_stopword(form), "ru")
 
@@ -177,6 +179,13 @@ _raw_cache: dict[tuple[str, str, str | None], _RawEntry] = {}
 
 
 def _analyze_raw(raw: str, lang: str, alphabet: str | None) -> _RawEntry:
+    known = _known_words.get((raw, lang, alphabet))
+    if known is not None:  # analysed by an earlier job (see import_words)
+        entry = _unpack_entry(raw, known)
+        if len(_raw_cache) >= _CACHE_LIMIT:
+            _raw_cache.clear()
+        _raw_cache[(raw, lang, alphabet)] = entry
+        return entry
     token = Token(clean(raw), 0, len(raw), ())
     if HYPHEN_RE.search(raw):
         token = next(tokenize(raw))
@@ -323,6 +332,220 @@ def find_words(
     return spans
 
 
+def find_words_in_table(
+    text: str, table: str, accept: Accept, judged: Judgements | None = None
+) -> list[tuple[int, int]] | None:
+    """:func:`find_words` from a :func:`word_table` made at index time: the same offsets
+    without analysing a word. ``None`` when the table is not one this code reads (an index
+    built by another version) or not of this text: then call :func:`find_words`."""
+    head, _, body = table.partition("\n")
+    header = head.split("\t")
+    if len(header) != 4 or header[0] != WORD_TABLE_VERSION or header[2] != str(len(text)):
+        return None  # another version's table, or not this text's
+    alphabet = header[1] or None
+    runs = [_unpack_run(run) for run in header[3].split(";") if run]
+    spans: list[tuple[int, int]] = []
+    if judged is None:
+        judged = {}
+    elif len(judged) > JUDGEMENTS_LIMIT:
+        judged.clear()
+    # Read only when a word was not judged before (a query's words asked again judge none).
+    lines: list[str] | None = None
+    numbers: dict[tuple[str, str, str | None], int] = {}
+    for start, end, run_lang in runs:
+        for match in WORD_RE.finditer(text, start, end):
+            raw = match.group()
+            key = (raw, run_lang, alphabet)
+            marked = judged.get(key)
+            if marked is None:
+                entry = _raw_cache.get(key)
+                if entry is None:
+                    if lines is None:
+                        lines = body.split("\n")
+                        numbers = _first_appearances(text, runs, alphabet)
+                    number = numbers.get(key, len(lines))
+                    if number >= len(lines):
+                        return None  # the text is not the one the table was made from
+                    entry = _unpack_entry(raw, lines[number])
+                    if len(_raw_cache) >= _CACHE_LIMIT:
+                        _raw_cache.clear()
+                    _raw_cache[key] = entry  # the analysis, as analysing the word gives it
+                marked = judged[key] = _judge(entry, len(raw), accept)
+            if marked:
+                at = match.start()
+                spans.extend((at + s, at + e) for s, e in marked)
+    return spans
+
+
+def _first_appearances(
+    text: str, runs: list[tuple[int, int, str]], alphabet: str | None
+) -> dict[tuple[str, str, str | None], int]:
+    """Each distinct word's number in the order of first appearance: its line in the table."""
+    numbers: dict[tuple[str, str, str | None], int] = {}
+    for start, end, run_lang in runs:
+        for raw in WORD_RE.findall(text, start, end):
+            numbers.setdefault((raw, run_lang, alphabet), len(numbers))
+    return numbers
+
+
+# The first field of a word table; change it when the layout changes (older tables are then
+# not read, and highlighting analyses the text as before).
+WORD_TABLE_VERSION = "w1"
+
+
+def word_table(text: str, lang: str | None = None) -> str:
+    """What highlighting needs of ``text``'s analysis, made once at index time.
+
+    A header line (version, Latin alphabet, the text's length, language runs), then one line
+    per distinct word in the order the words first appear in the text: its language, whether
+    it is a stop word, its exact form and its keys, each left out or shortened when the word
+    itself gives it (most words: the form is the word case-folded, the key a beginning of
+    the form), and the same for the parts of a hyphenated word. The words themselves are not
+    stored: the same expression finds them again in the text, in the same order. A results
+    page reads it with :func:`find_words_in_table` instead of analysing its hits' bodies.
+
+    >>> text = "Сайлау мен сайлауға"
+    >>> word_table(text, "kk").split(chr(10))[1:]
+    ['kk\\t\\t=5', 'kk!\\t\\t', 'kk\\t\\t=5']
+    >>> find_words_in_table(text, word_table(text, "kk"), lambda f, k, o: "сайла" in k)
+    [(0, 6), (11, 19)]
+    """
+    alphabet, runs = _runs(text, lang)
+    seen: set[tuple[str, str, str | None]] = set()
+    lines = [
+        "\t".join(
+            (
+                WORD_TABLE_VERSION,
+                alphabet or "",
+                str(len(text)),
+                ";".join(f"{s},{e},{ln}" for s, e, ln in runs),
+            )
+        )
+    ]
+    for start, end, run_lang in runs:
+        for match in WORD_RE.finditer(text, start, end):
+            key = (match.group(), run_lang, alphabet)
+            if key not in seen:
+                seen.add(key)
+                packed = _packed_cache.get(key) or _known_words.get(key)
+                if packed is None:
+                    entry = _raw_cache.get(key) or _analyze_raw(*key)
+                    packed = _pack_entry(key[0], entry)
+                    if len(_packed_cache) >= _CACHE_LIMIT:
+                        _packed_cache.clear()
+                    _packed_cache[key] = packed
+                lines.append(packed)
+    return "\n".join(lines)
+
+
+_packed_cache: dict[tuple[str, str, str | None], str] = {}
+# Word analyses of earlier jobs, packed (import_words): a word found here is not analysed.
+_known_words: dict[tuple[str, str, str | None], str] = {}
+
+
+@functools.cache
+def analysis_fingerprint() -> str:
+    """What the analysis of a word depends on: this package's code and data, pymorphy3 and
+    its dictionary. Saved word analyses are used only by the same fingerprint."""
+    import hashlib
+    from importlib.metadata import PackageNotFoundError, version
+    from pathlib import Path
+
+    digest = hashlib.sha1()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".txt", ".tsv", ".json", ".gz", ".dic"):
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    for name in ("pymorphy3", "pymorphy3-dicts-ru"):
+        try:
+            digest.update(f"{name} {version(name)}".encode())
+        except PackageNotFoundError:
+            digest.update(name.encode())
+    return digest.hexdigest()[:16]
+
+
+def export_words(new_only: bool = False) -> Iterator[str]:
+    """Every word packed for a word table by this process and, unless ``new_only``, those
+    imported: one line each, ``word<TAB>language<TAB>alphabet<TAB>packed analysis``."""
+    sources = (_packed_cache,) if new_only else (_known_words, _packed_cache)
+    for words in sources:
+        for (raw, lang, alphabet), packed in words.items():
+            if words is _packed_cache and (raw, lang, alphabet) in _known_words:
+                continue
+            yield f"{raw}\t{lang}\t{alphabet or ''}\t{packed}"
+
+
+def import_words(lines: Iterator[str]) -> int:
+    """Take the word analyses of :func:`export_words` lines (from an earlier build or update
+    of the same analysis: see :func:`analysis_fingerprint`); returns how many."""
+    count = 0
+    for line in lines:
+        raw, lang, alphabet, packed = line.rstrip("\n").split("\t", 3)
+        _known_words[raw, lang, alphabet or None] = packed
+        count += 1
+    return count
+
+
+def forget_imported_words() -> None:
+    _known_words.clear()
+
+
+def _unpack_run(text: str) -> tuple[int, int, str]:
+    start, end, lang = text.split(",")
+    return int(start), int(end), lang
+
+
+_EMPTY = "\x1e"  # an empty form, or no keys, in a packed word
+
+
+def _pack_word(raw: str, word: _Word) -> str:
+    """``lang[!]<TAB>form<TAB>keys``: the form empty when it is the word as case-folded, a
+    key empty when it is the form and ``=N`` when it is the form's first N letters; an empty
+    form or no keys at all is ``_EMPTY``."""
+    form = word.form
+    keys = "\x1f".join(
+        "" if key == form else f"={len(key)}" if form.startswith(key) else key for key in word.keys
+    )
+    if not word.keys:
+        keys = _EMPTY  # no keys at all (an empty join would read as one key, the form)
+    folded = fold_case(raw)
+    shown = "" if form == folded else form or _EMPTY
+    return f"{word.lang}{'!' if word.stop else ''}\t{shown}\t{keys}"
+
+
+def _unpack_word(raw: str, packed: str) -> _Word:
+    flags, form, keys_text = packed.split("\t")
+    form = "" if form == _EMPTY else form or fold_case(raw)
+    keys: tuple[str, ...] = ()
+    if keys_text != _EMPTY:
+        keys = tuple(
+            form if not key else form[: int(key[1:])] if key[0] == "=" else key
+            for key in keys_text.split("\x1f")
+        )
+    stop = flags.endswith("!")
+    return _word(form, keys, stop, flags[:-1] if stop else flags)
+
+
+def _pack_entry(raw: str, entry: _RawEntry) -> str:
+    word, pieces = entry
+    parts = [_pack_word(raw, word)]
+    parts += [f"{s},{e}\t{_pack_word(raw[s:e], piece)}" for s, e, piece in pieces]
+    return "\x1d".join(parts)
+
+
+def _unpack_entry(raw: str, packed: str) -> _RawEntry:
+    if "\x1d" not in packed:
+        return _unpack_word(raw, packed), ()
+    word, *pieces = packed.split("\x1d")
+    unpacked = []
+    for piece in pieces:
+        span, _, rest = piece.partition("\t")
+        s, e = map(int, span.split(","))
+        unpacked.append((s, e, _unpack_word(raw[s:e], rest)))
+    return _unpack_word(raw, word), tuple(unpacked)
+
+
 def _judge(entry: _RawEntry, length: int, accept: Accept) -> tuple[tuple[int, int], ...]:
     word, pieces = entry
     if accept(word.form, word.index_keys, word.fold):
@@ -350,6 +573,10 @@ def _latin_readings(text: str, variants: tuple[str, ...]) -> list[_Word]:
         if variant == "2018" and "I" in text:
             spellings.append(text.replace("I", "i"))
         readings += [analyze_word(spelling, "kk", variant) for spelling in spellings]
+        if variant == "ascii":
+            # plain ASCII loses ң ғ қ ә ө ұ ү: auyldyn is ауылдың when ауылдын has no known stem
+            ascii_form = readings[-1].form
+            readings += [analyze_word(form, "kk") for form in kazakh.ascii_respellings(ascii_form)]
     return list({word.form: word for word in readings}.values())
 
 

@@ -57,6 +57,8 @@ def _read_words(name: str) -> frozenset[str]:
 NOUNS = _read_words("kk_nouns.txt")
 VERBS = _read_words("kk_verbs.txt")
 PLACES = _read_words("kk_places.txt")
+# listed nouns that must not be read as a shorter stem plus an ending (бүгін is not бүг-ін)
+WHOLE_NOUNS = _read_words("kk_whole_nouns.txt")
 
 
 # Function words: postpositions, conjunctions, particles and pronouns. Several look inflected
@@ -224,6 +226,8 @@ _PARADIGMS = {
     "осы": "осыны осының осыған осында осыдан осымен осылар осыларды осылардың осыларға "
     "осыларда осындай осындағы осынша",
     "біз": "бізді біздің бізге бізде бізден бізбен біздер біздерді біздердің",
+    # the reflexive өз- is listed with its accusative (өзін, as in өзіндік "own"): keep it a form
+    "өз": "өзі өзін өзіне өзінде өзінен өзінің өзімен өздері өздерін өздеріне өздерінің",
     "сіз": "сізді сіздің сізге сізде сізден сізбен",
     "сіздер": "сіздерді сіздердің сіздерге сіздерде сіздерден",
     "сендер": "сендерді сендердің сендерге сендерде сендерден",
@@ -332,14 +336,14 @@ _TABLE: list[tuple[str, str, int, str, int, str]] = [
     # similative and manner
     ("дай дей тай тей ндай ндей ша ше нша нше", "N", _N_SIM, "N", _N_CASE, _ANY),
     # predicative person (copula endings)
-    (
-        "мын мін бын бін пын пін сың сің сыз сіз мыз міз быз біз пыз піз",
-        "N",
-        _N_PRED,
-        "N",
-        _N_SIM,
-        _ANY,
-    ),
+    # (the 1st person by the sound before it, as -мақ/-бақ/-пақ below: мұғаліммін, кезбін,
+    # қазақпын; біргеміз, барғанбыз, кетпіз; so себебін is not себе-бін)
+    ("мын мін", "N", _N_PRED, "N", _N_SIM, "VRLN"),
+    ("бын бін", "N", _N_PRED, "N", _N_SIM, "Z"),
+    ("пын пін пыз піз", "N", _N_PRED, "N", _N_SIM, "T"),
+    ("мыз міз", "N", _N_PRED, "N", _N_SIM, "VRL"),
+    ("быз біз", "N", _N_PRED, "N", _N_SIM, "NZ"),
+    ("сың сің сыз сіз", "N", _N_PRED, "N", _N_SIM, _ANY),
     # -ғы/-гі adjectives from a locative or a time word: a fresh nominal stem
     ("дағы дегі тағы тегі ндағы ндегі", "N", 0, "N", _N_POSS, _ANY),
     # participles and verbal nouns: nominal on the right, verbal on the left
@@ -364,15 +368,12 @@ _TABLE: list[tuple[str, str, int, str, int, str]] = [
     # verbal: person
     # (left chain "T": a tense ending must come next, ал-а-мын, not ала-мын)
     ("м ң қ к ңыз ңіз ңдар ңдер ңыздар ңіздер", "V", _V_PERS, "T", _V_TENSE, "V"),
-    (
-        "мын мін бын бін пын пін сың сің сыз сіз мыз міз быз біз пыз піз сыңдар сіңдер сыздар "
-        "сіздер",
-        "V",
-        _V_PERS,
-        "T",
-        _V_TENSE,
-        _ANY,
-    ),
+    ("мын мін", "V", _V_PERS, "T", _V_TENSE, "VRLN"),
+    ("бын бін", "V", _V_PERS, "T", _V_TENSE, "Z"),
+    ("пын пін пыз піз", "V", _V_PERS, "T", _V_TENSE, "T"),
+    ("мыз міз", "V", _V_PERS, "T", _V_TENSE, "VRL"),
+    ("быз біз", "V", _V_PERS, "T", _V_TENSE, "NZ"),
+    ("сың сің сыз сіз сыңдар сіңдер сыздар сіздер", "V", _V_PERS, "T", _V_TENSE, _ANY),
     # present tense, 3rd person
     ("ады еді иды иді", "V", _V_TENSE, "V", _V_NEG, _CONS),
     ("йды йді", "V", _V_TENSE, "V", _V_NEG, "V"),
@@ -780,7 +781,7 @@ def _strippings(word: str) -> list[tuple[str, str, float, str, bool]]:
             continue
         seen.add((stem, chain, max_rank))
         found.append((stem, chain, depth, outer, lexical))
-        if depth and (stem in PLACES or stem in _KEEP or _is_stan_name(stem)):
+        if depth and (stem in PLACES or stem in _KEEP or _is_name(stem)):
             continue
         table = _BY_CHAIN[chain]
         longest = _LONGEST_IN[chain].get(stem[-1], 0)
@@ -824,6 +825,15 @@ def _is_stan_name(stem: str) -> bool:
     return stem.endswith("стан") and not _attested_noun(stem[:-3])
 
 
+def _is_name(stem: str) -> bool:
+    """A country in -стан or a patronymic in -ұлы/-қызы (``Бопайұлы`` is not ``бопайұл-ы``).
+
+    >>> _is_name("бопайұлы"), _is_name("ұлы")
+    (True, False)
+    """
+    return _is_stan_name(stem) or (len(stem) >= 6 and stem.endswith(("ұлы", "қызы")))
+
+
 _VOWEL_YU = re.compile("([аәеоөұүыі])ю")
 
 
@@ -831,6 +841,110 @@ def _shortest(reading: tuple) -> tuple:
     """Order of noun readings: none through a derivational-looking ending (білім-ді, not
     біл-ім-ді), then the shortest stem, then the fewest endings."""
     return reading[6], len(reading[4]), reading[0]
+
+
+def _without_passive_rivals(readings: list[tuple]) -> list[tuple]:
+    """Drop a passive (-ыл, -л) verb reading of a remainder that is also a listed noun.
+
+    ``ауылды`` is the village in the accusative, not the past of a passive ``ау-ыл-``;
+    ``ақылды`` is ``ақыл``, not ``ақ-ыл-ды``. (The lexicon builder drops the passive stems that
+    hunspell also lists as nouns, ``ашыл``, ``бастал``, so a listed noun is a real one.)
+    """
+    nouns = {reading[8] for reading in readings if not (reading[3] or reading[1] or reading[7])}
+    return [
+        reading
+        for reading in readings
+        if not (
+            reading[3] and reading[8].endswith("л") and reading[8] in nouns and _passive(reading[8])
+        )
+    ]
+
+
+def _not_inside_whole(nouns: list[tuple]) -> list[tuple]:
+    """Drop noun readings that cut into a hand-listed whole noun another reading found.
+
+    ``бүгінде`` is ``бүгін-де``, not ``бүг-інде``: the remainder ``бүг`` lies inside ``бүгін``.
+    """
+    whole = [reading[8] for reading in nouns if reading[8] in WHOLE_NOUNS]
+    return [
+        reading
+        for reading in nouns
+        if not any(len(reading[8]) < len(kept) and kept.startswith(reading[8]) for kept in whole)
+    ]
+
+
+def _passive(stem: str) -> bool:
+    """True when the verb stem ``stem`` is read as a passive or reflexive of a shorter root."""
+    spelled = _spelled(stem, VERBS)
+    return spelled is None or _without_passive(spelled) != spelled
+
+
+_HAVING = ("ды", "ді", "ты", "ті", "лы", "лі")
+
+
+def keys(word: str) -> tuple[str, ...]:
+    """Index keys of one lower-cased Cyrillic Kazakh word: its stem, and the word itself as
+    well when both readings stay plausible.
+
+    A listed word in -ды/-лы is an adjective of its own ("clever") and also the accusative
+    of its noun ("the mind"): ``ақылды`` keys both ``ақылды`` and ``ақыл``, the adjective
+    first, so a search for either word finds it and the adjective ranks it as the word typed.
+
+    >>> keys("ақылды"), keys("ақылдылар"), keys("ауылды")
+    (('ақылды', 'ақыл'), ('ақылды',), ('ауыл',))
+    """
+    key = stem(word)
+    if key != word and word in NOUNS and word.endswith(_HAVING) and len(key) == len(word) - 2:
+        return (word, key)
+    return (key,)
+
+
+# Kazakh letters that plain ASCII typing writes as the Russian ones: ауылдың typed auyldyn.
+# (and i, y stand for і or и, ы or й: the reading of the whole word picks one of each)
+_ASCII_LOSSES = {
+    **{"а": "ә", "о": "ө", "у": "ұү", "н": "ң", "г": "ғ", "к": "қ"},
+    **{"і": "и", "и": "ій", "й": "ы"},
+}
+
+
+def attested(word: str) -> bool:
+    """True when ``word``'s stem is attested: listed, a name, or made from a listed word.
+
+    >>> attested("ауылдың"), attested("ауылдын")
+    (True, False)
+    """
+    key = stem(word)
+    return key in PLACES or _known(key, "N") is not None or _known(key, "V") is not None
+
+
+def ascii_respellings(word: str, most: int = 3, widest: int = 400) -> list[str]:
+    """Spellings of a Kazakh word typed in plain ASCII whose stem is attested, with the lost
+    Kazakh letters put back: the fewest changes (at most ``most``, trying at most ``widest``
+    spellings a step) that give any.
+
+    An ASCII typist writes ң, ғ, қ, ә, ө, ұ, ү as n, g, k, a, o, u, so ``auyldyn`` is read
+    ``ауылдын``, which has no known stem; ``ауылдың`` has. Nothing is tried when ``word``
+    is attested as it is.
+
+    >>> ascii_respellings("ауылдын"), ascii_respellings("рас1мдеу".replace("1", "і"))
+    (['ауылдың'], ['рәсімдеу'])
+    """
+    if attested(word):
+        return []
+    spots = [at for at, letter in enumerate(word) if letter in _ASCII_LOSSES]
+    found: list[str] = []
+    level = [word]
+    for _ in range(most):
+        changed = []
+        for spelling in level:
+            for at in spots:
+                for letter in _ASCII_LOSSES.get(spelling[at], ""):
+                    changed.append(spelling[:at] + letter + spelling[at + 1 :])
+        level = list(dict.fromkeys(changed))[:widest]
+        found = [spelling for spelling in level if attested(spelling)]
+        if found:
+            return found
+    return found
 
 
 _STEMS: dict[str, str] = {}
@@ -881,11 +995,13 @@ def _stem(word: str) -> str:
         loanword_is_verb_form = True
     if not listed and "ю" in word:
         word = _VOWEL_YU.sub(r"\1йу", word)  # қою is қой-у: the verbal noun after a vowel
-    readings: list[tuple[float, bool, int, bool, str, str, bool, bool]] = []
+    readings: list[tuple[float, bool, int, bool, str, str, bool, bool, str]] = []
     guess: str | None = None
     for rest, chain, depth, outer, lexical in _strippings(word):
-        if rest in PLACES or _is_stan_name(rest):
+        if rest in PLACES or _is_name(rest):
             return rest  # a name guards its own ending: қазақстан-ға, not қазақ-стан-ға
+        if rest.endswith(("ұл", "қыз")) and _is_name(rest + "ы") and word.startswith(rest + "ы"):
+            return rest + "ы"  # Момышұлы-н
         reading = _known(rest, chain)
         if reading is not None and rest == word and loanword_is_verb_form:
             continue  # бола is бол-а, though Russian has a noun бола
@@ -901,7 +1017,17 @@ def _stem(word: str) -> str:
             if reading.derived:
                 depth += 1  # attested only through what it is made from
             readings.append(
-                (depth, reading.repaired, size, chain == "V", key, outer, lexical, reading.derived)
+                (
+                    depth,
+                    reading.repaired,
+                    size,
+                    chain == "V",
+                    key,
+                    outer,
+                    lexical,
+                    reading.derived,
+                    rest,
+                )
             )
         elif (
             chain == "N"
@@ -929,12 +1055,13 @@ def _stem(word: str) -> str:
         ]
         return min(nominal, key=_shortest)[4] if nominal else word
     if readings:
+        readings = _without_passive_rivals(readings)
         # the best noun reading is the shortest stem (the lexicon lists some inflected nouns:
         # елдер, еліміз); the best verb reading has the fewest endings. Then between the two:
         # fewest endings, no repaired vowel, the shorter stem, the noun
         # a reading through a derivation only when nothing listed explains the word
         attested = [reading for reading in readings if not reading[7]] or readings
-        nouns = [reading for reading in attested if not reading[3]]
+        nouns = _not_inside_whole([reading for reading in attested if not reading[3]])
         verbs = [reading for reading in attested if reading[3]]
         best = ([min(nouns, key=_shortest)] if nouns else []) + ([min(verbs)] if verbs else [])
         return min(best)[4]

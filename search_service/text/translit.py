@@ -121,6 +121,18 @@ def possible_variants(text: str) -> tuple[str, ...]:
     return ALL_VARIANTS
 
 
+def latin_letters(variant: str) -> frozenset[str]:
+    """The small letters of a Latin Kazakh alphabet (``2018``, ``2021`` or ``ascii``).
+
+    >>> "".join(sorted(latin_letters("2018") - latin_letters("ascii")))
+    'áóúýıńǵ'
+    >>> "".join(sorted(latin_letters("2021") - latin_letters("ascii")))
+    'äçñöüğışū'
+    """
+    marks = {"2018": _2018_MARKS, "2021": _2021_MARKS | {"ı"}}.get(variant, frozenset())
+    return frozenset("abcdefghijklmnopqrstuvwxyz") | {mark for mark in marks if mark.islower()}
+
+
 def _small(ch: str, variant: str) -> str:
     special = _CAPITALS[variant].get(ch)
     if special is not None:

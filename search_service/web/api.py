@@ -1,5 +1,7 @@
 """The JSON API, the CSV export, the OpenSearch description and the health check (no HTML).
 
+The API is described at ``/api/openapi.json`` (:mod:`search_service.web.openapi`).
+
 Every error answers with the same envelope, ``{"error": {"code": ..., "message": ...}}``,
 and the right status: 400 bad parameters or a query that cannot be understood, 404 unknown
 article or a page past the end, 501 a feature not there yet, 503 no readable index.
@@ -8,10 +10,14 @@ article or a page past the end, 501 a feature not there yet, 503 no readable ind
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import logging
+import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import quote
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
@@ -19,10 +25,13 @@ from flask import Blueprint, Response, current_app, jsonify, request, stream_wit
 from werkzeug.exceptions import HTTPException
 
 from search_service import store
-from search_service.query import QueryError, parse_query
+from search_service.query import UNKNOWN_CITY, Notice, QueryError, parse_query
 from search_service.searcher import ArchiveSearcher, ArticleView, Hit, SearchPage
 from search_service.text.analyze import describe
-from search_service.web import SEARCHER_KEY, SETTINGS_KEY
+from search_service.text.cities import city_name
+from search_service.web import SEARCHER_KEY, SETTINGS_KEY, i18n
+from search_service.web.openapi import openapi_document
+from search_service.web.pages import LANGUAGE_COOKIE
 from search_service.web.params import BadRequest, parse_search_request
 
 log = logging.getLogger(__name__)
@@ -34,10 +43,11 @@ JSON_PATHS = ("/api/", "/health", "/export.csv")  # errors here are JSON, never 
 ANALYZE_LANGUAGES = ("query", "auto", "kk", "ru")
 MAX_ANALYZE_LENGTH = 2000
 SIMILAR_LIMIT = 5
-CSV_COLUMNS = ("id", "date", "language", "city", "headline", "url")
+CSV_COLUMNS = ("id", "date", "language", "city", "city_label", "headline", "snippet", "url")
 CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # Excel would run these as formulas
-OPENSEARCH_NAME = "Archive search"
-OPENSEARCH_DESCRIPTION = "Search the Kazakh and Russian news archive"
+CSV_NAME_DEFAULT = "archive-search"  # the file's name when the search has no words
+CSV_NAME_CHARS = 60  # the query's share of the file name, at most
+_UNSAFE_IN_NAME = re.compile(r"[^\w]+")  # keeps letters of any script, digits and "_"
 
 ArticleUrl = Callable[[str], str]
 
@@ -45,8 +55,13 @@ ArticleUrl = Callable[[str], str]
 # Payloads (plain functions: the CLI prints the same JSON) ------------------------------
 
 
-def search_payload(page: SearchPage, article_url: ArticleUrl, max_page: int | None = None):
-    """The JSON object of a results page."""
+def search_payload(
+    page: SearchPage, article_url: ArticleUrl, max_page: int | None = None, lang: str = "en"
+) -> dict[str, Any]:
+    """The JSON object of a results page; labels are in ``lang`` (kk, ru or en).
+
+    A success carries no ``error`` key: a response has one exactly when it is an error.
+    """
     pages = page.pages if max_page is None else min(page.pages, max_page)
     return {
         "total": page.total,
@@ -54,19 +69,51 @@ def search_payload(page: SearchPage, article_url: ArticleUrl, max_page: int | No
         "page": page.request.page,
         "per_page": page.request.per_page,
         "pages": pages,
-        "hits": [hit_payload(hit, article_url) for hit in page.hits],
+        "hits": [hit_payload(hit, article_url, lang) for hit in page.hits],
         "facets": {
-            name: [{"value": v.value, "count": v.count, "selected": v.selected} for v in values]
+            name: [
+                {
+                    "value": v.value,
+                    "label": facet_label(name, v.value, lang),
+                    "count": v.count,
+                    "selected": v.selected,
+                }
+                for v in values
+            ]
             for name, values in page.facets.items()
         },
         "suggestion": page.suggestion,
         "missing_words": page.missing,
         "stories": page.total if page.stories is None else page.stories,
-        "error": None,
+        "notices": [notice_payload(notice, lang) for notice in page.notices],
     }
 
 
-def hit_payload(hit: Hit, article_url: ArticleUrl) -> dict[str, Any]:
+def notice_payload(notice: Notice, lang: str = "en") -> dict[str, Any]:
+    """What the query parser repaired or reinterpreted: ``code``, the ``message`` for users,
+    the part as ``typed``, what was ``searched`` instead, and a ``literal`` query (or null)
+    that searches what was typed more literally."""
+    return {
+        "code": notice.code,
+        "message": notice.message(lang),
+        "typed": notice.typed,
+        "searched": notice.searched,
+        "literal": notice.literal,
+    }
+
+
+def facet_label(name: str, value: str, lang: str) -> str:
+    """A facet value as people read it: the city's or language's name, the month's name."""
+    if name == "city":
+        return city_name(value, lang)
+    if name == "lang":
+        return i18n.language_label(lang, value)
+    if name == "month":
+        return i18n.month_label(lang, value)
+    return value
+
+
+def hit_payload(hit: Hit, article_url: ArticleUrl, lang: str = "en") -> dict[str, Any]:
     return {
         "id": hit.id,
         "date": hit.date.isoformat(),
@@ -74,6 +121,7 @@ def hit_payload(hit: Hit, article_url: ArticleUrl) -> dict[str, Any]:
         "headline_html": str(hit.headline_html),
         "language": hit.language,
         "city": hit.city,
+        "city_label": city_name(hit.city, lang),
         "fragments": [str(fragment) for fragment in hit.fragments],
         "url": article_url(hit.id),
         "similar": hit.similar,
@@ -81,7 +129,7 @@ def hit_payload(hit: Hit, article_url: ArticleUrl) -> dict[str, Any]:
     }
 
 
-def article_payload(view: ArticleView, article_url: ArticleUrl) -> dict[str, Any]:
+def article_payload(view: ArticleView, article_url: ArticleUrl, lang: str = "en") -> dict[str, Any]:
     return {
         "id": view.id,
         "date": view.date.isoformat(),
@@ -90,6 +138,7 @@ def article_payload(view: ArticleView, article_url: ArticleUrl) -> dict[str, Any
         "body_html": [str(paragraph) for paragraph in view.body_html],
         "language": view.language,
         "city": view.city,
+        "city_label": city_name(view.city, lang),
         "agency": view.agency,
         "path": view.path,
         "url": article_url(view.id),
@@ -102,8 +151,18 @@ def error_payload(code: str, message: str) -> dict[str, Any]:
 
 def query_error_message(error: QueryError) -> str:
     """The query error's message in the language the client prefers."""
-    lang = request.accept_languages.best_match(MESSAGE_LANGUAGES, default="en")
-    return error.message(lang)
+    return error.message(client_language())
+
+
+def client_language() -> str:
+    """The API's language for messages and labels: the best of Accept-Language, else English."""
+    return request.accept_languages.best_match(MESSAGE_LANGUAGES, default="en")
+
+
+def interface_language() -> str:
+    """The pages' interface language (cookie, then Accept-Language), for what a browser
+    fetches beside the pages: the CSV export and the OpenSearch description."""
+    return i18n.choose_ui_language(request.cookies.get(LANGUAGE_COOKIE), request.accept_languages)
 
 
 # Errors ----------------------------------------------------------------------------------
@@ -122,7 +181,7 @@ def _bad_request(error: BadRequest) -> Response:
 
 @bp.errorhandler(QueryError)
 def _bad_query(error: QueryError) -> Response:
-    return _error(error.key, query_error_message(error), 400)
+    return _error(error.code, query_error_message(error), 400)
 
 
 @bp.errorhandler(store.IndexStoreError)
@@ -177,10 +236,14 @@ def search() -> Response:
     page = _searcher().search(search_request)
     if page.error:
         raise QueryError(page.error)
+    if page.unknown_city:  # a 400 bad_city: a client learns that it sent a wrong value
+        raise QueryError(UNKNOWN_CITY)
     if page.pages and search_request.page > page.pages:
         raise BadRequest("bad_page", f"there are only {page.pages} pages", status=404)
     max_page = current_app.extensions[SETTINGS_KEY].max_page
-    return jsonify(search_payload(page, article_url, max_page))
+    response = jsonify(search_payload(page, article_url, max_page, client_language()))
+    response.vary.add("Accept-Language")
+    return response
 
 
 @bp.get("/api/articles/<article_id>")
@@ -189,7 +252,9 @@ def article(article_id: str) -> Response:
     view = _searcher().article(article_id, q=request.args.get("q") or None)
     if view is None:
         raise BadRequest("not_found", f"no article with id {article_id!r}", status=404)
-    return jsonify(article_payload(view, article_url))
+    response = jsonify(article_payload(view, article_url, client_language()))
+    response.vary.add("Accept-Language")
+    return response
 
 
 @bp.get("/api/articles/<article_id>/similar")
@@ -198,7 +263,10 @@ def similar(article_id: str) -> Response:
     if _searcher().article(article_id) is None:
         raise BadRequest("not_found", f"no article with id {article_id!r}", status=404)
     hits = _searcher().more_like_this(article_id, limit=SIMILAR_LIMIT)
-    return jsonify({"hits": [hit_payload(hit, article_url) for hit in hits]})
+    lang = client_language()
+    response = jsonify({"hits": [hit_payload(hit, article_url, lang) for hit in hits]})
+    response.vary.add("Accept-Language")
+    return response
 
 
 @bp.get("/api/analyze")
@@ -220,13 +288,40 @@ def export_csv() -> Response:
     parse_query(search_request.q)  # a query error is a 400 now, not an empty file
     rows = _searcher().export_rows(search_request)
     base = request.host_url.rstrip("/")
-    response = Response(stream_with_context(_csv_lines(rows, base)), mimetype="text/csv")
+    lines = _csv_lines(rows, base, interface_language())
+    response = Response(stream_with_context(lines), mimetype="text/csv")
     response.charset = "utf-8"
-    response.headers["Content-Disposition"] = 'attachment; filename="archive-search.csv"'
+    name = csv_file_name(search_request.q, dt.date.today())
+    response.headers.set("Content-Disposition", "attachment", **_file_name_options(name))
+    response.vary.update(("Cookie", "Accept-Language"))
     return response
 
 
-def _csv_lines(rows: Iterator[dict[str, Any]], base: str) -> Iterator[str]:
+def csv_file_name(q: str, day: dt.date) -> str:
+    """The export's file name: the query's words and the day, safe on every system.
+
+    >>> csv_file_name('сайлау OR "Тоқаев" title:бюджет', dt.date(2026, 3, 7))
+    'сайлау-OR-Тоқаев-title-бюджет-2026-03-07.csv'
+    >>> csv_file_name("../../etc/passwd", dt.date(2026, 3, 7))
+    'etc-passwd-2026-03-07.csv'
+    >>> csv_file_name("", dt.date(2026, 3, 7)), csv_file_name("***", dt.date(2026, 3, 7))
+    ('archive-search-2026-03-07.csv', 'archive-search-2026-03-07.csv')
+    """
+    words = _UNSAFE_IN_NAME.sub("-", unicodedata.normalize("NFC", q)).replace("_", "-")
+    words = words.strip("-")[:CSV_NAME_CHARS].rstrip("-") or CSV_NAME_DEFAULT
+    return f"{words}-{day.isoformat()}.csv"
+
+
+def _file_name_options(name: str) -> dict[str, str]:
+    """Content-Disposition's parameters for ``name`` (RFC 6266): the name itself when it is
+    ASCII, else ``filename*`` in UTF-8 and a plain ASCII ``filename`` for old clients."""
+    if name.isascii():
+        return {"filename": name}
+    day = name.removesuffix(".csv")[-10:]
+    return {"filename": f"{CSV_NAME_DEFAULT}-{day}.csv", "filename*": "UTF-8''" + quote(name)}
+
+
+def _csv_lines(rows: Iterator[dict[str, Any]], base: str, lang: str) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
@@ -234,7 +329,11 @@ def _csv_lines(rows: Iterator[dict[str, Any]], base: str) -> Iterator[str]:
     for row in rows:
         buffer.seek(0)
         buffer.truncate()
-        row = {**row, "url": base + article_url(row["id"])}
+        row = {
+            **row,
+            "city_label": city_name(row["city"], lang),
+            "url": base + article_url(row["id"]),
+        }
         writer.writerow([_csv_cell(str(row[column])) for column in CSV_COLUMNS])
         yield buffer.getvalue()
 
@@ -246,18 +345,30 @@ def _csv_cell(value: str) -> str:
 
 @bp.get("/opensearch.xml")
 def opensearch() -> Response:
-    """Lets browsers add the archive as a search engine."""
+    """Lets browsers add the archive as a search engine, named in the interface language."""
+    lang = interface_language()
     template = request.url_root + "search?q={searchTerms}"
     xml = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<OpenSearchDescription xmlns="http://a9.com/-/spec/opensearch/1.1/">\n'
-        f"  <ShortName>{xml_escape(OPENSEARCH_NAME)}</ShortName>\n"
-        f"  <Description>{xml_escape(OPENSEARCH_DESCRIPTION)}</Description>\n"
+        f'<OpenSearchDescription xmlns="http://a9.com/-/spec/opensearch/1.1/" xml:lang="{lang}">\n'
+        f"  <ShortName>{xml_escape(i18n.translate(lang, 'app.title'))}</ShortName>\n"
+        f"  <Description>{xml_escape(i18n.translate(lang, 'opensearch.description'))}"
+        "</Description>\n"
+        f"  <Language>{lang}</Language>\n"
         "  <InputEncoding>UTF-8</InputEncoding>\n"
         f'  <Url type="text/html" method="get" template={quoteattr(template)}/>\n'
         "</OpenSearchDescription>\n"
     )
-    return Response(xml, mimetype="application/opensearchdescription+xml")
+    response = Response(xml, mimetype="application/opensearchdescription+xml")
+    response.vary.update(("Cookie", "Accept-Language"))
+    return response
+
+
+@bp.get("/api/openapi.json")
+def openapi() -> Response:
+    """This API described as an OpenAPI 3.1 document."""
+    settings = current_app.extensions[SETTINGS_KEY]
+    return jsonify(openapi_document(settings, request.script_root + "/"))
 
 
 @bp.get("/health")

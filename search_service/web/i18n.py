@@ -26,6 +26,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Архив агентства: статьи на казахском и русском языках",
         "en": "The agency's archive: articles in Kazakh and Russian",
     },
+    "opensearch.description": {
+        "kk": "Қазақ және орыс тілдеріндегі жаңалықтар мұрағатынан іздеу",
+        "ru": "Поиск по архиву новостей на казахском и русском языках",
+        "en": "Search the news archive in Kazakh and Russian",
+    },
     "nav.skip": {"kk": "Мазмұнға өту", "ru": "Перейти к содержанию", "en": "Skip to content"},
     "nav.ui_language": {
         "kk": "Интерфейс тілі",
@@ -83,6 +88,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "kk": "Барлық сөз бірге кездесетін мақала жоқ; сөздердің көбі бар мақалалар, мыналарсыз:",
         "ru": "Нет статей со всеми словами; показаны статьи с большинством слов, без:",
         "en": "No article has all the words; showing those with most of them, without:",
+    },
+    "notice.literal": {
+        "kk": "Жазылғандай іздеу: {query}",
+        "ru": "Искать как написано: {query}",
+        "en": "Search as typed: {query}",
     },
     "results.did_you_mean": {
         "kk": "Мүмкін, сіз іздегеніңіз:",
@@ -266,19 +276,45 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Several words: articles with all of them",
     },
     "help.or": {
-        "kk": "OR: сөздердің кез келгені",
-        "ru": "OR: любое из слов",
-        "en": "OR: any of the words",
+        "kk": "OR, НЕМЕСЕ немесе ИЛИ (бас әріппен): сөздердің кез келгені",
+        "ru": "OR, ИЛИ или НЕМЕСЕ (заглавными): любое из слов",
+        "en": "OR, ИЛИ (Russian) or НЕМЕСЕ (Kazakh), in capitals: any of the words",
     },
     "help.not": {
-        "kk": "-сөз немесе NOT: бұл сөзсіз",
-        "ru": "-слово или NOT: без этого слова",
-        "en": "-word or NOT: without this word",
+        "kk": "-сөз, NOT, ЕМЕС немесе НЕ (бас әріппен): бұл сөзсіз",
+        "ru": "-слово, NOT, НЕ или ЕМЕС (заглавными): без этого слова",
+        "en": "-word, NOT, НЕ (Russian) or ЕМЕС (Kazakh), in capitals: without this word",
+    },
+    "help.and": {
+        "kk": "AND, ЖӘНЕ немесе И (не жай бос орын): барлық сөз. Кіші әріппен жазылған "
+        "«және», «или», «не» қарапайым сөз болып қалады",
+        "ru": "AND, И или ЖӘНЕ (или просто пробел): все слова. Строчные «и», «или», «не» "
+        "остаются обычными словами",
+        "en": "AND, И (Russian) or ЖӘНЕ (Kazakh), or just a space: all the words. In lower "
+        "case «и», «или», «не» stay plain words",
+    },
+    "help.group": {
+        "kk": "Жақша сөздерді топтайды; title: бүкіл топқа қолданылады",
+        "ru": "Скобки объединяют слова; title: относится ко всей группе",
+        "en": "Brackets group words; title: applies to the whole group",
+    },
+    "help.filters": {
+        "kk": "lang:kk|ru, city:, year: — сүзгілер сияқты. Басқа «сөз:» өріс емес: "
+        "қос нүктеден кейінгісі ғана ізделеді, бұл туралы ескерту шығады",
+        "ru": "lang:kk|ru, city:, year: — как фильтры. Другое «слово:» — не поле: "
+        "ищется то, что после двоеточия, и об этом сообщается",
+        "en": "lang:kk|ru, city:, year: work like the filters. Another “word:” is no field: "
+        "what follows the colon is searched, with a note saying so",
+    },
+    "help.boost": {
+        "kk": "сөз^2: сөздің рейтингтегі салмағы артады",
+        "ru": "слово^2: слово важнее при ранжировании",
+        "en": "word^2: the word weighs more in the ranking",
     },
     "help.phrase": {
-        "kk": "Тырнақшадағы тіркес: дәл осы ретпен",
-        "ru": "Фраза в кавычках: слова подряд",
-        "en": "A phrase in quotes: the words in this order",
+        "kk": "Тырнақшадағы тіркес: дәл осы ретпен (жұбы жоқ тырнақша ескерілмейді)",
+        "ru": "Фраза в кавычках: слова подряд (кавычка без пары пропускается)",
+        "en": "A phrase in quotes: the words in this order (a quote without its pair is left out)",
     },
     "help.prefix": {
         "kk": "сөз*: осылай басталатын сөздер",
@@ -381,6 +417,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "kk": "Жұлдызшаның (*) алдына кемінде {min_prefix} әріп жазыңыз, мысалы экономик*.",
         "ru": "Перед звёздочкой (*) нужно хотя бы {min_prefix} буквы, например экономик*.",
         "en": "Put at least {min_prefix} letters before the asterisk (*), as in экономик*.",
+    },
+    "query.unknown_city": {
+        "kk": "Мұрағатта мұндай қала жоқ. Қаланы «Қала» сүзгісінен таңдаңыз.",
+        "ru": "Такого города в архиве нет. Выберите город в фильтре «Город».",
+        "en": "There is no such city in the archive. Choose one from the City filter.",
     },
     "query.too_many_terms": {
         "kk": "Сұрауда сөз тым көп. {max_terms} сөзден аспауы керек.",

@@ -26,6 +26,7 @@ from werkzeug.wrappers import Response
 
 from search_service import store
 from search_service.periods import PERIODS
+from search_service.text.cities import city_name
 from search_service.web import SEARCHER_KEY, SETTINGS_KEY, i18n
 from search_service.web.params import BadRequest, parse_search_request
 from search_service.web.timeline import timeline_for
@@ -51,11 +52,18 @@ HELP_EXAMPLES = (
     ("help.word", ("сайлау", "конституция")),
     ("help.words", ("конституция референдум",)),
     ("help.phrase", ('"Қасым-Жомарт Тоқаев"',)),
-    ("help.or", ("сайлау OR выборы",)),
-    ("help.not", ("выборы -президент", "выборы NOT президент")),
+    ("help.or", ("сайлау OR выборы", "выборы ИЛИ референдум", "сайлау НЕМЕСЕ референдум")),
+    (
+        "help.not",
+        ("выборы -президент", "выборы NOT президент", "выборы НЕ президент", "сайлау ЕМЕС Астана"),
+    ),
+    ("help.and", ("бюджет AND мектеп", "бюджет И школа", "бюджет ЖӘНЕ мектеп")),
+    ("help.group", ("(сайлау OR выборы) Астана", "title:(сайлау OR выборы)")),
     ("help.prefix", ("экономик*",)),
     ("help.title", ("title:бюджет",)),
     ("help.date", ("date:2025-01-01..2025-06-30",)),
+    ("help.filters", ("lang:ru выборы", "city:Астана сайлау", "year:2024", "year:2020..2022")),
+    ("help.boost", ("сайлау^2 Астана",)),
     ("help.latin", ("Qazaqstan",)),
 )
 
@@ -88,6 +96,7 @@ def _template_helpers() -> dict:
         "long_date": lambda date: i18n.format_date(ui_lang, date),
         "language_label": lambda code: i18n.language_label(ui_lang, code),
         "month_label": lambda value: i18n.month_label(ui_lang, value),
+        "city_label": lambda city: city_name(city, ui_lang),
         "language_switch_url": _language_switch_url,
         "opensearch_url": request.script_root + "/opensearch.xml",
         "help_examples": HELP_EXAMPLES,
@@ -330,8 +339,8 @@ def _value_label(name: str, value: str) -> str:
         return i18n.translate(g.ui_lang, f"period.{value}")
     if name == "group":
         return i18n.translate(g.ui_lang, "dupes.group")
-    if name == "city" and not value:
-        return i18n.translate(g.ui_lang, "city.none")
+    if name == "city":
+        return city_name(value, g.ui_lang) if value else i18n.translate(g.ui_lang, "city.none")
     return value
 
 

@@ -14,15 +14,20 @@ from typing import Protocol
 
 from search_service.web.i18n import count_articles, month_label, translate
 
-# The drawing's coordinate system (the SVG ``viewBox``); CSS scales it to the column's width.
-WIDTH = 720
-HEIGHT = 132
+# The drawing's geometry: across, in per cent of the column's width, so the chart always fits
+# its column (a phone's too) and the text is drawn at its real size; up and down, in pixels.
+WIDTH = 100  # per cent
+HEIGHT = 132  # pixels
 TOP = 18  # room for the count above the tallest bar
 AXIS = 22  # room for the labels under the bars
-MAX_BAR_WIDTH = 44
+MAX_BAR_WIDTH = 6.0  # per cent: a few bars stay bars, not blocks
 BAR_SHARE = 0.72  # a bar's width as a share of its slot
 MIN_BAR_HEIGHT = 2.0  # a bar with any hits stays visible
-MAX_LABELS = 12  # more bars than this: label every n-th one
+MAX_LABELS = 12  # more bars than this: label every n-th one, counted back from the newest
+MAX_LABELS_NARROW = 8  # the same on a phone: the other labels are "minor", hidden there
+MAX_COUNTS = 24  # more bars than this: no count above the bars (their titles still say it)
+MAX_COUNTS_NARROW = 12  # the same on a phone
+EDGE = 3.0  # per cent: a label centred this close to an edge is aligned to it instead
 
 _YEAR = re.compile(r"\d{4}")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
@@ -45,14 +50,28 @@ class Bar:
     count: int
     href: str | None  # None for a period without hits
     selected: bool
-    x: float
-    y: float
-    width: float
-    height: float
+    x: float  # per cent of the width
+    y: float  # pixels
+    width: float  # per cent of the width
+    height: float  # pixels
+    minor: bool = False  # a label left out on narrow screens
 
     @property
     def center(self) -> float:
-        return round(self.x + self.width / 2, 1)
+        return round(self.x + self.width / 2, 2)
+
+    @property
+    def anchor(self) -> str:
+        """The label's SVG ``text-anchor``: at the edges it stays inside the chart."""
+        if self.center < EDGE:
+            return "start"
+        if self.center > WIDTH - EDGE:
+            return "end"
+        return "middle"
+
+    @property
+    def label_x(self) -> float:
+        return {"start": self.x, "end": round(self.x + self.width, 2)}.get(self.anchor, self.center)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +82,16 @@ class Timeline:
     bars: list[Bar]
     width: int = WIDTH
     height: int = HEIGHT
+
+    @property
+    def counts(self) -> bool:
+        """Whether the counts above the bars fit (on wide screens)."""
+        return len(self.bars) <= MAX_COUNTS
+
+    @property
+    def narrow_counts(self) -> bool:
+        """Whether the counts above the bars fit on a phone too."""
+        return len(self.bars) <= MAX_COUNTS_NARROW
 
     @property
     def baseline(self) -> int:
@@ -114,25 +143,40 @@ def build_timeline(
     slot = WIDTH / len(periods)
     bar_width = min(MAX_BAR_WIDTH, slot * BAR_SHARE)
     room = HEIGHT - TOP - AXIS
-    label_every = -(-len(periods) // MAX_LABELS)  # ceiling division
+    label_every, narrow_every = label_steps(len(periods))
     bars = []
     for index, (value, count) in enumerate(periods):
         height = max(MIN_BAR_HEIGHT, room * count / tallest) if count else 0.0
+        from_newest = len(periods) - 1 - index  # the newest period is always labelled
+        chosen = value == selected  # and so is the chosen one
         bars.append(
             Bar(
                 value=value,
-                label=label_of(value) if index % label_every == 0 else "",
+                label=label_of(value) if chosen or from_newest % label_every == 0 else "",
                 title=title_of(value, count),
                 count=count,
                 href=href_of(value) if count else None,
-                selected=value == selected,
-                x=round(index * slot + (slot - bar_width) / 2, 1),
+                selected=chosen,
+                x=round(index * slot + (slot - bar_width) / 2, 2),
                 y=round(HEIGHT - AXIS - height, 1),
-                width=round(bar_width, 1),
+                width=round(bar_width, 2),
                 height=round(height, 1),
+                minor=not chosen and from_newest % narrow_every != 0,
             )
         )
     return Timeline(caption=caption, bars=bars)
+
+
+def label_steps(bars: int) -> tuple[int, int]:
+    """Label every n-th bar: n on wide screens and on phones (a multiple of the first, so a
+    phone shows a subset of the same labels).
+
+    >>> label_steps(8), label_steps(12), label_steps(113)
+    ((1, 1), (1, 2), (10, 20))
+    """
+    wide = -(-bars // MAX_LABELS)  # ceiling division
+    labels = -(-bars // wide)
+    return wide, wide * -(-labels // MAX_LABELS_NARROW)
 
 
 def timeline_for(

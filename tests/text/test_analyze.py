@@ -108,17 +108,6 @@ def test_word_keys_and_explain():
     }
 
 
-def test_speed_is_reasonable():
-    import time
-
-    text = "Президент подписал закон о выборах в Сенат и Мажилис. " * 2000
-    analyze(text, "ru")
-    started = time.perf_counter()
-    terms = analyze(text, "ru")
-    rate = len(terms) / (time.perf_counter() - started)
-    assert rate > 50_000  # the target is 100,000 warm; leave room for slow CI machines
-
-
 # --- the examples (Latin ones need translit.py) ---------------------------------------
 
 

@@ -18,6 +18,7 @@ and everything else with the nominal flags. We keep:
 
 from __future__ import annotations
 
+import bisect
 import re
 import sys
 from pathlib import Path
@@ -47,21 +48,11 @@ def _words(text: str) -> frozenset[str]:
 VERB_FLAG = "M"  # every verb entry carries the verbal affix flags M..z
 
 # Real nominal words that read like a verb root plus a verbal ending, or like a noun plus a
-# case ending (қала is not қал-а, тонна is not тон-на). Chosen by hand from the entries the
-# filters below drop, among those that news text also shows with noun endings (қаланың).
-KEEP = _words(
-    """
-    аға алла алты ара арна ару аспап астық атамекен ата атырап ауа аула аумақ айып
-    айнала аймақ аса ауылдық баға батпақ белсенді береке бірлестік бұғана дене демек ерікті
-    ерте есе жабдық жаға жаза жамандық жара жарна жарты жаппай жеке жеңілдік жеті жетім
-    жетістік жұбай жылдық кеме кенеп кеңсе кеше көне көше қазына қайта қала қалдық қалып
-    қаңқа қара қарқынды қате қауіп қауіпті қақпақ қорған қорытынды мақала мәрте медицина
-    мереке міне науқан орай орта орындық отандық өте өтемақы салмақ сала сынып талай талап
-    тарап толықтай тонна төлемақы туынды түйе ұрпақ ірге ынтымақтастық ыстық үздік шеше
-    шекті шетелдік дарынды баспана артық шағын дайын тегін еркін қиын бүгін кейін алтын
-    тоғыз отын қалың жалын басқа өзге алға жақын
-    орын
-    """
+# case ending (қала is not қал-а, тонна is not тон-на): a hand-written list beside this script.
+KEEP = frozenset(
+    line.strip()
+    for line in (Path(__file__).parent / "kk_whole_nouns.txt").read_text("utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
 )
 
 # Two-letter verb roots that exist; hunspell-kk's other two-letter roots come from misread
@@ -72,6 +63,9 @@ SHORT_VERBS = _words(
 )
 # Common verbs the dictionary lacks.
 EXTRA_VERBS = _words("қыл қайт жүгір тос қалдыр тоқтат бірлес айналыс атсалыс тездет алаңдат")
+
+# Common nouns the dictionary lists only as a verb (су "water" beside су- "to water").
+EXTRA_NOUNS = _words("су")
 
 # Endings that close a verb form (tense, person, converb, participle, condition), and the
 # ones that may stand between the root and them (voice, negation). Harmony variants listed.
@@ -201,6 +195,75 @@ def is_noun_form(word: str, nouns: set[str]) -> bool:
     return False
 
 
+def is_passive_stem(word: str, verbs: set[str]) -> bool:
+    """True when ``word`` is a listed verb root plus the passive -ыл/-іл (-л after a vowel).
+
+    (Not the reflexive -ын/-н: too many nouns and names end so, боран, Асан.)
+
+    >>> is_passive_stem("ашыл", {"аш"}), is_passive_stem("басталдар", {"баста"})
+    (True, False)
+    """
+    for voice in ("ыл", "іл", "л"):
+        base = word[: -len(voice)]
+        if not word.endswith(voice) or len(base) < 2:
+            continue
+        if len(voice) == 1 and base[-1] not in VOWELS:
+            continue
+        if any(root in verbs for root in _verb_bases(base)):
+            return True
+    return False
+
+
+def is_voiced_alternant(word: str, words: set[str]) -> bool:
+    """True for an entry that is only the form a listed stem takes before a vowel ending.
+
+    A Kazakh word never ends in a voiced б, г, ғ; hunspell-kk still lists some stems so
+    (``себеб`` beside ``себеп``, ``бүг`` beside the verb ``бүк``), and such an entry lets the
+    stemmer read ``бүгінде`` as ``бүг-інде`` instead of ``бүгін-де``.
+
+    >>> is_voiced_alternant("себеб", {"себеп"}), is_voiced_alternant("клуб", {"клуп"} - {"клуп"})
+    (True, False)
+    """
+    if word[-1] not in "бгғ":
+        return False
+    return word[:-1] + word[-1].translate(_DEVOICE) in words
+
+
+# What a plural or an abstract noun proves. A case ending takes no plural after it and a
+# finite verb form takes neither, so a listed plural (оқиғалары) or -лық noun (ақылдылық) built
+# on an entry shows that the entry is a stem; a participle or a verbal noun takes both
+# (болғандар), and a locative makes -лік words (күнделік), so those prove nothing.
+_PLURAL = re.compile(r"(?:лар|лер|дар|дер|тар|тер)\w*")
+_ABSTRACT = re.compile(r"(?:лық|лік|дық|дік|тық|тік|сыз|сіз|лас|лес|дас|дес|тас|тес)\w*")
+_TAKES_BOTH = re.compile(
+    r"(?:ған|ген|қан|кен|атын|етін|йтын|йтін|у|ушы|уші|мақ|мек|бақ|бек|пақ|пек|мас|мес|бас|бес"
+    r"|ар|ер|р)$"
+)
+_PAST = re.compile(r"(?:ды|ді|ты|ті)$")
+_LOCATIVE = re.compile(r"(?:да|де|та|те|нда|нде)$")
+
+
+def has_own_forms(word: str, entries: list[str]) -> bool:
+    """True when the dictionary lists a plural or a -лық noun built on the whole entry.
+
+    Such an entry is a word of its own even when it reads like a form of a shorter one:
+    ``ақылды`` (ақылдылық) is "clever", not ``ақыл-ды``; ``оқиға`` (оқиғалары) is "event",
+    not ``оқи-ға``. ``entries`` is sorted, so the entries that start with ``word`` follow it.
+
+    >>> has_own_forms("оқиға", ["оқиға", "оқиғалары"]), has_own_forms("болған", ["болғандар"])
+    (True, False)
+    """
+    if _TAKES_BOTH.search(word):
+        return False
+    proofs = (_PLURAL,) if _LOCATIVE.search(word) else (_PLURAL, _ABSTRACT)
+    at = bisect.bisect_right(entries, word)
+    while at < len(entries) and entries[at].startswith(word):
+        if any(proof.fullmatch(entries[at][len(word) :]) for proof in proofs):
+            return True
+        at += 1
+    return False
+
+
 def build(folder: Path) -> tuple[list[str], list[str]]:
     """The filtered (nouns, verbs), sorted."""
     nouns, verbs = read_dictionary(folder)
@@ -214,12 +277,25 @@ def build(folder: Path) -> tuple[list[str], list[str]]:
         )
     }
     nouns = {word for word in nouns if _plausible(word)}
-    kept = {
+    everything = sorted(nouns)
+    nouns = {word for word in nouns if not is_voiced_alternant(word, nouns | verbs)}
+    # hunspell lists passive verb stems with the nominal flags too (ашыл, бастал); a real noun
+    # that looks like one (ауыл, ақыл) has a plural or a noun made from it in the dictionary
+    nouns = {
         word
         for word in nouns
-        if word in KEEP or not (is_verb_form(word, verbs) or is_noun_form(word, nouns))
+        if word in KEEP or not is_passive_stem(word, verbs) or has_own_forms(word, everything)
     }
-    return sorted(kept), sorted(verbs)
+    kept = set()
+    for word in nouns:
+        verb_form = is_verb_form(word, verbs)
+        form = verb_form or is_noun_form(word, nouns)
+        # a finite past (-ды) takes no plural, an adjective in -ды does (ақылды); a converb
+        # (алып, көрсе) is far commoner in news than the noun it may also be
+        proven = has_own_forms(word, everything) and (not verb_form or _PAST.search(word))
+        if word in KEEP or not form or proven:
+            kept.add(word)
+    return sorted(kept | EXTRA_NOUNS), sorted(verbs)
 
 
 def write(path: Path, what: str, how: str, words: list[str]) -> None:

@@ -14,3 +14,15 @@ document.addEventListener("keydown", function (event) {
     box.select();
   }
 });
+
+// The filters are a <details> that CSS keeps open on wide screens (::details-content); a
+// browser without that selector gets it opened here, on wide screens only.
+(function () {
+  var panel = document.querySelector(".filters-panel");
+  if (!panel || !window.CSS || CSS.supports("selector(::details-content)")) {
+    return;
+  }
+  if (window.matchMedia("(min-width: 801px)").matches) {
+    panel.open = true;
+  }
+})();

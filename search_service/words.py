@@ -1,0 +1,92 @@
+"""The word analyses of an index generation, kept so the next job need not analyse them again.
+
+Analysing a word form (Kazakh stems, pymorphy3's readings) is most of a build's time, and an
+archive's vocabulary grows slowly: the nightly ``update`` and a rebuild meet mostly word forms
+an earlier job analysed. Each generation keeps every analysed word of its word tables
+(:func:`~search_service.text.analyze.export_words`) in ``words.tsv.gz``, tagged with the
+analysis fingerprint; the next job loads it when the fingerprint is the same (the same code,
+lexicon and dictionaries) and analyses only the word forms that are new.
+
+In a multi-process build each worker writes the words it analysed to a part file of its
+segment; :func:`merge` folds the parts and the loaded table into the new generation's file.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import os
+from pathlib import Path
+
+from search_service.text.analyze import analysis_fingerprint, export_words, import_words
+
+log = logging.getLogger(__name__)
+
+WORDS_FILE = "words.tsv.gz"
+PART_SUFFIX = ".words"
+GZIP_LEVEL = 6
+
+
+def load(path: Path | str) -> int:
+    """Load a generation's word analyses into this process; 0 when the file is missing,
+    unreadable or of another analysis fingerprint."""
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            header = handle.readline().rstrip("\n")
+            if header != _header():
+                log.info("word analyses in %s are of another analysis: not used", path)
+                return 0
+            count = import_words(handle)
+    except (OSError, EOFError, ValueError, UnicodeDecodeError) as error:
+        log.warning("cannot read the word analyses in %s: %s", path, error)
+        return 0
+    log.info("%d word analyses loaded from %s", count, path)
+    return count
+
+
+def write_part(folder: Path | str, name: str) -> None:
+    """Write the words this process analysed (not those it loaded) to a part file."""
+    temporary = Path(folder) / f"{name}{PART_SUFFIX}.tmp"
+    with open(temporary, "w", encoding="utf-8") as handle:
+        for line in export_words(new_only=True):
+            handle.write(line + "\n")
+    os.replace(temporary, Path(folder) / f"{name}{PART_SUFFIX}")
+
+
+def merge(generation: Path, known: Path | None = None) -> int:
+    """Write ``generation``'s words file: the words of ``known`` (an earlier generation's
+    file, if of the same analysis), this process's and every worker's part; the parts go."""
+    lines: dict[str, str] = {}
+    if known is not None and known.is_file():
+        try:
+            with gzip.open(known, "rt", encoding="utf-8") as handle:
+                if handle.readline().rstrip("\n") == _header():
+                    for line in handle:
+                        _take(lines, line.rstrip("\n"))
+        except (OSError, EOFError, UnicodeDecodeError) as error:
+            log.warning("cannot read the word analyses in %s: %s", known, error)
+    for line in export_words(new_only=False):
+        _take(lines, line)
+    parts = sorted(generation.glob(f"*{PART_SUFFIX}"))
+    for part in parts:
+        with open(part, encoding="utf-8") as handle:
+            for line in handle:
+                _take(lines, line.rstrip("\n"))
+    temporary = generation / (WORDS_FILE + ".tmp")
+    with gzip.open(temporary, "wt", encoding="utf-8", compresslevel=GZIP_LEVEL) as handle:
+        handle.write(_header() + "\n")
+        for line in lines.values():
+            handle.write(line + "\n")
+    os.replace(temporary, generation / WORDS_FILE)
+    for part in parts:
+        part.unlink()
+    return len(lines)
+
+
+def _take(lines: dict[str, str], line: str) -> None:
+    raw, lang, alphabet, _ = line.split("\t", 3)  # a word is its text, language and alphabet
+    lines.setdefault(f"{raw}\t{lang}\t{alphabet}", line)
+
+
+def _header() -> str:
+    return f"# archive-search word analyses {analysis_fingerprint()}"

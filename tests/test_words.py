@@ -1,0 +1,105 @@
+"""The word analyses a generation keeps: the next build or update analyses only new words."""
+
+import gzip
+import importlib
+
+import pytest
+from whoosh import index as whoosh_index
+
+from search_service import indexer, store, words
+
+from .conftest import write_article, write_tiny_archive
+
+# the module (search_service.text re-exports its function ``analyze`` under the same name)
+analyze = importlib.import_module("search_service.text.analyze")
+
+ANALYSED_FIELDS = ("title", "title_exact", "text", "text_exact", "fold")
+
+
+def _terms(index_dir):
+    ix = whoosh_index.open_dir(str(store.current_generation(index_dir)))
+    with ix.reader() as reader:
+        return {
+            (field, text): reader.doc_frequency(field, text)
+            for field, text in reader.all_terms()
+            if field in ANALYSED_FIELDS
+        }
+
+
+def _forget_everything():
+    analyze.clear_caches()
+    analyze.forget_imported_words()
+
+
+@pytest.fixture
+def archive(tmp_path):
+    root = tmp_path / "archive"
+    write_tiny_archive(root)
+    return root
+
+
+def test_a_build_keeps_its_word_analyses(archive, tmp_path):
+    _forget_everything()
+    indexer.build([archive], tmp_path / "index")
+    kept = store.current_generation(tmp_path / "index") / words.WORDS_FILE
+    with gzip.open(kept, "rt", encoding="utf-8") as handle:
+        header, *lines = handle.read().rstrip("\n").split("\n")
+    assert header.endswith(analyze.analysis_fingerprint())
+    assert any(line.startswith("Тариф\tru\t") for line in lines)
+    assert not list((kept.parent).glob("*" + words.PART_SUFFIX))  # the parts are merged
+
+
+def test_a_rebuild_analyses_no_known_word_and_gives_the_same_index(archive, tmp_path, monkeypatch):
+    index_dir = tmp_path / "index"
+    _forget_everything()
+    indexer.build([archive], index_dir)
+    before = _terms(index_dir)
+    _forget_everything()
+
+    def no_analysis(*args):
+        raise AssertionError("a known word was analysed again")
+
+    monkeypatch.setattr(analyze, "_analyze_simple", no_analysis)
+    monkeypatch.setattr(analyze, "_analyze_compound", no_analysis)
+    indexer.build([archive], index_dir)
+    assert _terms(index_dir) == before
+
+
+def test_an_update_analyses_only_new_words_and_keeps_them(archive, tmp_path, monkeypatch):
+    index_dir = tmp_path / "index"
+    _forget_everything()
+    indexer.build([archive], index_dir)
+    _forget_everything()
+    analysed = []
+    real = analyze._analyze_simple
+
+    def counting(text, lang, alphabet):
+        analysed.append(text)
+        return real(text, lang, alphabet)
+
+    monkeypatch.setattr(analyze, "_analyze_simple", counting)
+    write_article(archive, "kk/2025/05/new.txt", "2025-05-05", "Жаңалық", "Сайлау зымыран")
+    summary = indexer.update([archive], index_dir)
+    assert summary.added == 1
+    assert sorted(analysed) == ["Жаңалық", "зымыран"]  # Сайлау was known
+    kept = store.current_generation(index_dir) / words.WORDS_FILE
+    with gzip.open(kept, "rt", encoding="utf-8") as handle:
+        assert any(line.startswith("зымыран\tkk\t") for line in handle)
+
+
+def test_word_analyses_of_another_analysis_are_not_used(archive, tmp_path):
+    index_dir = tmp_path / "index"
+    _forget_everything()
+    indexer.build([archive], index_dir)
+    kept = store.current_generation(index_dir) / words.WORDS_FILE
+    with gzip.open(kept, "rt", encoding="utf-8") as handle:
+        lines = handle.read().rstrip("\n").split("\n")
+    # the same words, analysed "differently" by some other version of the code
+    stale = tmp_path / "stale.tsv.gz"
+    with gzip.open(stale, "wt", encoding="utf-8") as handle:
+        handle.write("# archive-search word analyses 0000000000000000\n")
+        handle.write("\n".join(line.replace("\tkk\t\t=5", "\tkk\t\txxx") for line in lines[1:]))
+    _forget_everything()
+    assert words.load(stale) == 0
+    assert words.load(kept) == len(lines) - 1
+    _forget_everything()
