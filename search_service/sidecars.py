@@ -9,8 +9,18 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from search_service import dupes, typeahead
+from search_service import dupes, store, typeahead
 from search_service.archive import Article
+
+# The files, written anew by every build and update (never hard links of the previous ones).
+FILES = (
+    typeahead.COUNTS_FILE,
+    typeahead.TABLE_FILE,
+    dupes.SIGNATURES_FILE,
+    dupes.IDS_FILE,
+    dupes.GROUPS_FILE,
+)
+assert FILES == store.SIDECAR_FILES, "store.SIDECAR_FILES must name the sidecar files"
 
 
 class Sidecars:
