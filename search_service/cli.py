@@ -450,6 +450,18 @@ _pass_through(
 )
 
 _pass_through(
+    "bench-follow",
+    "search_service.bench.follow",
+    """Type-ahead latency (/api/suggest p50/p95 over HTTP, next to a term scan) and the
+    precision and recall of near-duplicate groups on the real corpus; --help for options.
+
+    \b
+    Example:
+      search-service bench-follow --corpus ../shared/corpus --work /var/tmp/bench-follow
+    """,
+)
+
+_pass_through(
     "bench-retrieval",
     "search_service.bench.retrieval",
     """Score the search on the retrieval development set next to its baselines; --help for

@@ -35,6 +35,7 @@ from search_service.archive import (
 from search_service.parallel import SpawnMpWriter
 from search_service.schema import build_schema
 from search_service.segment_writer import BuildSegmentWriter, fewer_collections
+from search_service.sidecars import Sidecars
 from search_service.text.cities import canonical_city
 from search_service.text.translit import detect_variant
 
@@ -170,6 +171,7 @@ def build(
         with store.fresh_generation(index_dir) as generation:
             ix = whoosh_index.create_in(str(generation), build_schema())
             manifest: Manifest = {}
+            sidecars = Sidecars()
             with _writer(ix, procs, known) as writer:
                 for done, item in enumerate(_read_all(files, max_file_bytes, summary), 1):
                     if isinstance(item, Article):
@@ -178,11 +180,13 @@ def build(
                         else:
                             manifest[item.id] = _source(item)
                             writer.add_document(**article_document(item))
+                            sidecars.add(item)
                             summary.added += 1
                     if progress:
                         progress(done, len(files))
             _check_count(generation, summary.added)
             words.merge(generation, known)
+            sidecars.write(generation)
             summary.documents = summary.added
             summary.seconds = time.monotonic() - started
             _finish(index_dir, generation, summary, roots, manifest)
@@ -241,6 +245,7 @@ def update(
             summary.documents = ix.doc_count()
             ix.close()
             words.merge(generation, known)
+            Sidecars.for_update(current, generation, gone, changes).write(generation)
             summary.seconds = time.monotonic() - started
             previous = store.read_meta(current)
             _finish(index_dir, generation, summary, roots, indexed, previous)

@@ -28,10 +28,11 @@ from whoosh import scoring
 from whoosh.index import IndexError as WhooshIndexError
 from whoosh.searching import Searcher
 
-from search_service import proximity, ranking, store, suggest
+from search_service import dupes, proximity, ranking, store, stories, suggest
 from search_service.analysis import LangText
 from search_service.archive import ARTICLE_ID
 from search_service.highlight import highlight, mark_paragraphs, plain_snippet, snippets
+from search_service.periods import period_range
 from search_service.query import (
     FILTER_CITY,
     FILTER_LANG,
@@ -45,12 +46,14 @@ from search_service.query import (
     city_key,
     combine,
     date_query,
+    date_range,
     filter_clauses,
     parse_query,
 )
 from search_service.schema import (
     BODY_WORDS_FIELD,
     CITY_FIELD,
+    DATE_FIELD,
     FOLD_FIELD,
     HEADLINE_WORDS_FIELD,
     ID_FIELD,
@@ -64,6 +67,7 @@ from search_service.schema import (
 )
 
 SORTS = ("relevance", "newest", "oldest")
+FILTER_PERIOD = "period"  # the date preset's clause among the filters
 FACETS = {  # facet name -> (index field, the filters it ignores when counting)
     "lang": (LANG_FIELD, {FILTER_LANG}),
     "year": (YEAR_FIELD, {FILTER_YEAR, FILTER_MONTH}),
@@ -95,6 +99,9 @@ class SearchRequest:
     year: str | None = None
     month: str | None = None
     sort: str = "relevance"  # relevance | newest | oldest
+    period: str | None = None  # a date preset (periods.PERIODS), counted from the newest article
+    dupes: str = "show"  # "fold": one article per group of near-duplicates (stories.FOLD)
+    group: str | None = None  # only the articles of this near-duplicate group
 
 
 @dataclass
@@ -107,6 +114,8 @@ class Hit:
     city: str
     fragments: list[Markup]
     score: float
+    similar: int = 0  # other versions of this story among the results (when folded)
+    group: str | None = None  # its near-duplicate group, if any
 
 
 @dataclass
@@ -133,6 +142,9 @@ class SearchPage:
     notices: list[Notice] = field(default_factory=list)
     # The city filter names a city no article has: the page is empty (the API answers 400).
     unknown_city: str | None = None
+    # The first and last day of the request's date preset, when it has one.
+    period_dates: tuple[dt.date, dt.date] | None = None
+    stories: int | None = None  # hits counting each group of near-duplicates once (folded)
 
 
 @dataclass
@@ -175,6 +187,7 @@ class ArchiveSearcher:
         ix, generation = store.open_current(self.index_dir)
         self._searcher = ix.searcher(weighting=scoring.BM25F())
         self._target, self._generation = target, generation
+        stories.attach(self._searcher, generation)
         index_arrays(self._searcher, self.posting_cache_mb).prepare(
             SCORED_FIELDS, [field_name for field_name, _ in FACETS.values()]
         )
@@ -233,12 +246,19 @@ class ArchiveSearcher:
             page.unknown_city = request.city
             page.took_ms = _ms(started)
             return page
+        if request.period:
+            page.period_dates = self.period_dates(request.period)
+            filters[FILTER_PERIOD] = date_range(*page.period_dates)
         found = self._run(
             lambda s: _search_page(s, request, parsed, filters, self.posting_cache_mb)
         )
-        page.total, page.facets, stored, page.missing = found
-        page.pages = math.ceil(page.total / request.per_page) if request.per_page else 0
-        page.hits = [_hit(fields, score, parsed.marks) for fields, score in stored]
+        page.total, page.facets, stored, page.missing, page.stories = found
+        listed = page.total if page.stories is None else page.stories
+        page.pages = math.ceil(listed / request.per_page) if request.per_page else 0
+        page.hits = [
+            _hit(fields, score, parsed.marks, similar, group)
+            for fields, score, similar, group in stored
+        ]
         if parsed.words and (page.total < SUGGEST_BELOW or page.missing):
             # Only a correction that finds clearly more is offered (Алмата: 3, Алматы: 200);
             # when some words are missing, one that finds articles with every word.
@@ -263,6 +283,15 @@ class ArchiveSearcher:
                 s, index_arrays(s, self.posting_cache_mb), q, parsed, filters or {}, at_least
             )
         )
+
+    def newest_date(self) -> dt.date | None:
+        """The date of the newest article in the served index (``None`` when it is empty)."""
+        number = self._run(lambda s: _newest(s, self.posting_cache_mb))
+        return _date(number) if number else None
+
+    def period_dates(self, period: str) -> tuple[dt.date, dt.date]:
+        """The days of a date preset, counted back from the newest article."""
+        return period_range(period, self.newest_date() or dt.date.today())
 
     def article(self, article_id: str, q: str | None = None) -> ArticleView | None:
         """One article, with the words of ``q`` marked; ``None`` for an unknown id."""
@@ -305,9 +334,12 @@ class ArchiveSearcher:
         """
         try:
             parsed = parse_query(request.q)
-            filter_query = combine(_filters(request).values())
+            filters = _filters(request)
         except QueryError:
             return iter(())
+        if request.period:
+            filters[FILTER_PERIOD] = date_range(*self.period_dates(request.period))
+        filter_query = combine(filters.values())
         ix, _ = store.open_current(self.index_dir)  # raises now, not on the first row
         return _export(ix, parsed, filter_query, request.sort)
 
@@ -356,6 +388,14 @@ def _export(
 # The work done under the lock -----------------------------------------------------------
 
 StoredHits = list[tuple[dict[str, Any], float]]
+# A page's hits: stored fields, score, other versions of the story among the results, group.
+PageHits = list[tuple[dict[str, Any], float, int, str | None]]
+
+
+def _group_name(groups: stories.StoryGroups | None, docnum: int) -> str | None:
+    if groups is None or groups.group_of[docnum] < 0:
+        return None
+    return groups.names[groups.group_of[docnum]]
 
 
 def _search_page(
@@ -364,9 +404,10 @@ def _search_page(
     parsed: ParsedQuery,
     filters: dict[str, wq.Query],
     cache_mb: float = ranking.DEFAULT_CACHE_MB,
-) -> tuple[int, dict[str, list[FacetValue]], StoredHits, list[str]]:
-    """Exact total, facets, the stored fields of the hits on the requested page, and the
-    query parts missing from the best hits when no article has them all.
+) -> tuple[int, dict[str, list[FacetValue]], PageHits, list[str], int | None]:
+    """Exact total, facets, the stored fields of the hits on the requested page, the
+    query parts missing from the best hits when no article has them all, and the number of
+    stories when near-duplicates are folded.
 
     The query is evaluated once over per-document arrays (see :mod:`ranking`): the total
     is a count, each facet a count by value over its column, the page a partial sort.
@@ -379,6 +420,9 @@ def _search_page(
     matched = arrays.evaluate(query, scored=order == ranking.RELEVANCE)
     allowed = {name: arrays.filter_docs(clause) for name, clause in filters.items()}
     matched, selected, missing = _with_fallback(arrays, parsed, matched, allowed.values())
+    groups = stories.groups_of(searcher)
+    if request.group is not None:
+        selected = selected & (groups.members(request.group) if groups else False)
     chosen_year = request.year or (request.month[:4] if request.month else None)
     counts = {}
     for name, (field_name, ignored) in FACETS.items():
@@ -393,13 +437,22 @@ def _search_page(
         counts[name] = arrays.count(field_name, docs)
     facets = {name: _facet(name, counts[name], request) for name in FACETS if name in counts}
     total = int(np.count_nonzero(selected))
+    shown, similar, story_count = selected, None, None
+    if request.dupes == stories.FOLD and request.group is None and groups and not groups.empty:
+        if order == ranking.RELEVANCE and matched.scores is not None:
+            rank = matched.scores
+        else:
+            dates = arrays.numbers(DATE_FIELD)
+            rank = -dates if order == ranking.OLDEST else dates
+        shown, similar = dupes.fold(selected, groups.group_of, rank)
+        story_count = int(np.count_nonzero(shown))
     offset = (request.page - 1) * request.per_page
-    stored: StoredHits = []
-    if offset < total:
+    stored: PageHits = []
+    if offset < (total if story_count is None else story_count):
         limit = offset + request.per_page
         rescore = near is not None and order == ranking.RELEVANCE
         top = arrays.top(
-            selected,
+            shown,
             matched.scores,
             max(limit, proximity.RESCORE_DEPTH) if rescore else limit,
             order,
@@ -407,10 +460,15 @@ def _search_page(
         if rescore:
             top = _rescored(arrays, top, near)
         stored = [
-            (searcher.stored_fields(docnum), score if order == ranking.RELEVANCE else 0.0)
+            (
+                searcher.stored_fields(docnum),
+                score if order == ranking.RELEVANCE else 0.0,
+                int(similar[docnum]) if similar is not None else 0,
+                _group_name(groups, docnum),
+            )
             for score, docnum in top[offset:limit]
         ]
-    return total, facets, stored, missing
+    return total, facets, stored, missing, story_count
 
 
 def _with_fallback(
@@ -536,6 +594,12 @@ def _unknown_cities(searcher: Searcher, cities: Iterable[str | None]) -> list[st
     ]
 
 
+def _newest(searcher: Searcher, cache_mb: float) -> int:
+    arrays = index_arrays(searcher, cache_mb)
+    dates = arrays.numbers(DATE_FIELD)[arrays.live]
+    return int(dates.max()) if dates.size else 0
+
+
 def _stored(searcher: Searcher, article_id: str) -> dict[str, Any] | None:
     docnum = searcher.document_number(**{ID_FIELD: article_id})
     return None if docnum is None else searcher.stored_fields(docnum)
@@ -575,7 +639,13 @@ def _marks(q: str | None) -> Marks:
         return Marks()
 
 
-def _hit(fields: dict[str, Any], score: float, marks: Marks) -> Hit:
+def _hit(
+    fields: dict[str, Any],
+    score: float,
+    marks: Marks,
+    similar: int = 0,
+    group: str | None = None,
+) -> Hit:
     """A hit for display; highlighting happens here, outside the lock, for this page only."""
     lang = fields.get("lang")
     headline = fields.get("headline", "")
@@ -588,6 +658,8 @@ def _hit(fields: dict[str, Any], score: float, marks: Marks) -> Hit:
         city=fields.get("city", ""),
         fragments=snippets(fields.get("body", ""), lang, marks, fields.get(BODY_WORDS_FIELD)),
         score=float(score),
+        similar=similar,
+        group=group,
     )
 
 

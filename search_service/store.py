@@ -41,7 +41,16 @@ GENERATION_PREFIX = "gen-"
 LOCK_FILE = "job.lock"
 META_FILE = "meta.json"
 MANIFEST_FILE = "manifest.json"  # the source file of every document, for update
-_OWN_FILES = frozenset({META_FILE, MANIFEST_FILE})  # written anew by every job, never linked
+# What search_service.sidecars writes beside the index (type-ahead, near-duplicates).
+SIDECAR_FILES = (
+    "typeahead-counts.json",
+    "typeahead.json",
+    "dupes-signatures.npy",
+    "dupes-ids.json",
+    "dupes.json",
+)
+# Written anew by every job, never linked
+_OWN_FILES = frozenset({META_FILE, MANIFEST_FILE, *SIDECAR_FILES})
 KEEP_GENERATIONS = 2  # the served one and the one before, for readers still open on it
 
 # The version of what a generation holds, recorded in its meta.json. Bump it whenever a build

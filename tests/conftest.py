@@ -230,3 +230,84 @@ def pages_client(pages_index, clean_environ):
     app = create_app(load_settings({}).replace(index_dir=pages_index))
     app.config.update(TESTING=True)
     return app.test_client()
+
+
+# The follow archive (feeds, date presets, type-ahead, duplicate folding) ------------------
+# The newest article is of 2026-02-10: the date presets count back from it.
+_WIRE = (
+    "Правительство утвердило программу развития водного хозяйства на ближайшие пять лет. "
+    "Министр сельского хозяйства рассказал журналистам о строительстве новых каналов, "
+    "ремонте плотин и водохранилищ в южных областях страны. На эти цели из республиканского "
+    "бюджета выделят значительные средства, а первые объекты сдадут уже летом."
+)
+FOLLOW_ARCHIVE = {
+    "ru/2026/02/newest.txt": (
+        "2026-02-10",
+        "Водохранилища наполнились к весне",
+        "АСТАНА. KAZINFORM – Водохранилища наполнились, сообщили в министерстве.",
+    ),
+    # The same wire three times: the original, an update with one sentence more, a repost.
+    "ru/2026/02/wire.txt": (
+        "2026-02-05",
+        "Программа водного хозяйства",
+        f"АСТАНА. KAZINFORM – {_WIRE}",
+    ),
+    "ru/2026/02/wire-update.txt": (
+        "2026-02-06",
+        "Программа водного хозяйства (обновлено)",
+        f"АСТАНА. KAZINFORM – {_WIRE} Подробности будут опубликованы позже.",
+    ),
+    "ru/2026/01/wire-repost.txt": (
+        "2026-01-20",
+        "Программа развития водного хозяйства",
+        f"АСТАНА. KAZINFORM – {_WIRE}",
+    ),
+    "kk/2026/01/tokayev.txt": (
+        "2026-01-02",
+        "Тоқаев жаңа жылмен құттықтады",
+        "АСТАНА. KAZINFORM – Мемлекет басшысы Тоқаев халықты құттықтады. Сайлау биыл өтеді.\n"
+        "Тоқаевтың үндеуі теледидардан көрсетілді. Биыл сайлау науқаны басталады.",
+    ),
+    "kk/2025/06/qazaqstan.txt": (
+        "2025-06-01",
+        "Qazaqstan eksporty óskeni",
+        "ASTANA. KAZINFORM – Qazaqstan eksporty óskenі týraly aıtyldy. Qazaqstanda saılaý "
+        "ótedi. Qazaqstannyń ekonomıkasy ósti.",
+    ),
+    "ru/2025/01/old.txt": (
+        "2025-01-15",
+        "Водный налог изменится",
+        "АЛМАТЫ. KAZINFORM – Сайлау и выборы. Водный налог изменится, сообщили в Минфине.",
+    ),
+    # A hostile headline: every feed and page must carry it as text.
+    "ru/2026/02/hostile.txt": (
+        "2026-02-08",
+        '<script>alert(1)</script> Водный "отчёт" & <b>бюджет</b> ]]>',
+        "АСТАНА. KAZINFORM – Водный <script>alert(2)</script> отчёт & цифры ]]> опубликованы.",
+    ),
+}
+
+
+def write_follow_archive(root: Path) -> None:
+    for relative, (date, headline, body) in FOLLOW_ARCHIVE.items():
+        write_article(root, relative, date, headline, body)
+
+
+@pytest.fixture(scope="session")
+def follow_index(tmp_path_factory) -> Path:
+    """A real index of the follow archive, built once per session; do not change it."""
+    root = tmp_path_factory.mktemp("follow-archive")
+    write_follow_archive(root)
+    index_dir = tmp_path_factory.mktemp("follow-index")
+    indexer.build([root], index_dir, procs=1)
+    return index_dir
+
+
+@pytest.fixture
+def follow_client(follow_index, clean_environ):
+    """A test client of the app over the follow archive's index."""
+    from search_service.web import create_app
+
+    app = create_app(load_settings({}).replace(index_dir=follow_index))
+    app.config.update(TESTING=True)
+    return app.test_client()

@@ -20,6 +20,8 @@ HIT_KEYS = {
     "city_label",
     "fragments",
     "url",
+    "similar",
+    "group",
 }
 PAGE_KEYS = {
     "total",
@@ -31,6 +33,7 @@ PAGE_KEYS = {
     "facets",
     "suggestion",
     "missing_words",
+    "stories",
     "notices",
 }
 

@@ -193,6 +193,65 @@ def _total(page) -> int:
     return int(re.sub(r"\D", "", text.split("мақала")[0].split(":")[-1]) or 0)
 
 
+def test_type_ahead_with_the_keyboard_and_follow_the_search(server_url, browser):
+    """Type three letters, pick a completion with the arrows and Enter, see its results;
+    Escape closes the list; the results page links a valid feed of the same search."""
+    context = browser.new_context(locale="kk-KZ", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+
+    page.goto(server_url + "/")
+    box = page.locator("#q")
+    assert box.get_attribute("role") == "combobox"
+    page.keyboard.type("сай")
+    listbox = page.locator('[role="listbox"]')
+    listbox.wait_for(state="visible")
+    options = listbox.locator('[role="option"]')
+    assert 1 <= options.count() <= 8
+    texts = options.all_inner_texts()
+    assert all(text.lower().startswith("сай") for text in texts)
+    assert box.get_attribute("aria-expanded") == "true"
+
+    # Escape closes the list; typing again opens it.
+    page.keyboard.press("Escape")
+    assert listbox.is_hidden() and box.get_attribute("aria-expanded") == "false"
+    page.keyboard.type("л")
+    listbox.wait_for(state="visible")
+    texts = options.all_inner_texts()
+    assert texts and all(text.lower().startswith("сайл") for text in texts)
+
+    # Down twice, up once: the first option is active and named by aria-activedescendant.
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    first = options.first
+    assert first.get_attribute("aria-selected") == "true"
+    assert box.get_attribute("aria-activedescendant") == first.get_attribute("id")
+    chosen = first.inner_text()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/search\?q="))
+    assert box.input_value() == chosen
+    assert page.locator(".hit").count() > 0
+    assert page.locator(".hit mark").count() > 0
+
+    # Follow: the page names its feed, and the feed is Atom with the same search's articles.
+    alternate = page.locator('link[rel="alternate"][type="application/atom+xml"]')
+    assert alternate.get_attribute("href") == page.locator("a.follow").get_attribute("href")
+    feed = page.request.get(server_url + alternate.get_attribute("href"))
+    assert feed.status == 200 and feed.headers["content-type"].startswith("application/atom+xml")
+    assert feed.headers["etag"]
+    assert feed.text().count("<entry>") >= page.locator(".hit").count()
+    again = page.request.get(
+        server_url + alternate.get_attribute("href"),
+        headers={"If-None-Match": feed.headers["etag"]},
+    )
+    assert again.status == 304
+    context.close()
+    assert problems == []
+
+
 # Phones ---------------------------------------------------------------------------------
 
 PHONE = {"width": 390, "height": 844}

@@ -17,6 +17,7 @@ from search_service import indexer, store
 from search_service.check import check_index
 from search_service.cli import main
 from search_service.config import load_settings
+from search_service.sidecars import FILES as SIDECARS
 from search_service.web import create_app
 from search_service.words import WORDS_FILE
 
@@ -323,7 +324,7 @@ def test_build_replaces_an_unreadable_index_and_update_keeps_it_checkable(
     assert result.exit_code == 0, result.output
     updated_files = store.read_meta(generation_of(index_copy))["files"]
     # the manifest and the kept word analyses are written anew; the segments are hard links
-    kept = set(built_files) & set(updated_files) - {store.MANIFEST_FILE, WORDS_FILE}
+    kept = set(built_files) & set(updated_files) - {store.MANIFEST_FILE, WORDS_FILE, *SIDECARS}
     assert kept and all(updated_files[name] == built_files[name] for name in kept)
     assert json.loads(result.output)["added"] == 1
     assert json.loads(result.output)["deleted"] == 1

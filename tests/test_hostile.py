@@ -23,6 +23,7 @@ from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote, urlsplit
+from xml.etree import ElementTree
 
 import pytest
 from hypothesis import HealthCheck, given
@@ -37,8 +38,8 @@ from search_service.web.params import BadRequest, parse_search_request
 
 # Profiles -------------------------------------------------------------------------------
 
-PROPERTY_TESTS = 9  # the @given tests below; the long profile gives each of them LONG_EXAMPLES
-LONG_EXAMPLES = 2000  # 9 x 2000 = 18,000 cases
+PROPERTY_TESTS = 10  # the @given tests below; the long profile gives each of them LONG_EXAMPLES
+LONG_EXAMPLES = 2000  # 10 x 2000 = 20,000 cases
 _QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 hypothesis_settings.register_profile(
     "ci", max_examples=60, deadline=None, suppress_health_check=_QUIET
@@ -128,6 +129,9 @@ PARAMETER_VALUES = {
     "year": _parameter(["2024", "2022", "0000", "20245", "２０２４", "٢٠٢٤"]),
     "month": _parameter(["2024-02", "2024-13", "2024-00", "２０２４-０２"]),
     "sort": _parameter(["relevance", "newest", "oldest", "NEWEST", "random"]),
+    "period": _parameter(["7d", "30d", "12m", "year", "7D", "week"]),
+    "dupes": _parameter(["fold", "show", "all"]),
+    "group": _parameter(["ru.2024.02.tariff-title", "no.such.group", "../x", "a b"]),
 }
 search_params = st.fixed_dictionaries(
     {"q": hostile_query},
@@ -385,6 +389,24 @@ def test_huge_queries_are_a_clean_400(hostile_client, hostile_settings, q, repea
 
 
 @PROFILE
+@given(prefix=hostile_query, params=search_params)
+def test_suggest_and_feed_answer_for_any_input(hostile_client, prefix, params):
+    CASES["suggest_and_feed"] += 1
+    response = hostile_client.get("/api/suggest", query_string={"prefix": prefix})
+    body = check_json(response)
+    assert response.status_code in (200, 400)
+    if response.status_code == 200:
+        assert len(body["suggestions"]) <= 8
+    feed = hostile_client.get("/feed.atom", query_string=params)
+    assert feed.status_code < 500
+    check_security_headers(feed)
+    if feed.status_code == 200:
+        ElementTree.fromstring(feed.data)  # well-formed whatever the query
+    else:
+        check_json(feed)
+
+
+@PROFILE
 @given(text=hostile_query, lang=st.sampled_from(["auto", "kk", "ru", "query", "", "xx"]))
 def test_analyze_answers_json_for_any_text(hostile_client, text, lang):
     CASES["analyze"] += 1
@@ -413,9 +435,12 @@ EVERY_ROUTE = [
     "/api/no/such/endpoint",
     "/export.csv?q=тариф",
     "/opensearch.xml",
+    "/feed.atom?q=тариф",
+    "/api/suggest?prefix=тар",
     "/health",
     "/static/archive.css",
     "/static/archive.js",
+    "/static/typeahead.js",
     "/no/such/page",
 ]
 

@@ -62,6 +62,10 @@ class _TagCollector(HTMLParser):
         self.tags.append((tag, dict(attrs)))
 
 
+# The page's scripts: files of our own, deferred (type-ahead is in typeahead.js).
+OUR_SCRIPTS = [{"src": f"/static/{name}", "defer": None} for name in ("archive.js", "typeahead.js")]
+
+
 def assert_no_live_markup(html: str) -> None:
     """Nothing from an article or a query became an element, an attribute or a live link."""
     collector = _TagCollector()
@@ -69,7 +73,7 @@ def assert_no_live_markup(html: str) -> None:
     for tag, attributes in collector.tags:
         assert tag not in ("img", "b", "style", "iframe"), tag
         if tag == "script":
-            assert attributes == {"src": "/static/archive.js", "defer": None}
+            assert attributes in OUR_SCRIPTS
         for name, value in attributes.items():
             assert not name.startswith("on"), (tag, name)
             if name in ("href", "src", "action") and value != "data:,":  # the empty favicon
@@ -116,7 +120,10 @@ def test_every_page_has_head_links_landmarks_and_no_inline_code(pages_client):
         assert '<nav class="ui-languages" aria-label="Interface language">' in html
         # Ready for a strict Content-Security-Policy: scripts from files only, no inline
         # handlers or styles, nothing from another host.
-        assert re.findall(r"<script\b[^>]*>", html) == ['<script src="/static/archive.js" defer>']
+        assert re.findall(r"<script\b[^>]*>", html) == [
+            '<script src="/static/archive.js" defer>',
+            '<script src="/static/typeahead.js" defer>',
+        ]
         assert not re.search(r"\son[a-z]+=\"", html)
         assert " style=" not in html and "<style" not in html
         assert not re.search(r'(?:src|href)="(?:https?:)?//', html)
@@ -549,8 +556,9 @@ def test_templates_never_mark_text_safe():
 
 def test_static_files_are_our_own_and_small():
     names = sorted(p.name for p in STATIC.iterdir())
-    assert names == ["archive.css", "archive.js"]
+    assert names == ["archive.css", "archive.js", "typeahead.js"]
     assert (STATIC / "archive.js").stat().st_size < 2000
+    assert (STATIC / "typeahead.js").stat().st_size < 6000
     assert "http" not in (STATIC / "archive.css").read_text(encoding="utf-8")
 
 

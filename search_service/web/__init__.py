@@ -17,7 +17,7 @@ SETTINGS_KEY = "archive_settings"
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the app for ``settings`` (read from the settings files when not given)."""
     from search_service.searcher import ArchiveSearcher
-    from search_service.web import api, pages
+    from search_service.web import api, feed, pages, typeahead
     from search_service.web.security import init_security
 
     settings = settings or load_settings()
@@ -29,4 +29,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     init_security(app, settings)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(feed.bp)
+    app.register_blueprint(typeahead.bp)
     return app

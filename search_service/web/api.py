@@ -84,6 +84,7 @@ def search_payload(
         },
         "suggestion": page.suggestion,
         "missing_words": page.missing,
+        "stories": page.total if page.stories is None else page.stories,
         "notices": [notice_payload(notice, lang) for notice in page.notices],
     }
 
@@ -123,6 +124,8 @@ def hit_payload(hit: Hit, article_url: ArticleUrl, lang: str = "en") -> dict[str
         "city_label": city_name(hit.city, lang),
         "fragments": [str(fragment) for fragment in hit.fragments],
         "url": article_url(hit.id),
+        "similar": hit.similar,
+        "group": hit.group,
     }
 
 

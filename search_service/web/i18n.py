@@ -125,6 +125,73 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Clear all filters",
     },
     "filters.apply": {"kk": "Қолдану", "ru": "Применить", "en": "Apply"},
+    # Date presets (search_service.periods), counted back from the newest article.
+    "facet.period": {"kk": "Кезең", "ru": "Быстрый выбор дат", "en": "Recent"},
+    "period.7d": {"kk": "Соңғы 7 күн", "ru": "Последние 7 дней", "en": "Last 7 days"},
+    "period.30d": {"kk": "Соңғы 30 күн", "ru": "Последние 30 дней", "en": "Last 30 days"},
+    "period.12m": {"kk": "Соңғы 12 ай", "ru": "Последние 12 месяцев", "en": "Last 12 months"},
+    "period.year": {"kk": "Осы жыл", "ru": "Этот год", "en": "This year"},
+    "period.note": {
+        "kk": "Архивтегі ең жаңа мақаладан бастап санағанда",
+        "ru": "Считая от самой новой статьи архива",
+        "en": "Counted back from the newest article in the archive",
+    },
+    "error.bad_period": {
+        "kk": "Мұндай кезең жоқ: 7d, 30d, 12m немесе year деп таңдаңыз.",
+        "ru": "Такого периода нет: выберите 7d, 30d, 12m или year.",
+        "en": "There is no such period: choose 7d, 30d, 12m or year.",
+    },
+    # Following a search (web/feed.py).
+    "feed.follow": {"kk": "Жазылу (Atom)", "ru": "Подписаться (Atom)", "en": "Follow (Atom)"},
+    "feed.title": {
+        "kk": "Архивтен іздеу: {q}",
+        "ru": "Поиск по архиву: {q}",
+        "en": "Archive search: {q}",
+    },
+    "feed.all": {"kk": "барлық мақала", "ru": "все статьи", "en": "all articles"},
+    # Near-duplicate stories (search_service.dupes).
+    "dupes.similar": {
+        "kk": "тағы {count} ұқсас нұсқа",
+        "ru": "ещё похожих версий: {count}",
+        "en": "{count} similar versions",
+    },
+    "dupes.similar_one": {
+        "kk": "тағы 1 ұқсас нұсқа",
+        "ru": "ещё 1 похожая версия",
+        "en": "1 similar version",
+    },
+    "dupes.stories": {
+        "kk": "{count} сюжет",
+        "ru": "сюжетов: {count}",
+        "en": "{count} stories",
+    },
+    "dupes.show": {
+        "kk": "Ұқсас нұсқаларды жеке көрсету",
+        "ru": "Показать все версии отдельно",
+        "en": "Show every version",
+    },
+    "dupes.fold": {
+        "kk": "Ұқсас нұсқаларды біріктіру",
+        "ru": "Объединять похожие версии",
+        "en": "Fold similar versions",
+    },
+    "dupes.group": {
+        "kk": "бір сюжеттің нұсқалары",
+        "ru": "версии одного сюжета",
+        "en": "versions of one story",
+    },
+    "error.bad_dupes": {
+        "kk": "dupes параметрі fold немесе show болуы керек.",
+        "ru": "Параметр dupes должен быть fold или show.",
+        "en": "dupes must be fold or show.",
+    },
+    "error.bad_group": {
+        "kk": "Мұндай сюжет тобы жоқ.",
+        "ru": "Такой группы сюжетов нет.",
+        "en": "There is no such group of stories.",
+    },
+    # Type-ahead (static/typeahead.js).
+    "suggest.label": {"kk": "Ұсынылатын сөздер", "ru": "Подсказки", "en": "Suggestions"},
     "facet.lang": {"kk": "Тіл", "ru": "Язык", "en": "Language"},
     "facet.year": {"kk": "Жыл", "ru": "Год", "en": "Year"},
     "facet.month": {"kk": "Ай", "ru": "Месяц", "en": "Month"},

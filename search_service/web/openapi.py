@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from search_service.config import Settings
+from search_service.periods import PERIODS
 from search_service.searcher import SORTS
+from search_service.stories import DUPES_MODES
 from search_service.web.params import LANGUAGES
 
 OPENAPI_VERSION = "3.1.0"
@@ -113,6 +115,22 @@ def search_parameters(settings: Settings) -> list[dict[str, Any]]:
             {"type": "string", "enum": list(SORTS), "default": "relevance"},
             "The order of the hits.",
         ),
+        _query(
+            "period",
+            {"type": "string", "enum": list(PERIODS)},
+            "A date preset counted back from the newest article in the index: the last 7 or "
+            "30 days, the last 12 months, or the newest article's year.",
+        ),
+        _query(
+            "dupes",
+            {"type": "string", "enum": list(DUPES_MODES), "default": "fold"},
+            "`fold`: one article per group of near-duplicate stories; `show`: every article.",
+        ),
+        _query(
+            "group",
+            {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$"},
+            "Only the articles of this near-duplicate group (a hit's `group`).",
+        ),
     ]
 
 
@@ -173,6 +191,16 @@ def _schemas() -> dict[str, Any]:
                     "description": "Up to three passages of the body, escaped, words in `<mark>`.",
                 },
                 "url": {"type": "string", "description": "The article's page."},
+                "similar": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "Other versions of this story among the results, folded "
+                    "away (0 with `dupes=show`).",
+                },
+                "group": {
+                    **nullable_string,
+                    "description": "The article's near-duplicate group (for `group=`), or null.",
+                },
             }
         ),
         "SearchPage": _closed(
@@ -201,6 +229,12 @@ def _schemas() -> dict[str, Any]:
                 "suggestion": {
                     **nullable_string,
                     "description": "A corrected query that finds more, or null.",
+                },
+                "stories": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "The hits counting each group of near-duplicates once "
+                    "(equal to `total` with `dupes=show`); pages count stories.",
                 },
                 "missing_words": {
                     "type": "array",

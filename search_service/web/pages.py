@@ -25,6 +25,7 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from search_service import store
+from search_service.periods import PERIODS
 from search_service.text.cities import city_name
 from search_service.web import SEARCHER_KEY, SETTINGS_KEY, i18n
 from search_service.web.params import BadRequest, parse_search_request
@@ -35,8 +36,11 @@ log = logging.getLogger(__name__)
 bp = Blueprint("pages", __name__)
 
 # The search parameters a page keeps in its links, in the order they appear in a URL.
-SEARCH_PARAMS = ("q", "lang", "year", "month", "city", "from", "to", "sort", "per_page", "page")
-FILTER_PARAMS = ("lang", "year", "month", "city", "from", "to")
+SEARCH_PARAMS = (
+    *("q", "lang", "year", "month", "city", "from", "to", "sort", "per_page", "page"),
+    *("period", "dupes", "group"),
+)
+FILTER_PARAMS = ("lang", "year", "month", "city", "from", "to", "period", "group")
 FACETS = ("lang", "year", "month", "city")
 DEFAULT_SORT = "relevance"
 SORTS = ("relevance", "newest", "oldest")
@@ -154,6 +158,7 @@ def search():
         ),
         sort=state.get("sort", DEFAULT_SORT),
         sorts=SORTS,
+        periods=PERIODS,
     )
 
 
@@ -330,6 +335,10 @@ def _value_label(name: str, value: str) -> str:
             return i18n.format_date(g.ui_lang, dt.date.fromisoformat(value))
         except ValueError:
             return value
+    if name == "period":
+        return i18n.translate(g.ui_lang, f"period.{value}")
+    if name == "group":
+        return i18n.translate(g.ui_lang, "dupes.group")
     if name == "city":
         return city_name(value, g.ui_lang) if value else i18n.translate(g.ui_lang, "city.none")
     return value

@@ -10,8 +10,11 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 
+from search_service.archive import ARTICLE_ID
 from search_service.config import Settings
+from search_service.periods import PERIODS
 from search_service.searcher import SORTS, SearchRequest
+from search_service.stories import DUPES_MODES, FOLD
 
 LANGUAGES = ("kk", "ru", "mixed")
 MAX_CITY_LENGTH = 100
@@ -26,6 +29,9 @@ BAD_LANG = "bad_lang"
 BAD_YEAR = "bad_year"
 BAD_MONTH = "bad_month"
 BAD_CITY = "bad_city"
+BAD_PERIOD = "bad_period"
+BAD_DUPES = "bad_dupes"
+BAD_GROUP = "bad_group"
 
 _YEAR = re.compile(r"\d{4}")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
@@ -42,7 +48,8 @@ class BadRequest(ValueError):
 
 
 def parse_search_request(args: Mapping[str, str], settings: Settings) -> SearchRequest:
-    """Check and convert ``q, page, per_page, lang, from, to, city, year, month, sort``.
+    """Check and convert ``q, page, per_page, lang, from, to, city, year, month, sort, period,
+    dupes, group``.
 
     Empty values count as not given (a form sends ``from=`` for an empty field).
     """
@@ -80,6 +87,15 @@ def parse_search_request(args: Mapping[str, str], settings: Settings) -> SearchR
     city = value["city"] or None
     if city is not None and len(city) > MAX_CITY_LENGTH:
         raise BadRequest(BAD_CITY, f"city is longer than {MAX_CITY_LENGTH} characters")
+    period = value["period"] or None
+    if period is not None and period not in PERIODS:
+        raise BadRequest(BAD_PERIOD, f"period must be one of {', '.join(PERIODS)}")
+    dupes = value["dupes"] or FOLD  # near-duplicates are folded unless dupes=show
+    if dupes not in DUPES_MODES:
+        raise BadRequest(BAD_DUPES, f"dupes must be one of {', '.join(DUPES_MODES)}")
+    group = value["group"] or None
+    if group is not None and not ARTICLE_ID.fullmatch(group):
+        raise BadRequest(BAD_GROUP, "group must be an article id")
     return SearchRequest(
         q=q,
         page=page,
@@ -91,10 +107,16 @@ def parse_search_request(args: Mapping[str, str], settings: Settings) -> SearchR
         year=year,
         month=month,
         sort=sort,
+        period=period,
+        dupes=dupes,
+        group=group,
     )
 
 
-_NAMES = ("q", "page", "per_page", "lang", "from", "to", "city", "year", "month", "sort")
+_NAMES = (
+    *("q", "page", "per_page", "lang", "from", "to", "city", "year", "month", "sort"),
+    *("period", "dupes", "group"),
+)
 
 
 def parse_day(text: str, name: str) -> dt.date | None:

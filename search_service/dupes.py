@@ -1,0 +1,291 @@
+"""Near-duplicate stories: a MinHash signature per article at index time, and groups of the
+articles whose similarity reaches :data:`THRESHOLD`.
+
+The signature is a datasketch ``MinHash`` over the word :data:`SHINGLE`-grams of the
+article's normalised words (case folded, Latin-script Kazakh spelt in Cyrillic, then the
+skeleton spelling of ``text.fold``, so the scripts and alphabets of one story meet).
+Candidate pairs come from datasketch's LSH index (set a little below the threshold) and are
+kept when the exact Jaccard similarity of their shingles, computed again from the text the
+index stores, reaches the threshold; groups are the connected components of the kept pairs.
+
+Files beside each generation (written by build and update, see :mod:`sidecars`):
+
+- ``dupes-signatures.npy`` and ``dupes-ids.json``: every document's signature, so an update
+  only computes the signatures of the documents it adds or changes;
+- ``dupes.json``: ``{document id: group id}`` for the documents in a group of two or more
+  (the group id is the id of its first member in sort order).
+
+The threshold was measured against ``../shared/corpus/ru.near_duplicates.tsv`` with
+``search-service bench-follow`` (see the README for the figures).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+from whoosh import index as whoosh_index
+
+from search_service.text.fold import fold_case, skeleton
+from search_service.text.tokenize import tokenize
+from search_service.text.translit import latin_to_cyrillic
+
+NUM_PERM = 128
+SEED = 1
+SCHEME = "affine32"  # datasketch 2's 32-bit hashing: signatures stored as uint32
+SHINGLE = 5  # words per shingle, as in the corpus's list of near-duplicate pairs
+THRESHOLD = 0.5  # Jaccard similarity of word 5-grams for two articles to be one story (measured)
+# Candidates from the signatures down to this much below the threshold are checked exactly.
+CANDIDATE_MARGIN = 0.2
+BUCKET_TRIES = 4  # other members of a bucket tried for a document unlike its first member
+# Shorter articles are never grouped: a few words say too little, and short notes written
+# from a template (weather, results) are different stories with the same wording.
+MIN_WORDS = 25
+SIGNATURES_FILE = "dupes-signatures.npy"
+IDS_FILE = "dupes-ids.json"
+GROUPS_FILE = "dupes.json"
+
+
+def words(headline: str, body: str, script: str | None = None) -> list[str]:
+    """The normalised words of an article: Latin-script Kazakh read in Cyrillic, then the
+    skeleton spelling all scripts and alphabets meet at (see ``text.fold.skeleton``)."""
+    text = f"{headline}\n{body}"
+    if script == "Latn":
+        text = latin_to_cyrillic(text)
+    return [skeleton(fold_case(token.text)) for token in tokenize(text)]
+
+
+def shingles(items: list[str], size: int = SHINGLE) -> set[str]:
+    """The word ``size``-grams of a text (the whole text when it is shorter).
+
+    >>> sorted(shingles(["a", "b", "c"], 2))
+    ['a b', 'b c']
+    """
+    if len(items) <= size:
+        return {" ".join(items)} if items else set()
+    return {" ".join(items[i : i + size]) for i in range(len(items) - size + 1)}
+
+
+def signature(headline: str, body: str, script: str | None = None) -> np.ndarray:
+    """The MinHash signature of an article: ``NUM_PERM`` unsigned 32-bit values."""
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
+    found = words(headline, body, script)
+    if len(found) < MIN_WORDS:
+        return np.zeros(NUM_PERM, dtype=np.uint32)  # "no signature": never grouped
+    minhash.update_batch([item.encode("utf-8") for item in shingles(found)])
+    return minhash.hashvalues.astype(np.uint32)
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """The estimated Jaccard similarity of two signatures."""
+    return float(np.count_nonzero(a == b)) / NUM_PERM
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    """The exact Jaccard similarity of two sets of shingles."""
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def similar_pairs(
+    ids: list[str],
+    signatures: np.ndarray,
+    threshold: float = THRESHOLD,
+    shingles_of: Callable[[str], set[str]] | None = None,
+    every_pair: bool = False,
+) -> list[tuple[str, str, float]]:
+    """Pairs of documents whose similarity reaches ``threshold``: enough of them to connect
+    every group (``every_pair``: all of them, for measuring).
+
+    Candidates are the documents that share a band of their signatures (LSH banding, with
+    the bands and rows datasketch's ``MinHashLSH`` picks for the lowest similarity looked
+    for). With ``shingles_of`` (a document's shingles, read again from its text) candidates
+    are looked for down to :data:`CANDIDATE_MARGIN` below the threshold and judged by their
+    exact similarity; without it, by the signatures' estimate (whose error is about 0.045 at
+    0.5 with 128 permutations). A pair already in one group is not judged again, so a big
+    group of copies (a template used thousands of times) costs time in proportion to its
+    size, not to its square.
+    """
+    lowest = max(0.05, threshold - CANDIDATE_MARGIN) if shingles_of else threshold
+    banding = MinHashLSH(threshold=lowest, num_perm=NUM_PERM)
+    live = np.flatnonzero(signatures.any(axis=1)) if len(signatures) else np.zeros(0, int)
+    parent = list(range(len(ids)))
+    cache: dict[int, set[str]] = {}
+    judged: set[tuple[int, int]] = set()
+    pairs = []
+
+    def find(item: int) -> int:
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    def judge(a: int, b: int) -> bool:
+        """Judge the pair once; join the groups when it is similar enough."""
+        a, b = min(a, b), max(a, b)
+        if (a, b) in judged:
+            return False
+        judged.add((a, b))
+        score = similarity(signatures[a], signatures[b])
+        if shingles_of is not None:
+            if score < lowest:
+                return False
+            for item in (a, b):
+                if item not in cache:
+                    cache[item] = shingles_of(ids[item])
+            score = jaccard(cache[a], cache[b])
+        if score < threshold:
+            return False
+        pairs.append((ids[a], ids[b], score))
+        parent[max(find(a), find(b))] = min(find(a), find(b))
+        return True
+
+    for members in _buckets(signatures, live, banding.b, banding.r):
+        if every_pair:
+            for a, b in itertools.combinations(members.tolist(), 2):
+                judge(a, b)
+            continue
+        first, *rest = members.tolist()
+        for member in rest:
+            if find(member) == find(first) or judge(first, member):
+                continue
+            # not like the first: like another member of the bucket? (a few tries)
+            tried = 0
+            for other in rest:
+                if other == member or find(other) == find(member):
+                    continue
+                tried += 1
+                if judge(member, other) or tried >= BUCKET_TRIES:
+                    break
+    pairs.sort()
+    return pairs
+
+
+def _buckets(signatures: np.ndarray, live: np.ndarray, bands: int, rows: int):
+    """The documents (of ``live``) sharing a band of their signature, bucket by bucket."""
+    for band in range(bands):
+        block = np.ascontiguousarray(signatures[live, band * rows : (band + 1) * rows])
+        keys = block.view(np.dtype((np.void, block.dtype.itemsize * rows))).ravel()
+        _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+        shared = np.flatnonzero(counts > 1)
+        if not shared.size:
+            continue
+        order = np.argsort(inverse, kind="stable")
+        starts = np.searchsorted(inverse[order], shared)
+        for bucket, start in zip(shared, starts, strict=True):
+            yield live[order[start : start + counts[bucket]]]
+
+
+def groups(ids: Iterable[str], pairs: Iterable[tuple[str, str, float]]) -> dict[str, str]:
+    """``{document id: group id}`` for documents in a group of two or more: the connected
+    components of ``pairs``, each named by its first member id."""
+    parent: dict[str, str] = {}
+
+    def find(item: str) -> str:
+        parent.setdefault(item, item)
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    for a, b, _ in pairs:
+        root_a, root_b = find(a), find(b)
+        if root_a != root_b:
+            parent[max(root_a, root_b)] = min(root_a, root_b)
+    return {item: find(item) for item in parent}
+
+
+class Signatures:
+    """Every document's signature, by id; what build and update keep beside the index."""
+
+    def __init__(self, by_id: dict[str, np.ndarray] | None = None):
+        self.by_id = by_id if by_id is not None else {}
+
+    def add(self, doc_id: str, headline: str, body: str, script: str | None = None) -> None:
+        self.by_id[doc_id] = signature(headline, body, script)
+
+    def remove(self, doc_id: str) -> None:
+        self.by_id.pop(doc_id, None)
+
+    def arrays(self) -> tuple[list[str], np.ndarray]:
+        ids = sorted(self.by_id)
+        if not ids:
+            return ids, np.zeros((0, NUM_PERM), dtype=np.uint32)
+        return ids, np.stack([self.by_id[i] for i in ids])
+
+    def save(self, generation: Path) -> None:
+        """Write the signatures and the groups they make; candidate pairs are checked on the
+        text stored in the generation's (complete) index."""
+        ids, matrix = self.arrays()
+        temporary = generation / (SIGNATURES_FILE + ".tmp.npy")
+        np.save(temporary, matrix)
+        os.replace(temporary, generation / SIGNATURES_FILE)
+        _write_json(generation / IDS_FILE, ids)
+        ix = whoosh_index.open_dir(str(generation))
+        try:
+            with ix.searcher() as searcher:
+
+                def shingles_of(doc_id: str) -> set[str]:
+                    fields = searcher.document(id=doc_id) or {}
+                    text = (fields.get("headline", ""), fields.get("body", ""))
+                    return shingles(words(*text, fields.get("script")))
+
+                pairs = similar_pairs(ids, matrix, shingles_of=shingles_of)
+        finally:
+            ix.close()
+        _write_json(generation / GROUPS_FILE, groups(ids, pairs))
+
+    @classmethod
+    def load(cls, generation: Path) -> Signatures | None:
+        """A generation's signatures, or ``None`` when it has none (built before them)."""
+        try:
+            ids = json.loads((generation / IDS_FILE).read_text(encoding="utf-8"))
+            matrix = np.load(generation / SIGNATURES_FILE)
+        except (OSError, ValueError):
+            return None
+        if len(ids) != len(matrix):
+            return None
+        return cls(dict(zip(ids, matrix, strict=True)))
+
+
+def load_groups(generation: Path) -> dict[str, str]:
+    """A generation's ``{document id: group id}`` (empty when it has none)."""
+    try:
+        return json.loads((generation / GROUPS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def fold(
+    selected: np.ndarray, group_of: np.ndarray, rank: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Keep one document per group among ``selected``: the one with the highest ``rank``.
+
+    ``group_of`` holds each document's group number (-1: in no group). Returns the kept
+    documents and, per document, how many other selected documents its group holds.
+    """
+    others = np.zeros(selected.shape, dtype=np.int64)
+    grouped = np.flatnonzero(selected & (group_of >= 0))
+    if grouped.size == 0:
+        return selected, others
+    numbers = group_of[grouped]
+    order = np.lexsort((grouped, -rank[grouped], numbers))  # by group, best first
+    ordered = grouped[order]
+    first = np.ones(ordered.size, dtype=bool)
+    first[1:] = numbers[order][1:] != numbers[order][:-1]
+    kept = selected.copy()
+    kept[ordered[~first]] = False
+    sizes = np.bincount(numbers, minlength=int(numbers.max()) + 1)
+    others[ordered[first]] = sizes[numbers[order][first]] - 1
+    return kept, others
+
+
+def _write_json(path: Path, data: object) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
+    os.replace(temporary, path)

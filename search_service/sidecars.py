@@ -1,0 +1,86 @@
+"""What a job writes beside the Whoosh index of a generation, kept right by build and update:
+the type-ahead words (:mod:`search_service.typeahead`) and the near-duplicate signatures and
+groups (:mod:`search_service.dupes`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from search_service import dupes, store, typeahead
+from search_service.archive import Article
+
+# The files, written anew by every build and update (never hard links of the previous ones).
+FILES = (
+    typeahead.COUNTS_FILE,
+    typeahead.TABLE_FILE,
+    dupes.SIGNATURES_FILE,
+    dupes.IDS_FILE,
+    dupes.GROUPS_FILE,
+)
+assert FILES == store.SIDECAR_FILES, "store.SIDECAR_FILES must name the sidecar files"
+
+
+class Sidecars:
+    """Collects what the sidecar files need while a job indexes articles."""
+
+    def __init__(
+        self,
+        words: typeahead.WordCounts | None = None,
+        signatures: dupes.Signatures | None = None,
+    ):
+        self.words = words or typeahead.WordCounts.empty()
+        self.signatures = signatures or dupes.Signatures()
+
+    def add(self, article: Article) -> None:
+        self.words.add(article.headline, article.body)
+        self.signatures.add(article.id, article.headline, article.body, article.script)
+
+    def write(self, generation: Path) -> None:
+        self.words.save(generation)
+        typeahead.write_table(generation, self.words)
+        self.signatures.save(generation)
+
+    @classmethod
+    def for_update(
+        cls, current: Path, generation: Path, removed: Iterable[str], changes: Iterable[Article]
+    ) -> Sidecars:
+        """The served generation's sidecars less the documents the update removes or
+        replaces, plus the new versions; recounted from the new generation when the served
+        one has none (it was built before them)."""
+        changes = list(changes)
+        words = typeahead.WordCounts.load(current)
+        signatures = dupes.Signatures.load(current)
+        if words is None or signatures is None:
+            return cls.recount(generation)
+        sidecars = cls(words, signatures)
+        ix = whoosh_index.open_dir(str(current))
+        try:
+            with ix.searcher() as searcher:
+                for doc_id in {*removed, *(article.id for article in changes)}:
+                    fields = searcher.document(id=doc_id)
+                    if fields is not None:
+                        sidecars.words.remove(fields.get("headline", ""), fields.get("body", ""))
+                    sidecars.signatures.remove(doc_id)
+        finally:
+            ix.close()
+        for article in changes:
+            sidecars.add(article)
+        return sidecars
+
+    @classmethod
+    def recount(cls, generation: Path) -> Sidecars:
+        """Everything counted again from a generation's stored documents."""
+        sidecars = cls()
+        ix = whoosh_index.open_dir(str(generation))
+        try:
+            with ix.searcher() as searcher:
+                for fields in searcher.all_stored_fields():
+                    headline, body = fields.get("headline", ""), fields.get("body", "")
+                    sidecars.words.add(headline, body)
+                    sidecars.signatures.add(fields["id"], headline, body, fields.get("script"))
+        finally:
+            ix.close()
+        return sidecars

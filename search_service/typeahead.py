@@ -1,0 +1,265 @@
+"""Type-ahead: the words of the archive, in their usual written form, by prefix.
+
+Built at index time beside each generation, never by scanning terms per request:
+
+- ``typeahead-counts.json``: for every word (case-folded), the number of documents that use it
+  and how often each written form of it appears; every build writes it and every update
+  changes it by the documents it adds, re-indexes or deletes (their old text is read from the
+  served generation), so it stays exact without re-reading the archive;
+- ``typeahead.json``: what a server loads: the words sorted, each with its written form and
+  document count, and the best completions of every prefix of up to
+  :data:`PREFIX_TABLE_LENGTH` letters (the long lists), so one lookup is a table read or a
+  binary search over a short range.
+
+A word's written form is the one it has most often inside a sentence: a name keeps its
+capital (``Тоқаев``), an ordinary word is lower case even though it also opens sentences
+(``сайлау``, not ``Сайлау``); a word seen only at sentence starts or in capitals keeps the
+form seen most. Latin-script Kazakh words are found without their accents too (``ozb`` finds
+``Ózbekstan``), but a Latin prefix never completes to a Cyrillic word or the reverse.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import json
+import os
+import re
+import threading
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from search_service.store import CURRENT, IndexMissing
+from search_service.text.fold import fold_case
+from search_service.text.tokenize import tokenize
+
+COUNTS_FILE = "typeahead-counts.json"
+TABLE_FILE = "typeahead.json"
+LIMIT = 8  # completions offered
+MIN_WORD_LENGTH = 2
+MAX_WORD_LENGTH = 40
+PREFIX_TABLE_LENGTH = 3  # prefixes up to this long have their completions stored
+MAX_PREFIX_LENGTH = 60
+# Punctuation after which the next word opens a sentence (or a headline, a dateline's text).
+_SENTENCE_BREAK = re.compile(r"[.!?…:;–—\n«\"“„(]")
+_ACCENTS = str.maketrans({"ı": "i", "ǵ": "g", "ń": "n", "ý": "y", "ş": "s", "ğ": "g"})
+
+
+def search_key(text: str) -> str:
+    """How a word and a typed prefix are compared: case folded.
+
+    >>> search_key("Ózbekstan"), search_key("ТОҚАЕВ")
+    ('ózbekstan', 'тоқаев')
+    """
+    return fold_case(text)
+
+
+def plain_latin(key: str) -> str | None:
+    """A Latin key without its accents (``ózbekstan`` -> ``ozbekstan``), or ``None`` when that
+    changes nothing or the key is not Latin.
+
+    >>> plain_latin("ózbekstan"), plain_latin("qazaq"), plain_latin("сайлау")
+    ('ozbekstan', None, None)
+    """
+    if not key.isascii() and all("a" <= c <= "z" or not c.isascii() for c in key):
+        decomposed = unicodedata.normalize("NFD", key.translate(_ACCENTS))
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+        if plain != key and plain.isascii():
+            return plain
+    return None
+
+
+def document_words(headline: str, body: str) -> tuple[set[str], Counter]:
+    """The keys a document uses and how often each written form of them stands inside a
+    sentence (``(form, True)``) or at its start or in capitals (``(form, False)``)."""
+    forms: Counter = Counter()
+    for text in (headline, body):
+        previous_end = 0
+        for token in tokenize(text):
+            words = token.parts or (token,)
+            opens = previous_end == 0 or bool(
+                _SENTENCE_BREAK.search(text, previous_end, token.start)
+            )
+            previous_end = token.end
+            for word in words:
+                form = word.text
+                if not MIN_WORD_LENGTH <= len(form) <= MAX_WORD_LENGTH:
+                    continue
+                if not form.isalpha():
+                    continue
+                inside = not opens and not (form.isupper() and len(form) > 1)
+                forms[(form, inside)] += 1
+                opens = False
+    keys = {search_key(form) for form, _ in forms}
+    return keys, forms
+
+
+@dataclass
+class WordCounts:
+    """Per key: documents using it, and counts of each written form (see module doc)."""
+
+    documents: Counter
+    forms: dict[str, Counter]
+
+    @classmethod
+    def empty(cls) -> WordCounts:
+        return cls(Counter(), {})
+
+    def add(self, headline: str, body: str, sign: int = 1) -> None:
+        """Count one document's words (``sign=-1`` takes a document away)."""
+        keys, forms = document_words(headline, body)
+        for key in keys:
+            self.documents[key] += sign
+            if self.documents[key] <= 0:
+                del self.documents[key]
+                self.forms.pop(key, None)
+        for (form, inside), count in forms.items():
+            key = search_key(form)
+            if key not in self.documents:
+                continue
+            counter = self.forms.setdefault(key, Counter())
+            label = ("+" if inside else "-") + form
+            counter[label] += sign * count
+            if counter[label] <= 0:
+                del counter[label]
+
+    def remove(self, headline: str, body: str) -> None:
+        self.add(headline, body, sign=-1)
+
+    def written_form(self, key: str) -> str:
+        """The form shown for ``key``: the most frequent inside a sentence, else the most
+        frequent at all (a form that is not all capitals first)."""
+        counter = self.forms.get(key) or Counter()
+        inside = [(n, label[1:]) for label, n in counter.items() if label[0] == "+"]
+        if inside:
+            return max(inside)[1]
+        other = [(not label[1:].isupper(), n, label[1:]) for label, n in counter.items()]
+        return max(other)[2] if other else key
+
+    def save(self, generation: Path) -> None:
+        data = {
+            key: [n, dict(self.forms.get(key, {}))] for key, n in sorted(self.documents.items())
+        }
+        _write_json(generation / COUNTS_FILE, data)
+
+    @classmethod
+    def load(cls, generation: Path) -> WordCounts | None:
+        """The counts of a generation, or ``None`` when it has none (built before them)."""
+        try:
+            data = json.loads((generation / COUNTS_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        documents = Counter({key: value[0] for key, value in data.items()})
+        forms = {key: Counter(value[1]) for key, value in data.items()}
+        return cls(documents, forms)
+
+
+def write_table(generation: Path, counts: WordCounts) -> None:
+    """Write the served table (``typeahead.json``) from ``counts``."""
+    entries: list[tuple[str, str, int]] = []
+    for key, n in counts.documents.items():
+        form = counts.written_form(key)
+        entries.append((key, form, n))
+        plain = plain_latin(key)
+        if plain:
+            entries.append((plain, form, n))
+    entries.sort()
+    keys = [key for key, _, _ in entries]
+    forms = [form for _, form, _ in entries]
+    docs = [n for _, _, n in entries]
+    # One pass over the words, the most used first (then the shorter form, then the earlier
+    # word): each prefix keeps the first ones it meets.
+    top: dict[str, list[int]] = {}
+    for position in sorted(range(len(entries)), key=lambda i: (-docs[i], len(forms[i]), i)):
+        key = keys[position]
+        for length in range(1, min(PREFIX_TABLE_LENGTH, len(key)) + 1):
+            bucket = top.setdefault(key[:length], [])
+            if len(bucket) < LIMIT * 2:
+                bucket.append(position)
+    _write_json(generation / TABLE_FILE, {"keys": keys, "forms": forms, "docs": docs, "top": top})
+
+
+class SuggestTable:
+    """The completions of one generation, loaded once and shared between threads."""
+
+    def __init__(self, keys: list[str], forms: list[str], docs: list[int], top: dict):
+        self.keys, self.forms, self.docs, self.top = keys, forms, docs, top
+
+    @classmethod
+    def load(cls, generation: Path) -> SuggestTable:
+        """The generation's table; an empty one when it has none (built before type-ahead)."""
+        try:
+            data = json.loads((generation / TABLE_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls([], [], [], {})
+        return cls(data["keys"], data["forms"], data["docs"], data["top"])
+
+    def complete(self, prefix: str, limit: int = LIMIT) -> list[tuple[str, int]]:
+        """Up to ``limit`` written forms that start with ``prefix``, the most used first
+        (names first when the prefix starts with a capital), each with its number of
+        documents."""
+        key = search_key(prefix.strip())
+        if not key or len(key) > MAX_PREFIX_LENGTH:
+            return []
+        if len(key) <= PREFIX_TABLE_LENGTH:
+            positions: Iterable[int] = self.top.get(key, [])
+        else:
+            low = bisect.bisect_left(self.keys, key)
+            high = bisect.bisect_left(self.keys, key + "\U0010ffff", low)
+            positions = heapq.nlargest(
+                LIMIT * 2,
+                range(low, high),
+                key=lambda i: (self.docs[i], -len(self.forms[i]), -i),
+            )
+        if prefix.strip()[:1].isupper():  # a capital typed: names first, each kind by use
+            positions = sorted(positions, key=lambda i: not self.forms[i][:1].isupper())
+        found: list[tuple[str, int]] = []
+        seen = set()
+        for position in positions:
+            form = self.forms[position]
+            if form in seen:  # a Latin word found by its accented and its plain key
+                continue
+            seen.add(form)
+            found.append((form, self.docs[position]))
+            if len(found) == limit:
+                break
+        return found
+
+
+def _write_json(path: Path, data: Any) -> None:
+    """Write through a new file: a generation's files may be hard links to the previous
+    generation's, which must never change."""
+    temporary = path.with_name(path.name + ".tmp")
+    with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
+    os.replace(temporary, path)
+
+
+class Completer:
+    """Completions from the served generation, following ``current`` like the searcher: a
+    new generation's table is loaded on the first request that sees it."""
+
+    def __init__(self, index_dir: Path):
+        self.index_dir = Path(index_dir)
+        self._lock = threading.Lock()
+        self._target: str | None = None
+        self._table = SuggestTable([], [], [], {})
+
+    def table(self) -> SuggestTable:
+        try:
+            target = os.readlink(self.index_dir / CURRENT)
+        except OSError:
+            raise IndexMissing(f"no index in {self.index_dir}") from None
+        if target != self._target:
+            with self._lock:
+                if target != self._target:
+                    self._table = SuggestTable.load(self.index_dir / target)
+                    self._target = target
+        return self._table
+
+    def complete(self, prefix: str, limit: int = LIMIT) -> list[tuple[str, int]]:
+        return self.table().complete(prefix, limit)

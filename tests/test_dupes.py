@@ -1,0 +1,185 @@
+"""Near-duplicate stories: signatures and groups at index time, folding in the results."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from search_service import dupes, indexer, store
+from tests.conftest import FOLLOW_ARCHIVE, write_article, write_follow_archive
+
+WIRE = ("ru.2026.01.wire-repost", "ru.2026.02.wire", "ru.2026.02.wire-update")
+
+
+def _headline_body(relative):
+    _, headline, body = FOLLOW_ARCHIVE[relative]
+    return headline, body
+
+
+def test_signatures_of_near_duplicates_are_similar():
+    original = dupes.signature(*_headline_body("ru/2026/02/wire.txt"))
+    update = dupes.signature(*_headline_body("ru/2026/02/wire-update.txt"))
+    other = dupes.signature(*_headline_body("kk/2026/01/tokayev.txt"))
+    assert original.dtype == np.uint32 and original.shape == (dupes.NUM_PERM,)
+    assert dupes.similarity(original, update) >= dupes.THRESHOLD
+    assert dupes.similarity(original, other) < 0.1
+
+
+def test_latin_and_cyrillic_kazakh_of_one_story_meet():
+    cyrillic = "Қазақстан " * 3 + "экспорты өсті деп хабарлады министрлік өкілі бүгін " * 4
+    latin = "Qazaqstan " * 3 + "eksporty ósti dep habarlady mınıstrlik ókili búgin " * 4
+    a = dupes.signature("", cyrillic, "Cyrl")
+    b = dupes.signature("", latin, "Latn")
+    assert dupes.similarity(a, b) >= dupes.THRESHOLD
+
+
+def test_short_articles_are_never_grouped():
+    short = dupes.signature("Ауа райы", "Синоптиктер ауа райы туралы болжам жариялады.")
+    assert not short.any()
+    ids = ["a", "b"]
+    assert dupes.similar_pairs(ids, np.stack([short, short])) == []
+
+
+def test_groups_are_connected_components_named_by_first_member():
+    found = dupes.groups(["a", "b", "c", "d", "e"], [("b", "c", 0.9), ("c", "d", 0.6)])
+    assert found == {"b": "b", "c": "b", "d": "b"}
+
+
+def test_fold_keeps_the_best_of_each_group():
+    selected = np.array([True, True, True, True, False, True])
+    group_of = np.array([0, 0, -1, 1, 1, 0])
+    rank = np.array([1.0, 5.0, 9.0, 2.0, 7.0, 3.0])
+    kept, others = dupes.fold(selected, group_of, rank)
+    assert kept.tolist() == [False, True, True, True, False, False]
+    assert others.tolist() == [0, 2, 0, 0, 0, 0]  # doc 4 is not selected: not counted
+
+
+def test_the_index_groups_the_wire(follow_index):
+    groups = dupes.load_groups(store.current_generation(follow_index))
+    assert groups == dict.fromkeys(WIRE, "ru.2026.01.wire-repost")
+
+
+def test_results_fold_the_wire_with_a_link_to_its_versions(follow_client):
+    body = follow_client.get("/api/search?q=водного хозяйства").json
+    assert body["total"] == 3 and body["stories"] == 1
+    (hit,) = body["hits"]
+    assert hit["similar"] == 2 and hit["group"] == "ru.2026.01.wire-repost"
+    # newest first keeps the newest version, oldest first the oldest
+    newest = follow_client.get("/api/search?q=водного хозяйства&sort=newest").json
+    assert newest["hits"][0]["id"] == "ru.2026.02.wire-update"
+    oldest = follow_client.get("/api/search?q=водного хозяйства&sort=oldest").json
+    assert oldest["hits"][0]["id"] == "ru.2026.01.wire-repost"
+    # dupes=show turns folding off; group= lists the versions
+    shown = follow_client.get("/api/search?q=водного хозяйства&dupes=show").json
+    assert shown["total"] == shown["stories"] == 3 and len(shown["hits"]) == 3
+    assert all(hit["similar"] == 0 for hit in shown["hits"])
+    group = follow_client.get("/api/search?q=водного&group=ru.2026.01.wire-repost").json
+    assert sorted(hit["id"] for hit in group["hits"]) == list(WIRE)
+    assert follow_client.get("/api/search?group=no.such.group").json["total"] == 0
+
+
+def test_pagination_counts_stories_when_folded(follow_client):
+    body = follow_client.get("/api/search?per_page=2").json
+    assert body["total"] == 8 and body["stories"] == 6 and body["pages"] == 3
+    seen = []
+    for page in (1, 2, 3):
+        seen += [
+            h["id"] for h in follow_client.get(f"/api/search?per_page=2&page={page}").json["hits"]
+        ]
+    assert len(seen) == len(set(seen)) == 6
+    assert sum(1 for doc_id in seen if doc_id in WIRE) == 1
+    assert follow_client.get("/api/search?per_page=2&page=4").status_code == 404
+
+
+def test_results_page_says_articles_and_stories(follow_client):
+    english = {"Accept-Language": "en"}
+    html = follow_client.get("/search?q=водного хозяйства", headers=english).get_data(as_text=True)
+    assert "3 articles" in html or "3 " in html
+    assert "1 stories" in html
+    assert "2 similar versions" in html
+    assert "group=ru.2026.01.wire-repost" in html
+    assert "dupes=show" in html and "Show every version" in html
+    shown = follow_client.get("/search?q=водного хозяйства&dupes=show", headers=english)
+    assert "Fold similar versions" in shown.get_data(as_text=True)
+    group = follow_client.get(
+        "/search?q=водного&group=ru.2026.01.wire-repost", headers=english
+    ).get_data(as_text=True)
+    assert "versions of one story" in group  # an active filter with a link that removes it
+    assert group.count('class="hit"') == 3
+
+
+def test_bad_dupes_and_group_are_a_clear_400(follow_client):
+    for query, code in (("dupes=all", "bad_dupes"), ("group=../etc", "bad_group")):
+        response = follow_client.get("/api/search?q=вода&" + query)
+        assert response.status_code == 400 and response.json["error"]["code"] == code
+
+
+def test_update_keeps_the_groups_right(tmp_path):
+    archive, index_dir = tmp_path / "archive", tmp_path / "index"
+    write_follow_archive(archive)
+    indexer.build([archive], index_dir)
+    # the repost is deleted, the update rewritten as another story, a new repost arrives
+    (archive / "ru/2026/01/wire-repost.txt").unlink()
+    write_article(
+        archive,
+        "ru/2026/02/wire-update.txt",
+        "2026-02-06",
+        *_headline_body("kk/2026/01/tokayev.txt"),
+    )
+    headline, body = _headline_body("ru/2026/02/wire.txt")
+    write_article(archive, "ru/2026/02/wire-again.txt", "2026-02-09", headline, body)
+    indexer.update([archive], index_dir)
+    generation = store.current_generation(index_dir)
+    assert dupes.load_groups(generation) == {
+        "ru.2026.02.wire": "ru.2026.02.wire",
+        "ru.2026.02.wire-again": "ru.2026.02.wire",
+    }
+    # the same files as a fresh build of the same archive
+    indexer.build([archive], tmp_path / "fresh")
+    fresh = store.current_generation(tmp_path / "fresh")
+    for name in (dupes.GROUPS_FILE, dupes.IDS_FILE):
+        assert json.loads((generation / name).read_text()) == json.loads((fresh / name).read_text())
+    assert np.array_equal(
+        np.load(generation / dupes.SIGNATURES_FILE), np.load(fresh / dupes.SIGNATURES_FILE)
+    )
+
+
+def test_candidates_are_judged_by_their_exact_similarity():
+    base = [f"сөз{n}" for n in range(80)]
+    texts = {
+        "a": " ".join(base),
+        "b": " ".join(base[:60] + [f"жаңа{n}" for n in range(20)]),  # about 0.6 similar
+        "c": " ".join(base[:40] + [f"басқа{n}" for n in range(40)]),  # about 0.3 similar
+    }
+    ids = sorted(texts)
+    matrix = np.stack([dupes.signature("", texts[i]) for i in ids])
+
+    def shingles_of(doc_id):
+        return dupes.shingles(dupes.words("", texts[doc_id]))
+
+    pairs = dupes.similar_pairs(ids, matrix, 0.5, shingles_of=shingles_of)
+    assert [(a, b) for a, b, _ in pairs] == [("a", "b")]
+    (score,) = [s for _, _, s in pairs]
+    assert score == dupes.jaccard(shingles_of("a"), shingles_of("b"))
+    assert 0.55 < score < 0.65
+
+
+def test_thousands_of_copies_group_in_linear_time():
+    """A template used thousands of times is one group, judged pair by pair only as far as
+    the group needs (not every pair of its members)."""
+    body = " ".join(f"мектеп оқушылары {n} сабақ" for n in range(30))
+    count = 1500
+    ids = [f"d{n:05d}" for n in range(count)]
+    matrix = np.stack([dupes.signature(f"Жаңалық {n}", body) for n in range(count)])
+    asked = []
+
+    def shingles_of(doc_id):
+        asked.append(doc_id)
+        n = int(doc_id[1:])
+        return dupes.shingles(dupes.words(f"Жаңалық {n}", body))
+
+    pairs = dupes.similar_pairs(ids, matrix, shingles_of=shingles_of)
+    assert set(dupes.groups(ids, pairs).values()) == {"d00000"}
+    assert len(dupes.groups(ids, pairs)) == count
+    assert len(pairs) < 2 * count and len(asked) == count
