@@ -108,16 +108,7 @@ def first_queries() -> list[QuerySpec]:
 
 
 def _path(spec: QuerySpec) -> str:
-    params = {"q": spec.q}
-    if spec.lang:
-        params["lang"] = spec.lang
-    if spec.city:
-        params["city"] = spec.city
-    if spec.date_from:
-        params["from"] = spec.date_from.isoformat()
-    if spec.date_to:
-        params["to"] = spec.date_to.isoformat()
-    return "/search?" + urlencode(params)
+    return "/search?" + urlencode(served.search_params(spec))
 
 
 def ask_each_once(port: int, paths: list[str]) -> list[tuple[str, float, int]]:

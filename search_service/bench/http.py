@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from search_service.bench.queries import QUERY_CLASSES, percentile
+from search_service.bench.queries import QUERY_CLASSES, QuerySpec, percentile
 
 HOST = "127.0.0.1"
 START_TIMEOUT_S = 120
@@ -38,18 +38,23 @@ def request_mix() -> list[str]:
     paths = []
     for specs in QUERY_CLASSES.values():
         for spec in specs:
-            params = {"q": spec.q}
-            if spec.lang:
-                params["lang"] = spec.lang
-            if spec.city:
-                params["city"] = spec.city
-            if spec.date_from:
-                params["from"] = spec.date_from.isoformat()
-            if spec.date_to:
-                params["to"] = spec.date_to.isoformat()
-            query = urlencode(params)
+            query = urlencode(search_params(spec))
             paths += [f"/search?{query}", f"/api/search?{query}"]
     return paths
+
+
+def search_params(spec: QuerySpec) -> dict[str, str]:
+    """A benchmark query as the search page's parameters."""
+    params = {"q": spec.q}
+    if spec.lang:
+        params["lang"] = spec.lang
+    if spec.city:
+        params["city"] = spec.city
+    if spec.date_from:
+        params["from"] = spec.date_from.isoformat()
+    if spec.date_to:
+        params["to"] = spec.date_to.isoformat()
+    return params
 
 
 def command(*args: str) -> list[str]:
