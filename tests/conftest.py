@@ -17,6 +17,39 @@ from search_service import indexer
 from search_service.config import load_settings
 from search_service.searcher import ArchiveSearcher
 
+
+# Tests marked slow (real child processes, servers, the real corpus; over a few seconds each)
+# are left out of a plain `pytest`, so a developer's run is quick. `--run-slow` runs them too:
+# the README's test command and CI (.ci/run) pass it. A -m expression or a test named by its
+# node id (file::test) chooses for itself.
+def pytest_addoption(parser):
+    parser.addoption(
+        "--run-slow",
+        action="store_true",
+        help="also run the tests marked slow (the README's test command and CI do)",
+    )
+
+
+def _slow_left_out(config) -> bool:
+    chosen = config.getoption("markexpr") or any("::" in arg for arg in config.args)
+    return not (config.getoption("--run-slow") or chosen)
+
+
+def pytest_report_header(config):
+    if _slow_left_out(config):
+        return "tests marked slow are left out: pass --run-slow to run them too"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    if not _slow_left_out(config):
+        return
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if not item.get_closest_marker("slow")]
+
+
 # Relative path -> (date, headline, body). Ids follow from the paths: "ru/2024/02/a.txt" is
 # "ru.2024.02.a". Word choices matter to the tests: see the comments.
 TINY_ARCHIVE = {

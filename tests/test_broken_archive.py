@@ -17,6 +17,9 @@ import pytest
 
 from .conftest import run_service, service_environ
 
+# The real commands in child processes over a broken archive.
+pytestmark = pytest.mark.slow
+
 MAX_FILE_BYTES = 50_000
 ENV = service_environ(max_file_bytes=str(MAX_FILE_BYTES), log_level="WARNING")
 IS_ROOT = os.geteuid() == 0

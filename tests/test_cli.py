@@ -80,6 +80,7 @@ def test_exit_codes(runner, tmp_path, monkeypatch):
     assert result.exit_code == 2 and "whole number" in result.output
 
 
+@pytest.mark.slow
 def test_build_killed_half_way_leaves_the_old_index_serving(tmp_path):
     archive, index_dir = tmp_path / "archive", tmp_path / "index"
     make_archive(archive, 20)

@@ -162,6 +162,7 @@ def watched_total(port: int, lang: str) -> int:
     return json.loads(body)["total"]
 
 
+@pytest.mark.slow
 def test_searches_stay_whole_while_build_and_update_switch_the_index(served_archive):
     archive, index, port = served_archive
     states = [BASE_ARTICLES, BASE_ARTICLES + BUILD_ADDS, BASE_ARTICLES + BUILD_ADDS + UPDATE_ADDS]
@@ -219,6 +220,7 @@ TRAVERSALS = [
 ]
 
 
+@pytest.mark.slow
 def test_the_real_server_reads_no_file_outside_its_place(served_archive):
     _, _, port = served_archive
     for path in TRAVERSALS:
@@ -250,6 +252,7 @@ def test_loadtest_refuses_targets_off_this_machine(url, runner):
     assert "refusing" in result.output or "root" in result.output
 
 
+@pytest.mark.slow
 def test_loadtest_runs_both_phases_without_errors(tmp_path, runner):
     archive, index = tmp_path / "archive", tmp_path / "index"
     write_tiny_archive(archive)

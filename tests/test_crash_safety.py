@@ -20,6 +20,9 @@ from search_service import store
 from .conftest import start_service
 from .test_indexer import make_archive, write
 
+# Real jobs in child processes, killed and crowded: about 40 s in all.
+pytestmark = pytest.mark.slow
+
 BODY = " ".join(f"мектеп оқушылары {n} сабақ" for n in range(60))
 
 
