@@ -6,13 +6,49 @@ Add fixtures here as new functions; keep the existing ones as they are.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from search_service import indexer
 from search_service.config import load_settings
 from search_service.searcher import ArchiveSearcher
+
+
+# Tests marked slow (real child processes, servers, the real corpus; over a few seconds each)
+# are left out of a plain `pytest`, so a developer's run is quick. `--run-slow` runs them too:
+# the README's test command and CI (.ci/run) pass it. A -m expression or a test named by its
+# node id (file::test) chooses for itself.
+def pytest_addoption(parser):
+    parser.addoption(
+        "--run-slow",
+        action="store_true",
+        help="also run the tests marked slow (the README's test command and CI do)",
+    )
+
+
+def _slow_left_out(config) -> bool:
+    chosen = config.getoption("markexpr") or any("::" in arg for arg in config.args)
+    return not (config.getoption("--run-slow") or chosen)
+
+
+def pytest_report_header(config):
+    if _slow_left_out(config):
+        return "tests marked slow are left out: pass --run-slow to run them too"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    if not _slow_left_out(config):
+        return
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if not item.get_closest_marker("slow")]
+
 
 # Relative path -> (date, headline, body). Ids follow from the paths: "ru/2024/02/a.txt" is
 # "ru.2024.02.a". Word choices matter to the tests: see the comments.
@@ -121,6 +157,48 @@ def clean_environ(monkeypatch):
     for key in list(os.environ):
         if key.startswith("SEARCH_SERVICE_"):
             monkeypatch.delenv(key)
+
+
+@pytest.fixture
+def runner(clean_environ) -> CliRunner:
+    """A click test runner for ``search_service.cli.main``, with no SEARCH_SERVICE_* variables
+    from the caller's shell."""
+    return CliRunner()
+
+
+# The command line in a child process: a real `python -m search_service`, for what the test
+# runner cannot show (a process killed half way, a server, the exit code a shell sees).
+SERVICE_COMMAND = (sys.executable, "-m", "search_service")
+
+
+def service_environ(**settings: str) -> dict[str, str]:
+    """This process's environment without SEARCH_SERVICE_* variables, plus ``settings`` as
+    variables (``log_level="WARNING"`` is SEARCH_SERVICE_LOG_LEVEL=WARNING)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SEARCH_SERVICE_")}
+    env.update({f"SEARCH_SERVICE_{key.upper()}": value for key, value in settings.items()})
+    return env
+
+
+def start_service(*args: str, **popen) -> subprocess.Popen:
+    """``search-service ARGS`` started in a child process, its output piped as bytes."""
+    return subprocess.Popen(
+        [*SERVICE_COMMAND, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen
+    )
+
+
+def run_service(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess:
+    """``search-service ARGS`` run to its end in a child process: output captured as text, the
+    exit code in ``returncode`` (a non-zero one is not an exception)."""
+    return subprocess.run(
+        [*SERVICE_COMMAND, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        check=False,
+    )
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 
 import pytest
-from click.testing import CliRunner
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from search_service.cli import main
@@ -233,10 +232,10 @@ def test_proxy_auth_from_the_environment(tiny_index):
         {"SEARCH_SERVICE_AUTH_USERS": "anna"},
     ],
 )
-def test_bad_auth_settings_stop_the_command(environ, clean_environ, monkeypatch):
+def test_bad_auth_settings_stop_the_command(environ, runner, monkeypatch):
     for key, value in environ.items():
         monkeypatch.setenv(key, value)
-    result = CliRunner().invoke(main, ["stats", "--json"])
+    result = runner.invoke(main, ["stats", "--json"])
     assert result.exit_code == 2
     assert "setting" in result.output or "SEARCH_SERVICE_AUTH" in result.output
 
@@ -244,8 +243,8 @@ def test_bad_auth_settings_stop_the_command(environ, clean_environ, monkeypatch)
 # The hash-password command --------------------------------------------------------------
 
 
-def test_hash_password_from_stdin(clean_environ):
-    result = CliRunner().invoke(main, ["hash-password", "--stdin"], input=PASSWORD + "\n")
+def test_hash_password_from_stdin(runner):
+    result = runner.invoke(main, ["hash-password", "--stdin"], input=PASSWORD + "\n")
     assert result.exit_code == 0, result.output
     hashed = result.output.strip()
     assert check_password_hash(hashed, PASSWORD)
@@ -253,17 +252,17 @@ def test_hash_password_from_stdin(clean_environ):
     assert PASSWORD not in result.output
 
 
-def test_hash_password_asks_twice_without_echo(clean_environ):
+def test_hash_password_asks_twice_without_echo(runner):
     answers = f"{PASSWORD}\nnot the same\n{PASSWORD}\n{PASSWORD}\n"
-    result = CliRunner().invoke(main, ["hash-password"], input=answers)
+    result = runner.invoke(main, ["hash-password"], input=answers)
     assert result.exit_code == 0, result.output
     assert PASSWORD not in result.output  # hidden input is not echoed
     assert "Password" in result.output and "match" in result.output.lower()
     assert check_password_hash(result.output.strip().splitlines()[-1], PASSWORD)
 
 
-def test_hash_password_makes_a_settings_line_that_works(tiny_index, tmp_path, clean_environ):
-    result = CliRunner().invoke(
+def test_hash_password_makes_a_settings_line_that_works(tiny_index, tmp_path, runner):
+    result = runner.invoke(
         main, ["hash-password", "--stdin", "--user", "anna"], input=PASSWORD + "\n"
     )
     assert result.exit_code == 0, result.output
@@ -276,7 +275,7 @@ def test_hash_password_makes_a_settings_line_that_works(tiny_index, tmp_path, cl
     assert client.get("/", headers=basic("anna", "wrong")).status_code == 401
 
 
-def test_hash_password_refuses_an_empty_password(clean_environ):
-    result = CliRunner().invoke(main, ["hash-password", "--stdin"], input="\n")
+def test_hash_password_refuses_an_empty_password(runner):
+    result = runner.invoke(main, ["hash-password", "--stdin"], input="\n")
     assert result.exit_code == 2
     assert "empty" in result.output

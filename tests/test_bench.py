@@ -27,6 +27,10 @@ SECTIONS = (
 )
 
 
+# The benchmark's small profile builds and measures several indexes: about 35 s.
+pytestmark = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def small_run(tmp_path_factory):
     """One small-profile run (plus a tiny scale point) through the command line."""

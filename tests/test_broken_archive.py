@@ -11,17 +11,17 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from .conftest import run_service, service_environ
+
+# The real commands in child processes over a broken archive.
+pytestmark = pytest.mark.slow
+
 MAX_FILE_BYTES = 50_000
-ENV = {
-    **{k: v for k, v in os.environ.items() if not k.startswith("SEARCH_SERVICE_")},
-    "SEARCH_SERVICE_MAX_FILE_BYTES": str(MAX_FILE_BYTES),
-    "SEARCH_SERVICE_LOG_LEVEL": "WARNING",
-}
+ENV = service_environ(max_file_bytes=str(MAX_FILE_BYTES), log_level="WARNING")
 IS_ROOT = os.geteuid() == 0
 
 # Twelve good UTF-8 articles, each with a word of its own ("жолаушы0" ... ) to search for.
@@ -105,14 +105,7 @@ def write_bytes(path: Path, data: bytes) -> None:
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "search_service", *args],
-        capture_output=True,
-        text=True,
-        env=ENV,
-        timeout=300,
-        check=False,
-    )
+    return run_service(*args, env=ENV)
 
 
 def summary_of(done: subprocess.CompletedProcess) -> dict:

@@ -14,7 +14,7 @@ import pytest
 
 from .test_browser import SCREENSHOTS, browser, server_url  # noqa: F401 (fixtures)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # a real server and a real Chromium
 
 
 @pytest.mark.parametrize(

@@ -81,7 +81,7 @@ def edit_meta(index_dir: Path, **changes) -> None:
     path.write_text(json.dumps(meta), encoding="utf-8")
 
 
-def test_a_fresh_index_records_its_format_and_passes(built, clean_environ):
+def test_a_fresh_index_records_its_format_and_passes(built, runner):
     _, index_dir = built
     meta = store.read_meta(generation_of(index_dir))
     assert meta["index_format"] == store.INDEX_FORMAT
@@ -102,9 +102,7 @@ def test_a_fresh_index_records_its_format_and_passes(built, clean_environ):
     assert report["ok"] is True and report["problems"] == []
     assert report["documents"] == DOCUMENTS and report["index_format"] == store.INDEX_FORMAT
     assert report["files"] == len(meta["files"])
-    stats = json.loads(
-        CliRunner().invoke(main, ["stats", "--index", str(index_dir), "--json"]).output
-    )
+    stats = json.loads(runner.invoke(main, ["stats", "--index", str(index_dir), "--json"]).output)
     assert stats["index_format"] == store.INDEX_FORMAT
 
 
@@ -258,14 +256,13 @@ def test_no_index_is_exit_code_5(tmp_path, clean_environ):
     ],
 )
 def test_an_index_of_another_format_is_refused_with_a_rebuild_hint(
-    index_copy, change, reason, clean_environ, monkeypatch
+    index_copy, change, reason, runner, monkeypatch
 ):
     edit_meta(index_copy, **change)
     expected = (
         f"the index in {index_copy} cannot be read by this version of archive search: {reason}; "
         f"rebuild it with `search-service build --index {index_copy}`"
     )
-    runner = CliRunner()
     for command in (["stats"], ["search", "конституция"], ["update"]):
         result = runner.invoke(main, [*command, "--index", str(index_copy)])
         assert result.exit_code == EXIT_UNREADABLE, (command, result.output)
@@ -284,19 +281,19 @@ def test_an_index_of_another_format_is_refused_with_a_rebuild_hint(
     assert client.get("/api/search?q=тариф").status_code == 503
 
 
-def test_a_generation_without_meta_from_before_the_format(index_copy, clean_environ):
+def test_a_generation_without_meta_from_before_the_format(index_copy, runner):
     (generation_of(index_copy) / store.META_FILE).unlink()  # as every index before format 1
-    result = CliRunner().invoke(main, ["stats", "--index", str(index_copy)])
+    result = runner.invoke(main, ["stats", "--index", str(index_copy)])
     assert result.exit_code == EXIT_UNREADABLE
     assert "written by an older version that recorded no index format" in result.output
 
 
-def test_a_folder_that_is_no_index(tmp_path, clean_environ):
+def test_a_folder_that_is_no_index(tmp_path, runner):
     index_dir = tmp_path / "index"
     (index_dir / "gen-20250101T000000000000-abcdef").mkdir(parents=True)
     (index_dir / "gen-20250101T000000000000-abcdef" / "notes.txt").write_text("x")
     (index_dir / store.CURRENT).symlink_to("gen-20250101T000000000000-abcdef")
-    result = CliRunner().invoke(main, ["search", "--index", str(index_dir), "тариф"])
+    result = runner.invoke(main, ["search", "--index", str(index_dir), "тариф"])
     assert result.exit_code == EXIT_UNREADABLE
     assert (
         "gen-20250101T000000000000-abcdef is not an archive-search index (no meta.json)"
@@ -306,12 +303,11 @@ def test_a_folder_that_is_no_index(tmp_path, clean_environ):
 
 
 def test_build_replaces_an_unreadable_index_and_update_keeps_it_checkable(
-    index_copy, built, tmp_path, clean_environ
+    index_copy, built, tmp_path, runner
 ):
     archive = tmp_path / "archive"
     shutil.copytree(built[0], archive)
     edit_meta(index_copy, index_format=None)
-    runner = CliRunner()
     args = ["--archive", str(archive), "--index", str(index_copy)]
     result = runner.invoke(main, ["build", *args, "--procs", "1"])
     assert result.exit_code == 0, result.output

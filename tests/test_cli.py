@@ -1,30 +1,19 @@
 """The command line contract: subcommands, options, exit codes, and a build killed half way."""
 
 import json
-import os
 import re
 import signal
 import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from search_service import store
 from search_service.cli import main
 
+from .conftest import start_service
 from .test_indexer import make_archive, write
-
-
-@pytest.fixture
-def runner(monkeypatch):
-    for key in list(os.environ):
-        if key.startswith("SEARCH_SERVICE_"):
-            monkeypatch.delenv(key)
-    return CliRunner()
 
 
 @pytest.mark.parametrize("command", ["build", "update", "stats", "serve"])
@@ -91,22 +80,18 @@ def test_exit_codes(runner, tmp_path, monkeypatch):
     assert result.exit_code == 2 and "whole number" in result.output
 
 
-def run_cli(*args: str, **kwargs) -> subprocess.Popen:
-    command = [sys.executable, "-m", "search_service", *args]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
-
-
+@pytest.mark.slow
 def test_build_killed_half_way_leaves_the_old_index_serving(tmp_path):
     archive, index_dir = tmp_path / "archive", tmp_path / "index"
     make_archive(archive, 20)
     args = ["--archive", str(archive), "--index", str(index_dir)]
-    assert run_cli("build", *args).wait() == 0
+    assert start_service("build", *args).wait() == 0
     served = store.current_generation(index_dir)
     body = " ".join(f"сөз{n} мектеп" for n in range(300))
     for n in range(700):
         write(archive, f"ru/big/{n:04d}.txt", f"Заголовок {n}", body)
 
-    job = run_cli("build", *args, "--procs", "1")
+    job = start_service("build", *args, "--procs", "1")
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:  # wait until the new generation is being written
         fresh = [g for g in index_dir.glob("gen-*") if g != served and any(g.iterdir())]
@@ -122,7 +107,7 @@ def test_build_killed_half_way_leaves_the_old_index_serving(tmp_path):
     ix, _ = store.open_current(index_dir)
     with ix.searcher() as searcher:
         assert searcher.doc_count() == 20
-    update = run_cli("update", *args)
+    update = start_service("update", *args)
     assert update.wait(timeout=300) == 0, update.stderr.read().decode()
     ix, _ = store.open_current(index_dir)
     assert ix.doc_count() == 720
@@ -156,14 +141,14 @@ def test_build_without_archive_says_first_that_it_indexes_the_bundled_sample(
 def test_serve_on_a_busy_port_says_so_at_once(tmp_path):
     archive, index_dir = tmp_path / "archive", tmp_path / "index"
     make_archive(archive, 2)
-    assert run_cli("build", "--archive", str(archive), "--index", str(index_dir)).wait() == 0
+    assert start_service("build", "--archive", str(archive), "--index", str(index_dir)).wait() == 0
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
         started = time.monotonic()
         serve = ["serve", "--index", str(index_dir), "--host", "127.0.0.1", "--port", str(port)]
-        job = run_cli(*serve)
+        job = start_service(*serve)
         try:
             _, stderr = job.communicate(timeout=60)
         finally:

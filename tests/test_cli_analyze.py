@@ -4,17 +4,10 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from search_service.cli import main
 
 UD = Path(__file__).resolve().parents[1].parent / "shared" / "ud"
-
-
-@pytest.fixture
-def runner(monkeypatch):
-    monkeypatch.delenv("SEARCH_SERVICE_CONFIG", raising=False)
-    return CliRunner()
 
 
 def test_words_are_routed_one_by_one(runner):

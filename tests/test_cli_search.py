@@ -3,7 +3,6 @@
 import json
 
 import pytest
-from click.testing import CliRunner
 
 from search_service.cli import EXIT_NO_INDEX, EXIT_USAGE, main
 
@@ -11,9 +10,7 @@ from .conftest import FILLER_COUNT, FILLER_WORD
 
 
 @pytest.fixture
-def run(tiny_index, clean_environ):
-    runner = CliRunner()
-
+def run(tiny_index, runner):
     def invoke(*args, input=None):
         return runner.invoke(main, ["search", "--index", str(tiny_index), *args], input=input)
 
@@ -88,12 +85,12 @@ def test_bad_options_are_usage_errors(run, args):
     assert run(*args).exit_code == EXIT_USAGE
 
 
-def test_no_index_exits_5(tmp_path, clean_environ):
-    result = CliRunner().invoke(main, ["search", "--index", str(tmp_path / "none"), "тариф"])
+def test_no_index_exits_5(tmp_path, runner):
+    result = runner.invoke(main, ["search", "--index", str(tmp_path / "none"), "тариф"])
     assert result.exit_code == EXIT_NO_INDEX
     assert "no index" in result.output
 
 
-def test_help_has_an_example(clean_environ):
-    result = CliRunner().invoke(main, ["search", "--help"])
+def test_help_has_an_example(runner):
+    result = runner.invoke(main, ["search", "--help"])
     assert result.exit_code == 0 and "Example" in result.output and "--queries" in result.output

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -21,21 +20,17 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
-from click.testing import CliRunner
 
 from search_service import indexer
 from search_service.bench.http import free_port, stop_server, wait_ready
 from search_service.cli import main
 from search_service.loadtest import LoadTestError, check_target
 
-from .conftest import write_article, write_tiny_archive
+from .conftest import run_service, service_environ, write_article, write_tiny_archive
 
 CLIENTS = 6
 MAX_SECONDS = 90  # a hard cap on the hammering, whatever happens to the jobs
-ENV = {
-    **{k: v for k, v in os.environ.items() if not k.startswith("SEARCH_SERVICE_")},
-    "SEARCH_SERVICE_LOG_LEVEL": "WARNING",
-}
+ENV = service_environ(log_level="WARNING")
 # Two watched queries, one per language; each added article adds one hit to one of them.
 WATCHED = {"ru": "навигация", "kk": "кемежай"}
 BASE_ARTICLES = 4  # per language, in the first index
@@ -148,14 +143,7 @@ def served_archive(tmp_path):
 
 
 def job(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "search_service", *args],
-        capture_output=True,
-        text=True,
-        env=ENV,
-        timeout=300,
-        check=False,
-    )
+    return run_service(*args, env=ENV)
 
 
 def get(port: int, path: str) -> tuple[int, str]:
@@ -174,6 +162,7 @@ def watched_total(port: int, lang: str) -> int:
     return json.loads(body)["total"]
 
 
+@pytest.mark.slow
 def test_searches_stay_whole_while_build_and_update_switch_the_index(served_archive):
     archive, index, port = served_archive
     states = [BASE_ARTICLES, BASE_ARTICLES + BUILD_ADDS, BASE_ARTICLES + BUILD_ADDS + UPDATE_ADDS]
@@ -231,6 +220,7 @@ TRAVERSALS = [
 ]
 
 
+@pytest.mark.slow
 def test_the_real_server_reads_no_file_outside_its_place(served_archive):
     _, _, port = served_archive
     for path in TRAVERSALS:
@@ -254,21 +244,22 @@ def test_the_real_server_reads_no_file_outside_its_place(served_archive):
         "http://127.0.0.1:8000/search?q=x",
     ],
 )
-def test_loadtest_refuses_targets_off_this_machine(url, clean_environ):
+def test_loadtest_refuses_targets_off_this_machine(url, runner):
     with pytest.raises(LoadTestError):
         check_target(url)
-    result = CliRunner().invoke(main, ["loadtest", "--url", url, "--seconds", "1"])
+    result = runner.invoke(main, ["loadtest", "--url", url, "--seconds", "1"])
     assert result.exit_code == 2
     assert "refusing" in result.output or "root" in result.output
 
 
-def test_loadtest_runs_both_phases_without_errors(tmp_path, clean_environ):
+@pytest.mark.slow
+def test_loadtest_runs_both_phases_without_errors(tmp_path, runner):
     archive, index = tmp_path / "archive", tmp_path / "index"
     write_tiny_archive(archive)
     indexer.build([archive], index, procs=1)
     arguments = ["loadtest", "--index", str(index), "--seconds", "2", "--clients", "3"]
     arguments += ["--with-update", str(archive), "--copies", "10", "--json"]
-    result = CliRunner().invoke(main, arguments)
+    result = runner.invoke(main, arguments)
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["errors"] == 0 and set(report["phases"]) == {"steady", "update"}

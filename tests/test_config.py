@@ -5,7 +5,6 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from search_service import config
 from search_service.cli import main
@@ -174,7 +173,7 @@ def test_bad_settings_file(tmp_path: Path, monkeypatch, content, message, layer)
 
 
 def test_config_command_shows_values_sources_and_masks_secrets(
-    tmp_path, monkeypatch, clean_environ, no_host_file
+    tmp_path, monkeypatch, runner, no_host_file
 ):
     work = tmp_path / "work"
     local = write(
@@ -184,7 +183,6 @@ def test_config_command_shows_values_sources_and_masks_secrets(
     option = write(tmp_path / "opt.toml", "threads = 3\n")
     monkeypatch.chdir(work)
     monkeypatch.setenv("SEARCH_SERVICE_PAGE_SIZE", "25")
-    runner = CliRunner()
 
     result = runner.invoke(main, ["--config", str(option), "config"])
     assert result.exit_code == 0, result.output
@@ -226,8 +224,8 @@ def test_config_command_shows_values_sources_and_masks_secrets(
     }
 
 
-def test_config_command_stops_on_a_bad_file_with_exit_code_2(tmp_path, monkeypatch, clean_environ):
+def test_config_command_stops_on_a_bad_file_with_exit_code_2(tmp_path, monkeypatch, runner):
     bad = write(tmp_path / "bad.toml", "colour = 'red'\n")
-    result = CliRunner().invoke(main, ["--config", str(bad), "config"])
+    result = runner.invoke(main, ["--config", str(bad), "config"])
     assert result.exit_code == 2
     assert "unknown setting 'colour'" in result.output and str(bad) in result.output

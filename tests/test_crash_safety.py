@@ -9,7 +9,6 @@ import random
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,17 +17,13 @@ from whoosh.query import Every
 
 from search_service import store
 
+from .conftest import start_service
 from .test_indexer import make_archive, write
 
+# Real jobs in child processes, killed and crowded: about 40 s in all.
+pytestmark = pytest.mark.slow
+
 BODY = " ".join(f"мектеп оқушылары {n} сабақ" for n in range(60))
-
-
-def cli(*args: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "search_service", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
 
 
 def served_count(index_dir: Path) -> int:
@@ -61,14 +56,14 @@ def test_killed_jobs_never_damage_the_served_index(tmp_path, job_name):
     archive, index_dir = tmp_path / "archive", tmp_path / "index"
     make_archive(archive, 10)
     args = ("--archive", str(archive), "--index", str(index_dir))
-    assert cli("build", *args, "--procs", "1").wait() == 0
+    assert start_service("build", *args, "--procs", "1").wait() == 0
     expected = 10
     rng = random.Random(20261124)
 
     # How long does one job take? Kill points are spread over that span.
     add_articles(archive, 0, 150)
     started = time.monotonic()
-    assert cli(job_name, *args).wait() == 0
+    assert start_service(job_name, *args).wait() == 0
     span = time.monotonic() - started
     expected += 150
 
@@ -77,12 +72,12 @@ def test_killed_jobs_never_damage_the_served_index(tmp_path, job_name):
         add_articles(archive, round_no * 1000, 150)
         before = served_count(index_dir)
         assert before == expected
-        job = cli(job_name, *args)
+        job = start_service(job_name, *args)
         if kill_after(job, rng.uniform(0.05, span)):
             killed += 1
         after = served_count(index_dir)
         assert after in (before, before + 150), (round_no, before, after)
-        finish = cli("update", *args)
+        finish = start_service("update", *args)
         assert finish.wait(timeout=120) == 0, finish.stderr.read().decode()
         expected += 150
         assert served_count(index_dir) == expected
@@ -96,12 +91,12 @@ def test_two_jobs_at_once_one_leaves_with_a_clear_message(tmp_path):
     make_archive(archive, 5)
     add_articles(archive, 0, 3000)  # a build long enough for the second job to start meanwhile
     args = ("--archive", str(archive), "--index", str(index_dir))
-    first = cli("build", *args, "--procs", "1")
+    first = start_service("build", *args, "--procs", "1")
     lock = index_dir / "job.lock"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not (lock.exists() and lock.read_text().strip()):
         time.sleep(0.02)
-    second = cli("update", *args)
+    second = start_service("update", *args)
     assert second.wait(timeout=60) == 4
     assert "holds the lock" in second.stderr.read().decode()
     assert first.wait(timeout=120) == 0
@@ -125,7 +120,7 @@ def test_full_disk_is_a_clear_error_and_the_old_index_stays(tmp_path, small_disk
     archive, index_dir = tmp_path / "archive", small_disk / "index"
     make_archive(archive, 10)
     args = ("--archive", str(archive), "--index", str(index_dir))
-    assert cli("build", *args, "--procs", "1").wait() == 0
+    assert start_service("build", *args, "--procs", "1").wait() == 0
     filler = small_disk / "filler"
     with open(filler, "wb") as handle:  # fill the disk to the last block
         try:
@@ -136,12 +131,12 @@ def test_full_disk_is_a_clear_error_and_the_old_index_stays(tmp_path, small_disk
             pass
     add_articles(archive, 0, 200)
     for job_name in ("update", "build"):
-        job = cli(job_name, *args)
+        job = start_service(job_name, *args)
         assert job.wait(timeout=60) == 1
         assert "No space left on device" in job.stderr.read().decode()
         assert served_count(index_dir) == 10
     filler.unlink()
-    assert cli("update", *args).wait(timeout=60) == 0
+    assert start_service("update", *args).wait(timeout=60) == 0
     assert served_count(index_dir) == 210
 
 
@@ -149,11 +144,11 @@ def test_read_only_index_folder_is_a_clear_error(tmp_path, small_disk):
     archive, index_dir = tmp_path / "archive", small_disk / "index"
     make_archive(archive, 4)
     args = ("--archive", str(archive), "--index", str(index_dir))
-    assert cli("build", *args, "--procs", "1").wait() == 0
+    assert start_service("build", *args, "--procs", "1").wait() == 0
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
     try:
         write(archive, "kk/new.txt", "Жаңа", "Мәтін")
-        job = cli("update", *args)
+        job = start_service("update", *args)
         assert job.wait(timeout=60) == 1
         assert "Read-only file system" in job.stderr.read().decode()
         assert served_count(index_dir) == 4

@@ -8,7 +8,6 @@ import re
 from html import unescape
 
 import pytest
-from click.testing import CliRunner
 
 from search_service.cli import EXIT_USAGE, main
 from search_service.query import Notice, parse_query, tokenize
@@ -267,8 +266,7 @@ def test_an_unknown_city_prefix_is_a_note(pages_client):
     assert "Ноухере" not in json.dumps(body, ensure_ascii=False)
 
 
-def test_the_cli_says_an_unknown_city_is_unknown(pages_index, clean_environ):
-    runner = CliRunner()
+def test_the_cli_says_an_unknown_city_is_unknown(pages_index, runner):
     result = runner.invoke(main, ["search", "--index", str(pages_index), "--city", "Nowhere", "x"])
     assert result.exit_code == EXIT_USAGE
     assert "There is no such city in the archive" in result.output
@@ -278,8 +276,8 @@ def test_the_cli_says_an_unknown_city_is_unknown(pages_index, clean_environ):
     assert json.loads(result.output)["error"]["code"] == "bad_city"
 
 
-def test_the_cli_prints_notices(pages_index, clean_environ):
-    result = CliRunner().invoke(main, ["search", "--index", str(pages_index), '"сайлау'])
+def test_the_cli_prints_notices(pages_index, runner):
+    result = runner.invoke(main, ["search", "--index", str(pages_index), '"сайлау'])
     assert result.exit_code == 0
     assert "note: A quotation mark without its pair was left out" in result.output
 

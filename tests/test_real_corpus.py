@@ -13,7 +13,10 @@ from search_service.stats import index_stats
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 PARTS = ("kk", "kk-cyr", "ru")
 
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not here")
+pytestmark = [
+    pytest.mark.slow,  # about a minute: an index of the whole real corpus
+    pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not here"),
+]
 
 
 def manifest_languages() -> Counter:

@@ -628,8 +628,8 @@ def analyze_query(text: str) -> list[Term]:
 
     >>> "конституция" in analyze_query("конституции")[0].keys
     True
-    >>> analyze_query("Kazinform")[0].forms
-    ('казинформ', 'қазинформ', 'kazinform')
+    >>> analyze_query("Kazinform")[0].forms  # the word as written first: it may be a brand
+    ('kazinform', 'казінформ', 'қазинформ', 'казинформ')
     """
     likely = sentence_language(text) if is_cyrillic(text) else None
     variants = translit.possible_variants(text) if is_latin(text) else translit.ALL_VARIANTS

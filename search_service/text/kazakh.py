@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from search_service.text.fold import kazakh_key_fold
+from search_service.text.wordlists import read_items, read_paradigms
 
 _DATA = Path(__file__).parent / "data"
 
@@ -63,189 +64,13 @@ WHOLE_NOUNS = _read_words("kk_whole_nouns.txt")
 
 # Function words: postpositions, conjunctions, particles and pronouns. Several look inflected
 # (``туралы``, ``арқылы``, ``бойынша``, ``кейін``), so :func:`stem` must not cut them.
-STOPWORDS: frozenset[str] = frozenset(
-    [
-        "және",
-        "мен",
-        "бен",
-        "пен",
-        "да",
-        "де",
-        "та",
-        "те",
-        "ма",
-        "ме",
-        "ба",
-        "бе",
-        "па",
-        "пе",
-        "ғой",
-        "қой",
-        "ғана",
-        "қана",
-        "тек",
-        "әрі",
-        "бірақ",
-        "алайда",
-        "дегенмен",
-        "немесе",
-        "болмаса",
-        "не",
-        "яки",
-        "я",
-        "әйтпесе",
-        "себебі",
-        "өйткені",
-        "сондықтан",
-        "егер",
-        "онда",
-        "үшін",
-        "туралы",
-        "арқылы",
-        "бойынша",
-        "сияқты",
-        "секілді",
-        "тәрізді",
-        "кейін",
-        "дейін",
-        "шейін",
-        "бері",
-        "соң",
-        "бұрын",
-        "қарай",
-        "гөрі",
-        "қарағанда",
-        "сайын",
-        "тарапынан",
-        "ретінде",
-        "жөнінде",
-        "жайында",
-        "жайлы",
-        "қатысты",
-        "байланысты",
-        "ол",
-        "бұл",
-        "осы",
-        "сол",
-        "мына",
-        "мынау",
-        "анау",
-        "сонау",
-        "ана",
-        "мен",
-        "сен",
-        "сіз",
-        "біз",
-        "олар",
-        "бұлар",
-        "осылар",
-        "солар",
-        "оның",
-        "оған",
-        "оны",
-        "онда",
-        "одан",
-        "онымен",
-        "бұның",
-        "мұның",
-        "бұған",
-        "мұған",
-        "мұны",
-        "бұны",
-        "мұнда",
-        "бұнда",
-        "бұдан",
-        "мұнан",
-        "осының",
-        "осыған",
-        "осыны",
-        "осында",
-        "осыдан",
-        "сонда",
-        "содан",
-        "соны",
-        "соған",
-        "соның",
-        "менің",
-        "маған",
-        "мені",
-        "менде",
-        "менен",
-        "сенің",
-        "саған",
-        "сені",
-        "біздің",
-        "бізге",
-        "бізді",
-        "сіздің",
-        "сізге",
-        "сізді",
-        "олардың",
-        "оларға",
-        "оларды",
-        "оларда",
-        "олардан",
-        "кім",
-        "не",
-        "қандай",
-        "қай",
-        "қашан",
-        "қайда",
-        "неге",
-        "неліктен",
-        "қалай",
-        "қанша",
-        "еді",
-        "екен",
-        "емес",
-        "ғой",
-        "әлі",
-        "енді",
-        "тағы",
-        "ақ",
-        "әрине",
-        "дейді",
-        "деп",
-        "деген",
-    ]
-)
+STOPWORDS: frozenset[str] = frozenset(read_items("kk_stopwords.txt"))
 
 # Irregular forms: pronouns, whose stem changes in the oblique cases (ол -> о-ны, бұл -> мұ-ның,
 # мен -> ма-ған), and the short verbs е- (the copula) and де- "say", whose forms are short
-# enough to look like anything else. Each key lists its forms, space-separated.
-_PARADIGMS = {
-    "мен": "мені менің маған менде менен менімен",
-    "сен": "сені сенің саған сенде сенен сенімен",
-    "ол": "оны оның оған онда одан онан онымен",
-    "олар": "оларды олардың оларға оларда олардан олармен",
-    "бұл": "бұны мұны бұның мұның бұған мұған бұнда мұнда бұдан мұдан мұнан бұнан бұнымен "
-    "мұнымен бұлар бұларды бұлардың бұларға бұларда бұлардан бұлармен мұндай бұндай "
-    "мұндағы бұндағы мұндайда мұндайды мұнша",
-    "сол": "соны соның соған сонда содан сонан сонымен солар соларды солардың соларға соларда "
-    "солардан солармен сондай сондағы сондайда сонша",
-    "осы": "осыны осының осыған осында осыдан осымен осылар осыларды осылардың осыларға "
-    "осыларда осындай осындағы осынша",
-    "біз": "бізді біздің бізге бізде бізден бізбен біздер біздерді біздердің",
-    # the reflexive өз- is listed with its accusative (өзін, as in өзіндік "own"): keep it a form
-    "өз": "өзі өзін өзіне өзінде өзінен өзінің өзімен өздері өздерін өздеріне өздерінің",
-    "сіз": "сізді сіздің сізге сізде сізден сізбен",
-    "сіздер": "сіздерді сіздердің сіздерге сіздерде сіздерден",
-    "сендер": "сендерді сендердің сендерге сендерде сендерден",
-    "е": "еді едім едік едің едіңіз едіңдер екен екенмін екенбіз екенсің екенсіз емес "
-    "емеспін емеспіз емессің емессіз емесе ерді",
-    "де": "деп деді дейді деген деу деуге деуі десе дер деймін дейміз дейсіз дейтін деседі "
-    "дегенде дегені дегенін деді-ау делінген делінді делінеді делінетін делініп делінсе",
-    "тап": "тауып тауыпты",  # тап- + -ып is written тауып
-    # spoken contractions of the converb, common in quoted speech: боп for болып
-    "бол": "болмаса боп",
-    "қыл": "қып ғып",
-    "кел": "кеп",
-    # the progressive auxiliary: жатыр is жат- plus the progressive -ыр
-    "жат": "жатыр жатырмын жатырсың жатырсыз жатырмыз жатырсыңдар жатырсыздар",
-}
-EXCEPTIONS: dict[str, str] = {
-    form: key for key, forms in _PARADIGMS.items() for form in forms.split()
-}
+# enough to look like anything else.
+_PARADIGMS = read_paradigms("kk_paradigms.txt")
+EXCEPTIONS: dict[str, str] = {form: key for key, forms in _PARADIGMS.items() for form in forms}
 # the copula's -екен and -емес also take nominal endings: екенін, екендігі, емесін
 _COPULA_PREFIXES = ("екен", "емес")
 
@@ -434,55 +259,9 @@ def is_case_ending(text: str) -> bool:
     return text in _CASE_ENDINGS
 
 
-# Endings that also derive new words. A word listed in the lexicon that can only be cut by
-# removing one of these last is taken as a word of its own (жер is not же- + -р, білім is not
-# біл + -ім, ішкі is not іш + -кі); inflectional endings are cut even from listed words, because
-# the dictionary lists many inflected forms (басы, болды).
-_LEXICAL_ENDINGS = frozenset(
-    [
-        "ың",  # the 2nd person is rare in news; қалың, жақын are words of their own
-        "ің",
-        "м",  # адам is not ада-м
-        "ң",
-        "ар",
-        "ер",
-        "р",
-        "мақ",
-        "мек",
-        "бақ",
-        "бек",
-        "пақ",
-        "пек",
-        "ым",
-        "ім",
-        "ғы",
-        "гі",
-        "қы",
-        "кі",
-        "ыл",
-        "іл",
-        "л",
-        "ын",
-        "ін",
-        "ша",
-        "ше",
-        "нша",
-        "нше",
-        "дай",
-        "дей",
-        "тай",
-        "тей",
-        "ушы",
-        "уші",
-        "мас",
-        "мес",
-        "бас",
-        "бес",
-        "пас",
-        "пес",
-        "у",
-    ]
-)
+# Endings that also derive new words: a listed word that can only be cut by removing one of
+# these last is a word of its own (жер is not же- + -р); see the file's header.
+_LEXICAL_ENDINGS = frozenset(read_items("kk_lexical_endings.txt"))
 # Verbal endings seldom met in news (imperatives, optatives): a reading that needs one loses
 # to one that does not (басын is бас-ын "its head", not ба- + -сын "let him tie").
 _RARE_VERBAL = frozenset(

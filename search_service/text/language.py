@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from search_service.text.wordlists import read_items
+
 KAZAKH_ONLY = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 _KAZAKH_LETTER = re.compile("[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
 _CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]+")
@@ -18,124 +20,9 @@ _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]+")
 _SENTENCE = re.compile(r"[^.!?…\n]+[.!?…\n]*|[.!?…\n]+")
 
 # Frequent words of one language that are rare or absent in the other (no Kazakh-only
-# letters here: those already count on their own). Kazakh "да", "де", "та", "те" are
-# left out: Russian uses the same spellings ("да", "те", "де" in names).
-KAZAKH_MARKERS = frozenset(
-    [
-        "және",
-        "мен",
-        "бен",
-        "пен",
-        "деп",
-        "деген",
-        "бойынша",
-        "бар",
-        "жоқ",
-        "ма",
-        "ме",
-        "ба",
-        "бе",
-        "па",
-        "пе",
-        "ол",
-        "олар",
-        "осы",
-        "сол",
-        "бола",
-        "болып",
-        "болды",
-        "болатын",
-        "еді",
-        "екен",
-        "екені",
-        "туралы",
-        "арқылы",
-        "сияқты",
-        "бірақ",
-        "кейін",
-        "дейін",
-        "жылы",
-        "жыл",
-        "тиіс",
-        "керек",
-        "жатыр",
-        "отыр",
-        "тұр",
-        "алды",
-        "берді",
-        "етті",
-        "етіп",
-        "емес",
-        "барлық",
-        "ретінде",
-    ]
-)
-RUSSIAN_MARKERS = frozenset(
-    [
-        "и",
-        "в",
-        "во",
-        "на",
-        "что",
-        "по",
-        "не",
-        "это",
-        "с",
-        "со",
-        "к",
-        "ко",
-        "от",
-        "для",
-        "из",
-        "за",
-        "о",
-        "об",
-        "как",
-        "его",
-        "ее",
-        "их",
-        "но",
-        "же",
-        "бы",
-        "был",
-        "была",
-        "были",
-        "было",
-        "быть",
-        "уже",
-        "или",
-        "также",
-        "который",
-        "которые",
-        "которая",
-        "которых",
-        "при",
-        "до",
-        "после",
-        "если",
-        "только",
-        "году",
-        "года",
-        "он",
-        "она",
-        "они",
-        "мы",
-        "вы",
-        "я",
-        "так",
-        "все",
-        "еще",
-        "под",
-        "над",
-        "через",
-        "между",
-        "чтобы",
-        "даже",
-        "когда",
-        "где",
-        "тоже",
-    ]
-)
+# letters here: those already count on their own); see the files' headers.
+KAZAKH_MARKERS = frozenset(read_items("kk_markers.txt"))
+RUSSIAN_MARKERS = frozenset(read_items("ru_markers.txt"))
 # Letters of Russian words that native Kazakh words lack; loanwords in Kazakh text have
 # them too, so they weigh less than a function word.
 _RUSSIAN_LETTERS = frozenset("щъэё")
