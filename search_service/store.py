@@ -49,8 +49,9 @@ SIDECAR_FILES = (
     "dupes-ids.json",
     "dupes.json",
 )
+WORDS_FILE = "words.tsv.gz"  # the generation's word analyses (search_service.words)
 # Written anew by every job, never linked
-_OWN_FILES = frozenset({META_FILE, MANIFEST_FILE, *SIDECAR_FILES})
+_OWN_FILES = frozenset({META_FILE, MANIFEST_FILE, WORDS_FILE, *SIDECAR_FILES})
 KEEP_GENERATIONS = 2  # the served one and the one before, for readers still open on it
 
 # The version of what a generation holds, recorded in its meta.json. Bump it whenever a build

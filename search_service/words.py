@@ -18,11 +18,12 @@ import logging
 import os
 from pathlib import Path
 
+from search_service import store
 from search_service.text.analyze import analysis_fingerprint, export_words, import_words
 
 log = logging.getLogger(__name__)
 
-WORDS_FILE = "words.tsv.gz"
+WORDS_FILE = store.WORDS_FILE
 PART_SUFFIX = ".words"
 GZIP_LEVEL = 6
 
