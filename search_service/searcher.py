@@ -263,7 +263,7 @@ class ArchiveSearcher:
             # Only a correction that finds clearly more is offered (Алмата: 3, Алматы: 200);
             # when some words are missing, one that finds articles with every word.
             at_least = 1 if page.missing else max(1, suggest.SUGGEST_GAIN * page.total)
-            page.suggestion = self.suggest(request.q, filters=filters, at_least=at_least)
+            page.suggestion = self._suggest(request.q, parsed, filters, at_least)
         page.took_ms = _ms(started)
         return page
 
@@ -278,9 +278,14 @@ class ArchiveSearcher:
             return None
         if not parsed.words:
             return None
+        return self._suggest(q, parsed, filters or {}, at_least)
+
+    def _suggest(
+        self, q: str, parsed: ParsedQuery, filters: dict[str, wq.Query], at_least: int
+    ) -> str | None:
         return self._run(
             lambda s: suggest.suggest(
-                s, index_arrays(s, self.posting_cache_mb), q, parsed, filters or {}, at_least
+                s, index_arrays(s, self.posting_cache_mb), q, parsed, filters, at_least
             )
         )
 
@@ -484,7 +489,7 @@ def _with_fallback(
     if selected.any() or len(parsed.parts) < 2:
         return matched, selected, []
     matched, missing = _relaxed(arrays, parsed, filters)
-    return matched, _intersect(matched.docs, filters), missing
+    return matched, matched.docs, missing  # _relaxed counts only what the filters allow
 
 
 def _relaxed(

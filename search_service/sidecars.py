@@ -12,15 +12,9 @@ from whoosh import index as whoosh_index
 from search_service import dupes, store, typeahead
 from search_service.archive import Article
 
-# The files, written anew by every build and update (never hard links of the previous ones).
-FILES = (
-    typeahead.COUNTS_FILE,
-    typeahead.TABLE_FILE,
-    dupes.SIGNATURES_FILE,
-    dupes.IDS_FILE,
-    dupes.GROUPS_FILE,
-)
-assert FILES == store.SIDECAR_FILES, "store.SIDECAR_FILES must name the sidecar files"
+# The files, written anew by every build and update (never hard links of the previous ones);
+# the store names them, as it owns what a generation holds.
+FILES = store.SIDECAR_FILES
 
 
 class Sidecars:

@@ -183,3 +183,12 @@ def test_thousands_of_copies_group_in_linear_time():
     assert set(dupes.groups(ids, pairs).values()) == {"d00000"}
     assert len(dupes.groups(ids, pairs)) == count
     assert len(pairs) < 2 * count and len(asked) == count
+
+
+def test_the_store_names_every_sidecar_file():
+    """The store owns what a generation holds: the files the sidecars write are its list."""
+    from search_service import store, typeahead
+
+    written = {typeahead.COUNTS_FILE, typeahead.TABLE_FILE}
+    written |= {dupes.SIGNATURES_FILE, dupes.IDS_FILE, dupes.GROUPS_FILE}
+    assert set(store.SIDECAR_FILES) == written

@@ -359,7 +359,7 @@ def _spelled(stem: str, lexicon: frozenset[str]) -> str | None:
         return stem
     # a voiceless final voices before a vowel: кітап -> кітабы, тап- -> табады, шық- -> шығады
     if stem[-1] in "бгғ":
-        devoiced = stem[:-1] + stem[-1].translate(_DEVOICE)
+        devoiced = _devoiced(stem)
         if devoiced in lexicon:
             return devoiced
     if lexicon is VERBS and len(stem) >= 3:
@@ -512,8 +512,8 @@ def _without_passive(root: str) -> str:
         # -л and -н only after a vowel, and not after a two-letter root (кел- is not ке- + -л)
         if passive in ("л", "н") and (len(base) < 3 or base[-1] not in _VOWELS):
             continue
-        if len(base) >= 2 and _verb_root(base) is not None:
-            return _verb_root(base)
+        if len(base) >= 2 and (listed := _verb_root(base)) is not None:
+            return listed
     return root
 
 

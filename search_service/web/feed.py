@@ -20,12 +20,13 @@ from pathlib import Path
 from urllib.parse import urlencode
 from xml.etree import ElementTree as ET
 
-from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from search_service import store
 from search_service.query import QueryError
 from search_service.searcher import ArchiveSearcher, Hit, SearchPage
 from search_service.web import SEARCHER_KEY, SETTINGS_KEY, i18n
+from search_service.web.api import interface_language
 from search_service.web.params import BadRequest, parse_search_request
 
 log = logging.getLogger(__name__)
@@ -111,9 +112,7 @@ def feed() -> Response:
     page = searcher.search(search_request)
     if page.error:
         raise BadRequest(page.error, QueryError(page.error).message("en"))
-    ui_lang = g.get("ui_lang") or i18n.choose_ui_language(
-        request.cookies.get("ui_lang"), request.accept_languages
-    )
+    ui_lang = interface_language()
     xml = atom_document(page, params, updated, ui_lang)
     response = Response(xml, mimetype=ATOM_TYPE)
     response.charset = "utf-8"

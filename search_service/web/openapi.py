@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from search_service.archive import ARTICLE_ID
 from search_service.config import Settings
 from search_service.periods import PERIODS
 from search_service.searcher import SORTS
@@ -66,7 +67,7 @@ def _article_id() -> dict[str, Any]:
         "name": "article_id",
         "in": "path",
         "required": True,
-        "schema": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$"},
+        "schema": {"type": "string", "pattern": f"^{ARTICLE_ID.pattern}$"},
         "description": "The article's id, from its path in the archive: `kk.2025.03.school`.",
     }
 
@@ -128,7 +129,7 @@ def search_parameters(settings: Settings) -> list[dict[str, Any]]:
         ),
         _query(
             "group",
-            {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$"},
+            {"type": "string", "pattern": f"^{ARTICLE_ID.pattern}$"},
             "Only the articles of this near-duplicate group (a hit's `group`).",
         ),
     ]
