@@ -263,29 +263,33 @@ class ArchiveSearcher:
             # Only a correction that finds clearly more is offered (Алмата: 3, Алматы: 200);
             # when some words are missing, one that finds articles with every word.
             at_least = 1 if page.missing else max(1, suggest.SUGGEST_GAIN * page.total)
-            page.suggestion = self._suggest(request.q, parsed, filters, at_least)
+            page.suggestion = self.suggest(
+                request.q, filters=filters, at_least=at_least, parsed=parsed
+            )
         page.took_ms = _ms(started)
         return page
 
     def suggest(
-        self, q: str, *, filters: dict[str, wq.Query] | None = None, at_least: int = 1
+        self,
+        q: str,
+        *,
+        filters: dict[str, wq.Query] | None = None,
+        at_least: int = 1,
+        parsed: ParsedQuery | None = None,
     ) -> str | None:
         """A corrected query from the index's own words that finds at least ``at_least``
-        hits, or ``None`` (see :mod:`search_service.suggest`)."""
-        try:
-            parsed = parse_query(q)
-        except QueryError:
-            return None
+        hits, or ``None`` (see :mod:`search_service.suggest`); ``parsed`` is ``q`` already
+        parsed, when the caller has it."""
+        if parsed is None:
+            try:
+                parsed = parse_query(q)
+            except QueryError:
+                return None
         if not parsed.words:
             return None
-        return self._suggest(q, parsed, filters or {}, at_least)
-
-    def _suggest(
-        self, q: str, parsed: ParsedQuery, filters: dict[str, wq.Query], at_least: int
-    ) -> str | None:
         return self._run(
             lambda s: suggest.suggest(
-                s, index_arrays(s, self.posting_cache_mb), q, parsed, filters, at_least
+                s, index_arrays(s, self.posting_cache_mb), q, parsed, filters or {}, at_least
             )
         )
 
