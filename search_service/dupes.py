@@ -31,6 +31,7 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 from whoosh import index as whoosh_index
 
+from search_service import store
 from search_service.text.fold import fold_case, skeleton
 from search_service.text.tokenize import tokenize
 from search_service.text.translit import latin_to_cyrillic
@@ -224,7 +225,7 @@ class Signatures:
         temporary = generation / (SIGNATURES_FILE + ".tmp.npy")
         np.save(temporary, matrix)
         os.replace(temporary, generation / SIGNATURES_FILE)
-        _write_json(generation / IDS_FILE, ids)
+        store.write_json(generation / IDS_FILE, ids)
         ix = whoosh_index.open_dir(str(generation))
         try:
             with ix.searcher() as searcher:
@@ -237,7 +238,7 @@ class Signatures:
                 pairs = similar_pairs(ids, matrix, shingles_of=shingles_of)
         finally:
             ix.close()
-        _write_json(generation / GROUPS_FILE, groups(ids, pairs))
+        store.write_json(generation / GROUPS_FILE, groups(ids, pairs))
 
     @classmethod
     def load(cls, generation: Path) -> Signatures | None:
@@ -282,10 +283,3 @@ def fold(
     sizes = np.bincount(numbers, minlength=int(numbers.max()) + 1)
     others[ordered[first]] = sizes[numbers[order][first]] - 1
     return kept, others
-
-
-def _write_json(path: Path, data: object) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
-    os.replace(temporary, path)

@@ -31,8 +31,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from search_service import store
 from search_service.store import CURRENT, IndexMissing
 from search_service.text.fold import fold_case
 from search_service.text.tokenize import tokenize
@@ -144,7 +144,7 @@ class WordCounts:
         data = {
             key: [n, dict(self.forms.get(key, {}))] for key, n in sorted(self.documents.items())
         }
-        _write_json(generation / COUNTS_FILE, data)
+        store.write_json(generation / COUNTS_FILE, data)
 
     @classmethod
     def load(cls, generation: Path) -> WordCounts | None:
@@ -180,7 +180,8 @@ def write_table(generation: Path, counts: WordCounts) -> None:
             bucket = top.setdefault(key[:length], [])
             if len(bucket) < LIMIT * 2:
                 bucket.append(position)
-    _write_json(generation / TABLE_FILE, {"keys": keys, "forms": forms, "docs": docs, "top": top})
+    table = {"keys": keys, "forms": forms, "docs": docs, "top": top}
+    store.write_json(generation / TABLE_FILE, table)
 
 
 class SuggestTable:
@@ -228,15 +229,6 @@ class SuggestTable:
             if len(found) == limit:
                 break
         return found
-
-
-def _write_json(path: Path, data: Any) -> None:
-    """Write through a new file: a generation's files may be hard links to the previous
-    generation's, which must never change."""
-    temporary = path.with_name(path.name + ".tmp")
-    with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
-    os.replace(temporary, path)
 
 
 class Completer:
