@@ -11,6 +11,7 @@ from whoosh import index as whoosh_index
 
 from search_service import dupes, store, typeahead
 from search_service.archive import Article
+from search_service.text.tokenize import WORD_RE
 
 # The files, written anew by every build and update (never hard links of the previous ones);
 # the store names them, as it owns what a generation holds.
@@ -29,8 +30,10 @@ class Sidecars:
         self.signatures = signatures or dupes.Signatures()
 
     def add(self, article: Article) -> None:
-        self.words.add(article.headline, article.body)
-        self.signatures.add(article.id, article.headline, article.body, article.script)
+        text = f"{article.headline}\n{article.body}"
+        raws = WORD_RE.findall(text)  # the words found once for both
+        self.words.add_text(text, raws)
+        self.signatures.add_words(article.id, dupes.text_words(text, raws, article.script))
 
     def write(self, generation: Path) -> None:
         self.words.save(generation)

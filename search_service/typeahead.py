@@ -21,6 +21,7 @@ form seen most. Latin-script Kazakh words are found without their accents too (`
 from __future__ import annotations
 
 import bisect
+import functools
 import heapq
 import json
 import os
@@ -29,13 +30,13 @@ import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from search_service import store
 from search_service.store import CURRENT, IndexMissing
-from search_service.text.fold import fold_case
-from search_service.text.tokenize import tokenize
+from search_service.text.fold import fold_case, is_cyrillic
+from search_service.text.tokenize import HYPHEN_RE, WORD_RE, clean, tokenize
 
 COUNTS_FILE = "typeahead-counts.json"
 TABLE_FILE = "typeahead.json"
@@ -44,8 +45,12 @@ MIN_WORD_LENGTH = 2
 MAX_WORD_LENGTH = 40
 PREFIX_TABLE_LENGTH = 3  # prefixes up to this long have their completions stored
 MAX_PREFIX_LENGTH = 60
+WORD_CACHE = 1 << 18  # distinct words whose forms are remembered
 # Punctuation after which the next word opens a sentence (or a headline, a dateline's text).
-_SENTENCE_BREAK = re.compile(r"[.!?…:;–—\n«\"“„(]")
+_SENTENCE_BREAK = r"[.!?…:;–—\n«\"“„(]"
+# A word after a break and what separates them (letters and digits are all in words); not a
+# point or colon inside a number (2.5, 10:30), which is in the number's word.
+_OPENING_WORD = re.compile(rf"(?!(?<=\d)[.:]\d){_SENTENCE_BREAK}[^\w]*({WORD_RE.pattern})")
 _ACCENTS = str.maketrans({"ı": "i", "ǵ": "g", "ń": "n", "ý": "y", "ş": "s", "ğ": "g"})
 
 
@@ -65,7 +70,9 @@ def plain_latin(key: str) -> str | None:
     >>> plain_latin("ózbekstan"), plain_latin("qazaq"), plain_latin("сайлау")
     ('ozbekstan', None, None)
     """
-    if not key.isascii() and all("a" <= c <= "z" or not c.isascii() for c in key):
+    if key.isascii() or is_cyrillic(key):  # nothing to drop, or never plain Latin
+        return None
+    if all("a" <= c <= "z" or not c.isascii() for c in key):
         decomposed = unicodedata.normalize("NFD", key.translate(_ACCENTS))
         plain = "".join(c for c in decomposed if not unicodedata.combining(c))
         if plain != key and plain.isascii():
@@ -73,37 +80,54 @@ def plain_latin(key: str) -> str | None:
     return None
 
 
-def document_words(headline: str, body: str) -> tuple[set[str], Counter]:
-    """The keys a document uses and how often each written form of them stands inside a
-    sentence (``(form, True)``) or at its start or in capitals (``(form, False)``)."""
-    forms: Counter = Counter()
-    for text in (headline, body):
-        previous_end = 0
-        for token in tokenize(text):
-            words = token.parts or (token,)
-            opens = previous_end == 0 or bool(
-                _SENTENCE_BREAK.search(text, previous_end, token.start)
-            )
-            previous_end = token.end
-            for word in words:
-                form = word.text
-                if not MIN_WORD_LENGTH <= len(form) <= MAX_WORD_LENGTH:
-                    continue
-                if not form.isalpha():
-                    continue
-                inside = not opens and not (form.isupper() and len(form) > 1)
-                forms[(form, inside)] += 1
-                opens = False
-    keys = {search_key(form) for form, _ in forms}
-    return keys, forms
+def opening_words(text: str) -> list[str]:
+    """The words of ``text`` that open a sentence: the first, and each one with a sentence
+    break between it and the word before it.
+
+    >>> opening_words("«Тоқаев» сапарда. Президент 2.5 млн (жаңа) ақша")
+    ['Тоқаев', 'Президент', 'жаңа']
+    """
+    first = WORD_RE.search(text)
+    if first is None:
+        return []
+    return [first.group(), *_OPENING_WORD.findall(text, first.end())]
+
+
+@functools.lru_cache(maxsize=WORD_CACHE)
+def _word_forms(raw: str) -> tuple[tuple[str, str, str, bool], ...]:
+    """The words type-ahead counts in one word of a text (a hyphenated word's parts): each
+    one's key, its labels inside a sentence and elsewhere, and whether it is in capitals."""
+    if HYPHEN_RE.search(raw):
+        token = next(tokenize(raw))
+        forms = [word.text for word in token.parts or (token,)]
+    else:
+        forms = [clean(raw)]
+    return tuple(
+        (search_key(form), "+" + form, "-" + form, form.isupper() and len(form) > 1)
+        for form in forms
+        if MIN_WORD_LENGTH <= len(form) <= MAX_WORD_LENGTH and form.isalpha()
+    )
+
+
+@functools.lru_cache(maxsize=WORD_CACHE)
+def _word_keys(raw: str) -> tuple[str, ...]:
+    return tuple(key for key, _, _, _ in _word_forms(raw))
 
 
 @dataclass
 class WordCounts:
-    """Per key: documents using it, and counts of each written form (see module doc)."""
+    """Per key: documents using it, and counts of each written form (see module doc).
+
+    A job meets a million words: each document adds its keys to ``documents`` and its words,
+    as they stand in the text, to two counters (all of them, those opening a sentence), with
+    C-speed counter updates; the counters become counts of written forms once per distinct
+    word, when the forms are read (:meth:`folded`).
+    """
 
     documents: Counter
     forms: dict[str, Counter]
+    _words: Counter = field(default_factory=Counter)
+    _opening: Counter = field(default_factory=Counter)
 
     @classmethod
     def empty(cls) -> WordCounts:
@@ -111,28 +135,64 @@ class WordCounts:
 
     def add(self, headline: str, body: str, sign: int = 1) -> None:
         """Count one document's words (``sign=-1`` takes a document away)."""
-        keys, forms = document_words(headline, body)
+        text = f"{headline}\n{body}"
+        self.add_text(text, WORD_RE.findall(text), sign)
+
+    def add_text(self, text: str, raws: list[str], sign: int = 1) -> None:
+        """Count a document by its ``text`` (headline, newline, body) and its words as they
+        stand in it (``tokenize.WORD_RE.findall``), which the indexer finds once for all it
+        keeps beside the index. The newline opens the body's first sentence."""
+        keys = set().union(*map(_word_keys, set(raws)))
+        opening = opening_words(text)
+        if sign > 0:
+            self.documents.update(keys)
+            self._words.update(raws)
+            self._opening.update(opening)
+            return
+        self.documents.subtract(keys)
+        self._words.subtract(raws)
+        self._opening.subtract(opening)
         for key in keys:
-            self.documents[key] += sign
             if self.documents[key] <= 0:
                 del self.documents[key]
-                self.forms.pop(key, None)
-        for (form, inside), count in forms.items():
-            key = search_key(form)
-            if key not in self.documents:
-                continue
-            counter = self.forms.setdefault(key, Counter())
-            label = ("+" if inside else "-") + form
-            counter[label] += sign * count
-            if counter[label] <= 0:
-                del counter[label]
 
     def remove(self, headline: str, body: str) -> None:
         self.add(headline, body, sign=-1)
 
+    def folded(self) -> WordCounts:
+        """Turn the words counted since the last fold into counts of written forms."""
+        forms, opening = self.forms, self._opening
+        for raw, total in self._words.items():
+            found = _word_forms(raw) if total else ()
+            if not found:
+                continue
+            key, inside, elsewhere, capitals = found[0]  # the one a sentence's start falls on
+            opened = total if capitals else opening.get(raw, 0)
+            changes = [(key, elsewhere, opened), (key, inside, total - opened)]
+            changes += [(k, e if c else i, total) for k, i, e, c in found[1:]]
+            for key, label, n in changes:
+                if n:
+                    counter = forms.get(key)
+                    if counter is None:
+                        counter = forms[key] = Counter()
+                    counter[label] += n
+        if self._words:
+            for key in list(forms):
+                if key not in self.documents:
+                    del forms[key]
+                    continue
+                counter = forms[key]
+                for label in [label for label, n in counter.items() if n <= 0]:
+                    del counter[label]
+        self._words.clear()
+        self._opening.clear()
+        return self
+
     def written_form(self, key: str) -> str:
         """The form shown for ``key``: the most frequent inside a sentence, else the most
         frequent at all (a form that is not all capitals first)."""
+        if self._words:
+            self.folded()
         counter = self.forms.get(key) or Counter()
         inside = [(n, label[1:]) for label, n in counter.items() if label[0] == "+"]
         if inside:
@@ -141,9 +201,8 @@ class WordCounts:
         return max(other)[2] if other else key
 
     def save(self, generation: Path) -> None:
-        data = {
-            key: [n, dict(self.forms.get(key, {}))] for key, n in sorted(self.documents.items())
-        }
+        forms = self.folded().forms
+        data = {key: [n, dict(forms.get(key, {}))] for key, n in sorted(self.documents.items())}
         store.write_json(generation / COUNTS_FILE, data)
 
     @classmethod
