@@ -45,7 +45,7 @@ MANIFEST_FILE = "manifest.json"  # the source file of every document, for update
 SIDECAR_FILES = (
     "typeahead-counts.json",
     "typeahead.json",
-    "dupes-signatures.npy",
+    "dupes-minhash.npy",
     "dupes-ids.json",
     "dupes.json",
 )

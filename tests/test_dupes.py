@@ -145,6 +145,29 @@ def test_update_keeps_the_groups_right(tmp_path):
     )
 
 
+def test_an_update_of_a_generation_with_older_signatures_computes_them_anew(tmp_path):
+    """A generation written before the CRC-32 signatures holds ``dupes-signatures.npy`` (SHA-1
+    hashes, not comparable): the update recounts every signature instead of mixing them."""
+    archive, index_dir = tmp_path / "archive", tmp_path / "index"
+    write_follow_archive(archive)
+    indexer.build([archive], index_dir)
+    served = store.current_generation(index_dir)
+    older = np.load(served / dupes.SIGNATURES_FILE) + np.uint32(1)  # other values, as SHA-1 gave
+    np.save(served / "dupes-signatures.npy", older)
+    (served / dupes.SIGNATURES_FILE).unlink()
+    headline, body = _headline_body("ru/2026/02/wire.txt")
+    write_article(archive, "ru/2026/02/wire-again.txt", "2026-02-09", headline, body)
+    indexer.update([archive], index_dir)
+    generation = store.current_generation(index_dir)
+    indexer.build([archive], tmp_path / "fresh")
+    fresh = store.current_generation(tmp_path / "fresh")
+    assert np.array_equal(
+        np.load(generation / dupes.SIGNATURES_FILE), np.load(fresh / dupes.SIGNATURES_FILE)
+    )
+    assert dupes.load_groups(generation) == dupes.load_groups(fresh)
+    assert dupes.load_groups(generation)["ru.2026.02.wire-again"] == "ru.2026.01.wire-repost"
+
+
 def test_candidates_are_judged_by_their_exact_similarity():
     base = [f"сөз{n}" for n in range(80)]
     texts = {
