@@ -173,6 +173,9 @@ def test_bench_peers_prints_their_rows_ratios_and_a_line_for_a_missing_one(tmp_p
     # The words of the sample are found by every engine (the same articles were indexed).
     assert all(peer_figures["engines"][n]["by_kind"]["ru_word"]["hits"] > 0 for n in ran)
     assert peer_figures["ours"]["by_kind"]["ru_word"]["hits"] > 0
+    # Our search is the page less the hits' markup and "did you mean": never more than it.
+    for record in peer_figures["ours"]["queries"]:
+        assert 0 < record["search_p50_ms"] <= record["page_p50_ms"], record
     if "xapian" in ran:
         assert figures["targets"]["build_all_cores_vs_xapian"]["figure"] > 0
         assert figures["targets"]["index_size_vs_xapian"]["figure"] > 0

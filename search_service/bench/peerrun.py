@@ -20,7 +20,8 @@ one: the peers have no city or facets) plus a rare-word class. Per query and eng
 
 Our page is :meth:`ArchiveSearcher.search`, exactly as the web page gets it (with facets,
 the headline marks and "did you mean" when there are few hits); our *search* is the same call
-less the time spent making the hits' markup (headline and snippets), measured in that call.
+less the time spent making the hits' markup (headline and snippets) and in "did you mean"
+(the peers offer none), both measured in that call.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ import argparse
 import contextlib
 import functools
 import json
-import os
 import subprocess
 import sys
 import time
@@ -42,6 +42,7 @@ from search_service.archive import Article, read_article, walk_archive
 from search_service.bench import build, peers
 from search_service.bench.queries import QUERY_CLASSES, OurPages, QuerySpec, percentile
 from search_service.indexer import date_number
+from search_service.searcher import ArchiveSearcher
 
 SHARED_KINDS = (
     "kk_word",
@@ -60,6 +61,11 @@ PEER_KINDS: dict[str, list[QuerySpec]] = {
     "rare_word": [QuerySpec(word) for word in RARE_WORDS],
 }
 WORKER_TIMEOUT_S = 4 * 3600
+# Run peers.py as a file, not as the script itself: Python would put its folder first on
+# sys.path, where this package's http.py would shadow the standard library's.
+RUN_WORKER = (
+    "import runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], None, '__main__')"
+)
 OURS = "ours"
 
 
@@ -180,9 +186,9 @@ def _worker(python: str, job: dict[str, Any], work: Path) -> dict[str, Any]:
     """Run ``peers.py`` on ``job`` in a fresh process; its one JSON line of figures."""
     path = work / f"peer-job-{job['engine']}-{job['phase']}.json"
     path.write_text(json.dumps(job, ensure_ascii=False), encoding="utf-8")
-    command = [python, "-I", str(Path(peers.__file__).resolve()), str(path)]
+    command = [python, "-c", RUN_WORKER, str(Path(peers.__file__).resolve()), str(path)]
     done = subprocess.run(
-        command, capture_output=True, text=True, timeout=WORKER_TIMEOUT_S, check=False
+        command, cwd=work, capture_output=True, text=True, timeout=WORKER_TIMEOUT_S, check=False
     )
     if done.returncode != 0:
         raise RuntimeError(f"{job['phase']} failed ({done.returncode}): {done.stderr[-1500:]}")
@@ -237,24 +243,45 @@ def _by_kind(
 
 
 @contextlib.contextmanager
-def _hit_markup_timer() -> Iterator[list[float]]:
-    """Seconds spent in the searcher's per-hit markup (headline marks and snippets)."""
-    spent = [0.0]
-    original = searcher_module._hit
+def _our_timers() -> Iterator[dict[str, float]]:
+    """Seconds spent in the searcher's per-hit markup (headline marks and snippets) and in
+    its "did you mean" look-up, summed while the block runs."""
+    spent = {"markup": 0.0, "suggestion": 0.0}
 
-    @functools.wraps(original)
-    def timed(*args, **kwargs):
-        started = time.perf_counter()
-        try:
-            return original(*args, **kwargs)
-        finally:
-            spent[0] += time.perf_counter() - started
+    def timer(label: str, function: Callable) -> Callable:
+        @functools.wraps(function)
+        def timed(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[label] += time.perf_counter() - started
 
-    searcher_module._hit = timed
+        return timed
+
+    hit, suggest = searcher_module._hit, ArchiveSearcher.suggest
+    searcher_module._hit = timer("markup", hit)
+    ArchiveSearcher.suggest = timer("suggestion", suggest)
     try:
         yield spent
     finally:
-        searcher_module._hit = original
+        searcher_module._hit, ArchiveSearcher.suggest = hit, suggest
+
+
+def _our_page(pages: OurPages, spec: QuerySpec, spent: dict[str, float]) -> dict[str, Any]:
+    """One results page: its total, and its time whole, less markup and suggestion, and in
+    the suggestion (milliseconds)."""
+    before = dict(spent)
+    started = time.perf_counter()
+    found = pages.page(spec)
+    page_ms = (time.perf_counter() - started) * 1000
+    markup, suggestion = ((spent[k] - before[k]) * 1000 for k in ("markup", "suggestion"))
+    return {
+        "total": found["total"],
+        "page_ms": page_ms,
+        "search_ms": page_ms - markup - suggestion,
+        "suggestion_ms": suggestion,
+    }
 
 
 def measure_ours(
@@ -264,22 +291,19 @@ def measure_ours(
     build._warm_up()  # the dictionaries, as a peer's worker has its engine imported
     OurPages(index_dir).close()  # imports and first-open work of the process
     samples: list[dict[str, Any]] = []
-    with _hit_markup_timer() as markup:
+    with _our_timers() as spent:
         for _, spec in asked:
             pages = OurPages(index_dir)  # a freshly opened index
-            before = markup[0]
-            started = time.perf_counter()
-            found = pages.page(spec)
-            page_ms = (time.perf_counter() - started) * 1000
+            first = _our_page(pages, spec, spent)
             pages.close()
-            search_ms = page_ms - (markup[0] - before) * 1000
             samples.append(
                 {
-                    "total": found["total"],
-                    "first_search_ms": search_ms,
-                    "first_page_ms": page_ms,
+                    "total": first["total"],
+                    "first_search_ms": first["search_ms"],
+                    "first_page_ms": first["page_ms"],
                     "search_ms": [],
                     "page_ms": [],
+                    "suggestion_ms": [],
                 }
             )
         pages = OurPages(index_dir)
@@ -289,20 +313,19 @@ def measure_ours(
                 for _ in range(warmup):
                     pages.page(spec)
                 for _ in range(repeats):
-                    before = markup[0]
-                    started = time.perf_counter()
-                    pages.page(spec)
-                    page_ms = (time.perf_counter() - started) * 1000
-                    record["page_ms"].append(page_ms)
-                    record["search_ms"].append(page_ms - (markup[0] - before) * 1000)
+                    timed = _our_page(pages, spec, spent)
+                    for key in ("search_ms", "page_ms", "suggestion_ms"):
+                        record[key].append(timed[key])
         finally:
             pages.close()
     with_specs = [(kind, spec, {}) for kind, spec in asked]
     records = _records(with_specs, samples)
+    for record, sample in zip(records, samples, strict=True):
+        record["suggestion_p50_ms"] = round(percentile(sample["suggestion_ms"], 0.5), 3)
     return {
         "open_ms": open_ms,
         "python": sys.executable,
-        "cpus": os.cpu_count() or 1,
+        "suggest_below": searcher_module.SUGGEST_BELOW,
         "queries": records,
         "by_kind": _by_kind(records, samples, with_specs),
     }

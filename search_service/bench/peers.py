@@ -10,14 +10,12 @@ was: Xapian's ``QueryParser`` (default operator AND, Russian stemmer), tantivy's
 range is a filter outside the query text, as our request's ``from``/``to`` are.
 
 This file imports nothing but the standard library at module level (engines are imported
-when used) and is also the worker that runs one engine's one phase in a fresh process::
-
-    python -I .../search_service/bench/peers.py JOB.json
-
-``-I`` keeps this folder (whose ``http.py`` would shadow the standard library's) and the
-environment's variables out of ``sys.path``; the worker runs under this environment's
-interpreter, or Debian's ``/usr/bin/python3`` when only that one can import Xapian. It
-prints one JSON line: the build's figures, or every query's timings.
+when used) and is also the worker that runs one engine's one phase in a fresh process, as a
+file through ``runpy`` (``peerrun.RUN_WORKER``), so that neither this package (whose
+dependencies Debian's interpreter may lack) nor this folder (whose ``http.py`` would shadow
+the standard library's) is imported. The worker runs under this environment's interpreter,
+or Debian's ``/usr/bin/python3`` when only that one can import Xapian. It prints one JSON
+line: the build's figures, or every query's timings.
 """
 
 from __future__ import annotations
@@ -185,7 +183,7 @@ class XapianPeer(Peer):
             probe = "import xapian; print(xapian.version_string())"
             try:
                 done = subprocess.run(
-                    [DEBIAN_PYTHON, "-I", "-c", probe],
+                    [DEBIAN_PYTHON, "-c", probe],
                     capture_output=True,
                     text=True,
                     timeout=60,
