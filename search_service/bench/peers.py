@@ -76,6 +76,7 @@ class Peer:
     name = ""
     module = ""  # what must be importable
     analysis = ""  # the text analysis, for the report
+    install = ""  # how to install it, for the line saying it was skipped
 
     def __init__(self, import_path: str | None = None):
         self.engine = import_engine(self.module, import_path)
@@ -86,7 +87,8 @@ class Peer:
         try:
             engine = importlib.import_module(cls.module)
         except ImportError as error:
-            return Located(cls.name, False, reason=f"not installed ({error})")
+            hint = f"; {cls.install}" if cls.install else ""
+            return Located(cls.name, False, reason=f"not installed ({error}{hint})")
         return cls._checked(engine, "imported as is")
 
     @classmethod
@@ -153,6 +155,7 @@ class XapianPeer(Peer):
     name = "xapian"
     module = "xapian"
     analysis = "Russian Snowball stemmer (STEM_SOME)"
+    install = "Debian: apt-get install python3-xapian"
     DATE_SLOT = 0
 
     @classmethod
@@ -196,7 +199,7 @@ class XapianPeer(Peer):
                 return Located(
                     cls.name, True, how=how, version=done.stdout.strip(), python=DEBIAN_PYTHON
                 )
-        reason = f"not installed ({missing}; Debian: apt-get install python3-xapian)"
+        reason = f"not installed ({missing}; {cls.install})"
         return Located(cls.name, False, reason=reason)
 
     def build(self, documents: list[dict[str, Any]], folder: Path) -> None:
@@ -275,6 +278,7 @@ class TantivyPeer(Peer):
     name = "tantivy"
     module = "tantivy"
     analysis = "Russian Snowball stemmer, 1 indexing thread"
+    install = "pip install 'archive-search[peers]'"
     ANALYZER = "ru_stem"
 
     @classmethod
