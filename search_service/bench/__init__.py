@@ -6,7 +6,8 @@ corpus, then copies of it at 10k, 50k and 200k documents). Every figure of the b
 measured in the same run, on the same documents and the same machine. See the modules:
 ``corpus`` (sources and copies), ``build`` (builds in fresh processes), ``queries``
 (latency by query class), ``firstquery`` (a fresh server's first answers), ``http`` (server
-and load client), ``report`` (targets, table).
+and load client), ``peerrun`` and ``peers`` (the same articles and query kinds through Xapian,
+tantivy and SQLite FTS5, with ``--peers``), ``report`` (targets, table).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Any
 
 import whoosh
 
-from search_service.bench import build, corpus, firstquery, http, queries, report
+from search_service.bench import build, corpus, firstquery, http, peerrun, queries, report
 
 SAMPLE_ARCHIVE = Path(__file__).resolve().parent.parent / "sample_archive"
 REAL_CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
@@ -119,11 +120,29 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--http-seconds", type=float, help="Length of the HTTP load.")
     p.add_argument("--clients", type=int, help="Concurrent HTTP client threads.")
     p.add_argument("--skip-http", action="store_true", help="Do not measure HTTP.")
+    p.add_argument(
+        "--peers",
+        type=peerrun.peer_list,
+        default=(),
+        metavar="NAMES",
+        help="Also build and query the same articles with these engines, comma-separated "
+        "(xapian, tantivy, fts5, or all), and print ours / peer ratios; a peer that is not "
+        "installed is skipped with a line saying so.",
+    )
+    p.add_argument(
+        "--peers-only",
+        action="store_true",
+        help="With --peers: only our two builds and the peers (no baseline, query classes, "
+        "HTTP, update or scale).",
+    )
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    options = parser().parse_args(argv)
+    arguments = parser()
+    options = arguments.parse_args(argv)
+    if options.peers_only and not options.peers:
+        arguments.error("--peers-only needs --peers")
     profile = PROFILES[options.profile]
     temporary = options.work is None
     work = Path(tempfile.mkdtemp(prefix="archive-bench-")) if temporary else options.work
@@ -178,15 +197,23 @@ def run(options: argparse.Namespace, profile: Profile, work: Path) -> dict[str, 
     _say("build: ours, one process")
     ours_single = build.run_in_subprocess(build.OURS, base.roots, indexes / "ours-1", 1, megabytes)
     ours_single["shares"] = _build_shares(ours_single)
-    _say("build: baseline (StandardAnalyzer), one process")
-    baseline = build.run_in_subprocess(
-        build.BASELINE, base.roots, indexes / "baseline", 1, megabytes
-    )
+    result["build"] = {"ours_single": ours_single}
+    if not options.peers_only:
+        _say("build: baseline (StandardAnalyzer), one process")
+        result["build"]["baseline"] = build.run_in_subprocess(
+            build.BASELINE, base.roots, indexes / "baseline", 1, megabytes
+        )
     _say(f"build: ours, {cores} processes")
-    ours_all = build.run_in_subprocess(
+    result["build"]["ours_all"] = build.run_in_subprocess(
         build.OURS, base.roots, indexes / "ours-all", cores, megabytes
     )
-    result["build"] = {"ours_single": ours_single, "baseline": baseline, "ours_all": ours_all}
+    if options.peers:
+        result["peers"] = peerrun.run(
+            options.peers, base.roots, work, indexes / "ours-all", repeats, profile.warmup, _say
+        )
+    if options.peers_only:
+        result["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        return result
     _say(f"build: cProfile of {profile.profile_documents} documents")
     result["build"]["profile"] = build.profile_build(base.roots, profile.profile_documents)
 

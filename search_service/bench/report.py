@@ -7,6 +7,7 @@ and the targets to it and :func:`table` renders it for people.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,8 @@ TARGETS: dict[str, tuple[str, float, str]] = {
     "build_all_cores_vs_baseline": ("our all-cores docs/s / baseline single docs/s", 1.3, "min"),
     "build_all_cores_docs_per_s": ("our all-cores docs/s on the real corpus", 300.0, "min"),
     "build_peak_rss_mb": ("largest build RSS, parent or worker (MB)", 2048.0, "max"),
+    "build_all_cores_vs_xapian": ("our all-cores docs/s / Xapian's docs/s (--peers)", 1.0, "min"),
+    "index_size_vs_xapian": ("our index size / Xapian's (--peers)", 1.0, "max"),
     "update_seconds": (f"update of 300 new into {TARGET_SCALE} docs (s)", 30.0, "max"),
     "query_p50_ms": (f"worst class p50 at {TARGET_SCALE} docs (ms)", 30.0, "max"),
     "query_p95_ms": (f"worst class p95 except common word at {TARGET_SCALE} (ms)", 100.0, "max"),
@@ -58,6 +61,7 @@ def add_verdicts(result: dict[str, Any]) -> None:
     ratios["full_page_p50"] = _ratio(
         full.get("ours", {}).get("p50_ms"), full.get("baseline", {}).get("p50_ms")
     )
+    ratios["peers"] = _peer_ratios(result)
     result["ratios"] = ratios
 
     figures: dict[str, tuple[float | None, bool, str]] = {}  # name -> (figure, conclusive, note)
@@ -79,14 +83,19 @@ def add_verdicts(result: dict[str, Any]) -> None:
     ]
     peaks = [max(b.get("peak_rss_mb", 0), b.get("children_peak_rss_mb", 0)) for b in our_builds]
     figures["build_peak_rss_mb"] = (max(peaks, default=None), True, "")
+    xapian = ratios["peers"].get("xapian")
+    if xapian:
+        figures["build_all_cores_vs_xapian"] = (xapian["build_docs_per_s"], real, on_sample)
+        figures["index_size_vs_xapian"] = (xapian["index_size"], real, on_sample)
 
     update = result.get("update", {})
-    at = update.get("index_documents", 0)
-    figures["update_seconds"] = (
-        update.get("seconds"),
-        at >= TARGET_SCALE,
-        f"{update.get('added')} added into {at} documents",
-    )
+    if update:
+        at = update.get("index_documents", 0)
+        figures["update_seconds"] = (
+            update.get("seconds"),
+            at >= TARGET_SCALE,
+            f"{update.get('added')} added into {at} documents",
+        )
 
     largest = _largest_query_run(result)
     if largest:
@@ -149,6 +158,37 @@ def add_verdicts(result: dict[str, Any]) -> None:
 def _class_ratios(queries: dict[str, Any]) -> dict[str, float | None]:
     ours, base = queries.get("ours", {}), queries.get("baseline", {})
     return {name: _ratio(ours[name]["p50_ms"], base.get(name, {}).get("p50_ms")) for name in ours}
+
+
+PEER_MEASURES = ("search", "first_search", "page", "first_page")
+
+
+def _peer_ratios(result: dict[str, Any]) -> dict[str, dict[str, float | None]]:
+    """Per measured peer, ours / peer: build docs/s (ours on all cores), index size (the
+    all-cores build's), and each latency as the geometric mean of the per-kind p50 ratios."""
+    peers = result.get("peers") or {}
+    ours = peers.get("ours", {}).get("by_kind", {})
+    ours_all = result.get("build", {}).get("ours_all", {})
+    ratios = {}
+    for name, entry in peers.get("engines", {}).items():
+        if "by_kind" not in entry:
+            continue
+        built = entry["build"]
+        ratios[name] = {
+            "build_docs_per_s": _ratio(ours_all.get("docs_per_s"), built["docs_per_s"]),
+            "index_size": _ratio(ours_all.get("index_bytes"), built["index_bytes"]),
+        }
+        for measure in PEER_MEASURES:
+            key = f"{measure}_p50_ms"
+            per_kind = [_ratio(ours[k][key], v[key]) for k, v in entry["by_kind"].items()]
+            ratios[name][measure] = _geometric_mean([r for r in per_kind if r])
+    return ratios
+
+
+def _geometric_mean(values: list[float]) -> float | None:
+    if not values:
+        return None
+    return round(math.exp(sum(math.log(v) for v in values) / len(values)), 3)
 
 
 def _largest_query_run(result: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
@@ -239,6 +279,9 @@ def table(result: dict[str, Any]) -> str:
         for side in ("ours_breakdown", "baseline_breakdown"):
             if queries.get(side):
                 out.append(f"{side.replace('_', ' ')}: " + _shares(queries[side]))
+
+    if result.get("peers"):
+        out += ["", *_peer_section(result)]
 
     first = result.get("first_queries", {})
     if "p50_ms" in first:
@@ -386,6 +429,132 @@ def _query_rows(queries: dict[str, Any], ratios: dict[str, Any]) -> list[str]:
         )
     header = ["class", "p50", "p95", "1st p50", "1st p95", "base p50", "base p95", "p50 ratio"]
     return _rows([*header, "min hits"], rows)
+
+
+OUR_ANALYSIS = "kk+ru: Russian lemmas, Kazakh stems, both Kazakh scripts"
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}" if value < 10 else f"{value:.1f}"
+
+
+def _span(by_kind: dict[str, dict[str, float]], key: str) -> str:
+    values = [figures[key] for figures in by_kind.values()]
+    return f"{_ms(min(values))}-{_ms(max(values))}" if values else "-"
+
+
+def _peer_section(result: dict[str, Any]) -> list[str]:
+    """The peers beside ours: one row per engine, the ratios, then p50s and hits by kind."""
+    peers, build = result["peers"], result.get("build", {})
+    ours = peers.get("ours", {})
+    engines = {n: e for n, e in peers.get("engines", {}).items() if "by_kind" in e}
+    ratios = result.get("ratios", {}).get("peers", {})
+    out = [
+        f"PEERS (the same {peers['documents']} articles and query kinds, each engine through "
+        "its own parser and Python binding, each build and each engine's queries in a fresh "
+        "process; ms: the range over kinds of the p50s; first: each query's first ask on a "
+        f"freshly opened index; page: total + 10 hits with a snippet each; {peers['repeats']} "
+        f"runs per query after {peers['warmup']} warm-up)"
+    ]
+    rows = []
+    for key in ("ours_single", "ours_all"):
+        figures = build.get(key)
+        if figures and ours.get("by_kind"):
+            label = f"ours, {figures['procs']} process{'es' if figures['procs'] > 1 else ''}"
+            # The queries ran on the all-cores build, the index `search-service build` makes.
+            by_kind = ours["by_kind"] if key == "ours_all" else {}
+            rows.append(_peer_row(label, OUR_ANALYSIS, figures, by_kind))
+    for name, entry in engines.items():
+        label = f"{name} {entry['version']}"
+        rows.append(_peer_row(label, entry["analysis"], entry["build"], entry["by_kind"]))
+    header = ["engine", "analysis", "docs/s", "index MB", "build RSS MB", "search ms"]
+    out += _rows([*header, "first search ms", "page ms", "first page ms"], rows)
+    out.append(
+        "first: in a process that has answered other queries, the OS file cache warm: what "
+        "a newly opened index costs a query, not a new process's start (FIRST QUERIES is that)"
+    )
+    out.append(
+        "ours: the search is the results page less the hits' markup and the 'did you mean' "
+        f"look-up (run under {ours.get('suggest_below', '?')} hits), which the peers do not "
+        "have; the page is all of it. Peers index text held in memory, our build reads and "
+        "parses the archive files"
+    )
+    suggested = [q for q in ours.get("queries", []) if q.get("suggestion_p50_ms", 0) >= 0.05]
+    if suggested:
+        slowest = max(suggested, key=lambda q: q["suggestion_p50_ms"])
+        spent = [q["suggestion_p50_ms"] for q in suggested]
+        out.append(
+            f"ours: 'did you mean' ran on {len(suggested)} of {len(ours['queries'])} queries, "
+            f"p50 {_ms(sorted(spent)[len(spent) // 2])} ms, the slowest {slowest['query']} "
+            f"{_ms(slowest['suggestion_p50_ms'])} ms"
+        )
+    for name, entry in peers.get("engines", {}).items():
+        how = f"{name} {entry['version']}: {entry['how']}; interpreter {entry['python']}"
+        out.append(how if "error" not in entry else f"{name}: FAILED: {entry['error']}")
+    for name, reason in peers.get("skipped", {}).items():
+        out.append(f"{name}: skipped, {reason}")
+    if not ratios:
+        return out
+
+    out += [
+        "",
+        "ours / peer (docs/s: ours on all cores, above 1 is better; the rest: below 1 is "
+        "better; latencies: geometric mean over the kinds of the p50 ratios)",
+    ]
+    rows = [
+        [
+            name,
+            *(_ratio_text(r.get(key)) for key in ("build_docs_per_s", "index_size")),
+            *(_ratio_text(r.get(m)) for m in PEER_MEASURES),
+        ]
+        for name, r in ratios.items()
+    ]
+    out += _rows(
+        ["peer", "build docs/s", "index size", "search", "first search", "page", "first page"], rows
+    )
+    for title, keys in (
+        ("warm p50 ms by kind, search / page [ours / peer]", ("search", "page")),
+        ("first ask ms by kind, search / page [ours / peer]", ("first_search", "first_page")),
+    ):
+        out += ["", title]
+        out += _by_kind_rows(ours["by_kind"], engines, keys)
+    out += ["", "hits by kind (summed exact totals: what stemming, lemmas and scripts find)"]
+    rows = [
+        [kind, figures["hits"], *(e["by_kind"][kind]["hits"] for e in engines.values())]
+        for kind, figures in ours["by_kind"].items()
+    ]
+    out += _rows(["kind", "ours", *engines], rows)
+    return out
+
+
+def _peer_row(label: str, analysis: str, built: dict, by_kind: dict) -> list[Any]:
+    return [
+        label,
+        analysis,
+        built["docs_per_s"],
+        built["index_bytes"] / 1e6,
+        max(built["peak_rss_mb"], built.get("children_peak_rss_mb", 0.0)),
+        *(_span(by_kind, f"{m}_p50_ms") for m in PEER_MEASURES),
+    ]
+
+
+def _ratio_text(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def _by_kind_rows(ours: dict, engines: dict[str, dict], keys: tuple[str, str]) -> list[str]:
+    rows = []
+    for kind, mine in ours.items():
+        row = [kind, " / ".join(_ms(mine[f"{k}_p50_ms"]) for k in keys)]
+        for entry in engines.values():
+            theirs = entry["by_kind"][kind]
+            times = " / ".join(_ms(theirs[f"{k}_p50_ms"]) for k in keys)
+            shares = " / ".join(
+                _ratio_text(_ratio(mine[f"{k}_p50_ms"], theirs[f"{k}_p50_ms"])) for k in keys
+            )
+            row.append(f"{times} [{shares}]")
+        rows.append(row)
+    return _rows(["kind", "ours", *engines], rows)
 
 
 def _shares(shares: dict[str, float]) -> str:
