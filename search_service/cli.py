@@ -609,7 +609,7 @@ def search(ctx, index_dir, as_json, lang, date_from, date_to, city, sort, limit,
 
     settings = _settings(ctx).replace(index_dir=index_dir)
     _require_index(settings.index_dir)
-    searcher = ArchiveSearcher(settings.index_dir, settings.posting_cache_mb)
+    searcher = ArchiveSearcher.for_settings(settings)
     options = {"lang": lang, "from": date_from, "to": date_to, "city": city, "sort": sort}
     args = {name: value for name, value in options.items() if value}
     if queries is not None:
