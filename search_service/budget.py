@@ -38,6 +38,11 @@ class Deadline:
             return True
         return False
 
+    def extend(self, seconds: float) -> None:
+        """Move the end back by ``seconds`` spent on what is not the search's own work."""
+        if self.ends is not None:
+            self.ends += seconds
+
     def elapsed_ms(self) -> float:
         return (self._clock() - self.started) * 1000
 

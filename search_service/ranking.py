@@ -60,7 +60,10 @@ DEFAULT_CACHE_MB = 64
 FILTER_CACHE_SIZE = 64  # recent filters' documents (language, city, dates) per searcher
 PHRASE_CACHE_SIZE = 32  # recent phrases' documents and scores per searcher
 PREFIX_CACHE_SIZE = 256  # recent prefixes' words per searcher
-PHRASE_BATCH = 512  # a phrase's candidate documents checked between looks at the deadline
+# Between looks at the deadline: a phrase's word positions read (documents x words), and a
+# prefix's words counted.
+PHRASE_BATCH = 4096
+PREFIX_BATCH = 2048
 RELEVANCE, NEWEST, OLDEST = "relevance", "newest", "oldest"
 
 # Whoosh stores a document's field length as one byte; this is its decoding table.
@@ -191,37 +194,53 @@ class IndexArrays:
             docs = self._filters.keep(key, self.evaluate(query, scored=False).docs)
         return docs
 
-    def expand_prefix(self, field: str, prefix: str) -> Expansion:
+    def expand_prefix(self, field: str, prefix: str, deadline: Deadline | None = None) -> Expansion:
         """The words of ``field`` starting with ``prefix``, the most frequent (by document
-        frequency) first, at most :attr:`max_prefix_terms`; remembered per searcher."""
+        frequency) first, at most :attr:`max_prefix_terms`; remembered per searcher.
+
+        Past the ``deadline``, the words not yet counted are left out (a vocabulary can be
+        large) and the expansion is not remembered.
+        """
         key = (field, prefix, self.max_prefix_terms)
         found = self._expansions.recall(key)
         if found is None:
+            deadline = deadline or unlimited()
             frequency: dict[bytes, int] = {}
+            whole = True
             if field in self.searcher.schema:
                 start = self.searcher.schema[field].to_bytes(prefix)
                 for reader, _ in self._segments:  # merging segments' terms costs 10x more
-                    for text, count in _prefix_frequencies(reader, field, start):
+                    for number, (text, count) in enumerate(
+                        _prefix_frequencies(reader, field, start), 1
+                    ):
                         frequency[text] = frequency.get(text, 0) + count
+                        if number % PREFIX_BATCH == 0 and deadline.skip():
+                            whole = False
+                            break
+                    if not whole:
+                        break
             decode = self.searcher.schema[field].from_bytes if frequency else None
             counted = [(-count, decode(text)) for text, count in frequency.items()]
             limit = self.max_prefix_terms
             chosen = sorted(counted) if limit is None else heapq.nsmallest(limit, counted)
-            found = self._expansions.keep(
-                key, Expansion(tuple(word for _, word in chosen), len(counted))
-            )
+            found = Expansion(tuple(word for _, word in chosen), len(counted))
+            if whole:
+                self._expansions.keep(key, found)
         return found
 
     def prefix_limits(self, queries: Iterable[wq.Query | None]) -> list[PrefixLimit]:
-        """The prefixes of ``queries`` that stand for fewer words than the index has, each
-        once, in the order of the queries."""
+        """The prefixes of ``queries`` searched as fewer words than the index has, each once,
+        in the order of the queries. Only prefixes already expanded are looked at: one that
+        a search past its deadline never reached was not searched at all (and is not
+        expanded now, which would take time the search no longer has)."""
         found: dict[str, PrefixLimit] = {}
         for query in queries:
             if query is None:
                 continue
             for prefix in _prefixes(query):
-                expansion = self.expand_prefix(prefix.fieldname, prefix.text)
-                if not expansion.limited:
+                key = (prefix.fieldname, prefix.text, self.max_prefix_terms)
+                expansion = self._expansions.get(key)
+                if expansion is None or not expansion.limited:
                     continue
                 seen = found.get(prefix.text)
                 if seen is None or expansion.of > seen.of:
@@ -261,7 +280,7 @@ class IndexArrays:
         if isinstance(query, wq.Prefix):
             # The prefix's most frequent words, each scored by BM25F: an article that uses
             # them more ranks higher (Whoosh's "constant score" for prefixes is not constant).
-            words = self.expand_prefix(query.fieldname, query.text).words
+            words = self.expand_prefix(query.fieldname, query.text, deadline).words
             terms = [wq.Term(query.fieldname, word, boost=query.boost) for word in words]
             return self._any(terms, scored, deadline)
         return self._by_whoosh(query, scored)
@@ -339,17 +358,18 @@ class IndexArrays:
             words = [self._term(query.fieldname, word, 1.0, True) for word in query.words]
             candidates = np.flatnonzero(np.logical_and.reduce([w.docs for w in words]) & self.live)
             kept = []
-            for start in range(0, len(candidates), PHRASE_BATCH):
+            step = max(1, PHRASE_BATCH // len(query.words))
+            for start in range(0, len(candidates), step):
                 if start and deadline.skip():
                     break
-                batch = candidates[start : start + PHRASE_BATCH]
+                batch = candidates[start : start + step]
                 per_word = [self._positions(query.fieldname, w, batch) for w in query.words]
                 in_order = [_in_order(lists, query.slop) for lists in zip(*per_word, strict=True)]
                 kept.append(batch[np.array(in_order, dtype=bool)])
             ids = np.concatenate(kept) if kept else candidates
             scores = sum(word.scores[ids] for word in words if word.scores is not None)
             found = (ids, np.asarray(scores, dtype=np.float64) * query.boost)
-            if len(kept) * PHRASE_BATCH >= len(candidates):  # every candidate was checked
+            if len(kept) * step >= len(candidates):  # every candidate was checked
                 self._phrases.keep(key, found)
         ids, scores = found
         docs = np.zeros(self.size, dtype=bool)

@@ -213,8 +213,13 @@ class ArchiveSearcher:
 
     # Opening and refreshing -------------------------------------------------------------
 
-    def _fresh(self) -> Searcher:
-        """The shared searcher, reopened when the served index changed (lock held)."""
+    def _fresh(self, deadline: Deadline | None = None) -> Searcher:
+        """The shared searcher, reopened when the served index changed (lock held).
+
+        The time spent opening an index is added to ``deadline``: loading its arrays is no
+        work of the search (cutting the search would not shorten it), and the first search
+        of a new generation should not be cut for it.
+        """
         try:
             target = os.readlink(self.index_dir / store.CURRENT)
         except OSError:
@@ -223,6 +228,7 @@ class ArchiveSearcher:
         # symlink's target says everything about freshness.
         if self._searcher is not None and target == self._target:
             return self._searcher
+        opening = time.perf_counter()
         self._close()
         ix, generation = store.open_current(self.index_dir)
         self._searcher = ix.searcher(weighting=scoring.BM25F())
@@ -231,6 +237,8 @@ class ArchiveSearcher:
         self._arrays(self._searcher).prepare(
             SCORED_FIELDS, [field_name for field_name, _ in FACETS.values()]
         )
+        if deadline is not None:
+            deadline.extend(time.perf_counter() - opening)
         return self._searcher
 
     def _arrays(self, searcher: Searcher) -> ranking.IndexArrays:
@@ -241,15 +249,15 @@ class ArchiveSearcher:
             self._searcher.close()
         self._searcher = self._target = self._generation = None
 
-    def _run(self, work: Callable[[Searcher], T]) -> T:
+    def _run(self, work: Callable[[Searcher], T], deadline: Deadline | None = None) -> T:
         """Run ``work`` on the shared searcher; reopen and retry once if reading fails."""
         with self._lock:
             try:
-                return work(self._fresh())
+                return work(self._fresh(deadline))
             except (OSError, WhooshIndexError):
                 self._close()
             try:
-                return work(self._fresh())
+                return work(self._fresh(deadline))
             except (OSError, WhooshIndexError) as error:
                 self._close()
                 message = f"cannot read the index in {self.index_dir}: {error}"
@@ -285,7 +293,7 @@ class ArchiveSearcher:
             page.took_ms = _ms(started)
             return page
         page.notices = list(parsed.notices)
-        unknown = self._run(lambda s: _unknown_cities(s, [request.city, *parsed.cities]))
+        unknown = self._run(lambda s: _unknown_cities(s, [request.city, *parsed.cities]), deadline)
         page.notices += [Notice(UNKNOWN_CITY_VALUE, city) for city in unknown]
         if request.city in unknown:  # nothing to find, and no invented facet value
             page.unknown_city = request.city
@@ -295,7 +303,8 @@ class ArchiveSearcher:
             page.period_dates = self.period_dates(request.period)
             filters[FILTER_PERIOD] = date_range(*page.period_dates)
         found = self._run(
-            lambda s: _search_page(s, self._arrays(s), request, parsed, filters, deadline)
+            lambda s: _search_page(s, self._arrays(s), request, parsed, filters, deadline),
+            deadline,
         )
         page.total, page.facets, stored, page.missing, page.stories = found
         page.prefix_limited = self._run(

@@ -88,6 +88,10 @@ def test_a_deadline_skips_only_once_spent_and_remembers_it():
     now[0] = 10.25
     assert deadline.skip() and deadline.cut
     assert Deadline(None).skip() is False
+    deadline.extend(0.5)  # time that is not the search's own (opening an index)
+    assert not deadline.passed() and deadline.cut  # what was skipped stays skipped
+    now[0] = 10.75
+    assert deadline.passed()
 
 
 # Prefix expansion --------------------------------------------------------------------------
@@ -171,8 +175,9 @@ def _ok(client):
 def test_a_tiny_budget_cuts_the_search_but_answers_with_real_hits(sample_index, clean_environ):
     full = app_client(sample_index).get("/api/search", query_string={"q": "по*"}).get_json()
     assert full["timed_out"] is False
-    # Opening the index alone takes longer than 1 ms: the first search is always cut.
     client = app_client(sample_index, time_budget_ms=1)
+    client.get("/api/search", query_string={"q": "сайлау"})  # open the index
+    # Expanding a prefix the first time (reading the term table) takes longer than 1 ms.
     response = client.get("/api/search", query_string={"q": "по*"})
     assert response.status_code == 200
     body = response.get_json()
@@ -195,6 +200,7 @@ def test_a_tiny_budget_cuts_the_search_but_answers_with_real_hits(sample_index, 
     }
     for lang, line in lines.items():
         page_client = app_client(sample_index, time_budget_ms=1)
+        page_client.get("/api/search", query_string={"q": "сайлау"})
         page_client.set_cookie("ui_lang", lang)
         page = page_client.get("/search", query_string={"q": "<b>ко* OR на*"})
         html = page.get_data(as_text=True)
@@ -225,7 +231,7 @@ def test_past_the_deadline_an_or_keeps_its_first_alternative(sample_index, clean
 def test_past_the_deadline_a_phrase_keeps_the_documents_checked(
     sample_index, clean_environ, monkeypatch
 ):
-    monkeypatch.setattr(ranking, "PHRASE_BATCH", 1)
+    monkeypatch.setattr(ranking, "PHRASE_BATCH", 3)  # one document of a three-word phrase
     ix_searcher = ArchiveSearcher(sample_index)
     try:
         s = ix_searcher._run(lambda s: s)
@@ -264,9 +270,11 @@ def test_prefix_and_hostile_queries_answer_within_the_budget(sample_index, clean
 def test_a_slow_search_leaves_one_warning_line(sample_index, clean_environ, caplog):
     caplog.set_level(logging.INFO, logger="search_service")
     fast = ArchiveSearcher(sample_index, slow_search_ms=60_000)
-    slow = ArchiveSearcher(sample_index, slow_search_ms=0, time_budget_ms=1)
+    slow = ArchiveSearcher(sample_index, slow_search_ms=60_000, time_budget_ms=1)
     try:
         fast.search(SearchRequest(q="сайлау"))
+        slow.search(SearchRequest(q="сайлау"))  # open the index
+        slow.slow_search_ms = 0
         assert not [r for r in caplog.records if r.name == searcher_module.log.name]
         page = slow.search(SearchRequest(q="по* 'x'\nforged"))
         (record,) = [r for r in caplog.records if r.name == searcher_module.log.name]
@@ -343,18 +351,20 @@ def scaled_index(tmp_path_factory) -> Path:
 
 @pytest.mark.slow
 def test_at_scale_every_answer_is_within_the_budget(scaled_index, clean_environ):
-    """With the default settings, and with the prefix limit lifted and a small budget (so
+    """With the default settings, and with the prefix limit lifted and a 500 ms budget (so
     that only the budget bounds the work): every query answers within the budget plus 20%,
     over the API and as a page, and the small budget is seen to cut."""
     default = load_settings({})
     runs = [
         (default.time_budget_ms, {}),
-        (300, {"max_prefix_terms": 1_000_000, "time_budget_ms": 300}),
+        (500, {"max_prefix_terms": 1_000_000, "time_budget_ms": 500}),
     ]
     cut = []
+    found = {}  # query -> total, with the default settings
     for budget_ms, settings in runs:
         client = app_client(scaled_index, **settings)
-        client.get("/api/search", query_string={"q": "сайлау"})  # open the index
+        for path in ("/api/search", "/search"):  # open the index, load the templates
+            client.get(path, query_string={"q": "сайлау"})
         for q in [*PREFIX_QUERIES, *hostile_queries()]:
             for path in ("/api/search", "/search"):
                 started = time.perf_counter()
@@ -365,7 +375,8 @@ def test_at_scale_every_answer_is_within_the_budget(scaled_index, clean_environ)
                 if path == "/api/search":
                     body = response.get_json()
                     cut.append((budget_ms, q, body["timed_out"], round(spent_ms)))
-                    if body["timed_out"]:
+                    found.setdefault(q, body["total"])
+                    if body["timed_out"] and found[q]:  # the best found so far
                         assert body["hits"] and body["total"] > 0
     print("\n".join(f"budget {b} ms: {q[:40]!r} timed_out={t} {ms} ms" for b, q, t, ms in cut))
-    assert any(timed_out for budget, _, timed_out, _ in cut if budget == 300)
+    assert any(timed_out for budget, _, timed_out, _ in cut if budget == 500)
