@@ -25,6 +25,7 @@ class Deadline:
         self.started = clock()
         self.ends = None if budget_ms is None else self.started + budget_ms / 1000
         self.cut = False  # some work was skipped: the answer is partial
+        self.extended = 0.0  # seconds added by extend()
 
     def passed(self) -> bool:
         """Whether the budget is spent (never, without one)."""
@@ -40,6 +41,7 @@ class Deadline:
 
     def extend(self, seconds: float) -> None:
         """Move the end back by ``seconds`` spent on what is not the search's own work."""
+        self.extended += seconds
         if self.ends is not None:
             self.ends += seconds
 

@@ -327,16 +327,17 @@ class ArchiveSearcher:
             )
         page.timed_out = deadline.cut
         page.took_ms = _ms(started)
-        self._log_if_slow(request, page)
+        self._log_if_slow(request, page, deadline.extended * 1000)
         return page
 
-    def _log_if_slow(self, request: SearchRequest, page: SearchPage) -> None:
+    def _log_if_slow(self, request: SearchRequest, page: SearchPage, opening_ms: float) -> None:
         """One WARNING line for a search slower than ``slow_search_ms``."""
         if self.slow_search_ms is None or page.took_ms < self.slow_search_ms:
             return
         log.warning(
-            "slow search: %.0f ms, %s, q=%r page=%d sort=%s",
+            "slow search: %.0f ms%s, %s, q=%r page=%d sort=%s",
             page.took_ms,
+            f" ({opening_ms:.0f} ms of it opening the index)" if opening_ms >= 1 else "",
             "cut at the time budget" if page.timed_out else "complete",
             request.q,
             request.page,

@@ -165,6 +165,15 @@ def test_the_api_and_the_page_say_which_prefix_was_cut(sample_index, clean_envir
     assert body["prefix_limited"] == [] and body["total"] > 0
 
 
+def test_the_export_has_the_pages_hits_of_a_limited_prefix(sample_index, clean_environ):
+    client = app_client(sample_index, max_prefix_terms=2)
+    query = {"q": "по*", "dupes": "show"}
+    body = client.get("/api/search", query_string=query).get_json()
+    rows = client.get("/export.csv", query_string=query).get_data(as_text=True).splitlines()
+    whole = app_client(sample_index).get("/api/search", query_string=query).get_json()
+    assert len(rows) - 1 == body["total"] < whole["total"]
+
+
 def test_the_command_line_notes_a_cut_prefix(sample_index, runner, monkeypatch):
     from search_service.cli import main
 
@@ -298,6 +307,13 @@ def test_a_slow_search_leaves_one_warning_line(sample_index, clean_environ, capl
         assert "slow search" in message and "cut at the time budget" in message
         assert f"{page.took_ms:.0f} ms" in message and repr("по* 'x'\nforged") in message
         assert "\n" not in message  # one line, whatever the query holds
+        fresh = ArchiveSearcher(sample_index, slow_search_ms=0)
+        fresh.search(SearchRequest(q="сайлау"))
+        assert re.search(
+            r"slow search: \d+ ms \(\d+ ms of it opening the index\), complete",
+            caplog.records[-1].getMessage(),
+        )
+        fresh.close()
     finally:
         fast.close()
         slow.close()
