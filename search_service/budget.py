@@ -7,6 +7,9 @@ a phrase's candidate documents, the proximity bonus, the snippets' highlighting,
 mean". Work that cannot be cut without giving wrong hits (the parts of an ``AND``, a
 ``NOT``, the filters, the facet counts) always runs, but it is made of such cuttable pieces.
 Whatever was skipped, the hits are real matches, ranked by what was found.
+
+Time that is not the search's own work, and that cutting it would not shorten, moves the end
+back (:meth:`Deadline.extend`): waiting for another thread's search, opening a new index.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ class Deadline:
         self.started = clock()
         self.ends = None if budget_ms is None else self.started + budget_ms / 1000
         self.cut = False  # some work was skipped: the answer is partial
-        self.extended = 0.0  # seconds added by extend()
+        self.waited: dict[str, float] = {}  # seconds added by extend(), by what they were
 
     def passed(self) -> bool:
         """Whether the budget is spent (never, without one)."""
@@ -39,9 +42,11 @@ class Deadline:
             return True
         return False
 
-    def extend(self, seconds: float) -> None:
-        """Move the end back by ``seconds`` spent on what is not the search's own work."""
-        self.extended += seconds
+    def extend(self, seconds: float, spent_on: str) -> None:
+        """Move the end back by ``seconds`` spent on what is not the search's own work (and
+        that cutting the search would not shorten): waiting for another search, opening an
+        index."""
+        self.waited[spent_on] = self.waited.get(spent_on, 0.0) + seconds
         if self.ends is not None:
             self.ends += seconds
 

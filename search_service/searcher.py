@@ -95,6 +95,9 @@ DEFAULT_SLOW_SEARCH_MS = 1000
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+# Time a search spends on what is not its own work (not counted in its time budget).
+WAITING = "waiting for other searches"
+OPENING = "opening the index"
 
 
 class IndexUnavailable(store.IndexStoreError):
@@ -238,7 +241,7 @@ class ArchiveSearcher:
             SCORED_FIELDS, [field_name for field_name, _ in FACETS.values()]
         )
         if deadline is not None:
-            deadline.extend(time.perf_counter() - opening)
+            deadline.extend(time.perf_counter() - opening, OPENING)
         return self._searcher
 
     def _arrays(self, searcher: Searcher) -> ranking.IndexArrays:
@@ -250,8 +253,15 @@ class ArchiveSearcher:
         self._searcher = self._target = self._generation = None
 
     def _run(self, work: Callable[[Searcher], T], deadline: Deadline | None = None) -> T:
-        """Run ``work`` on the shared searcher; reopen and retry once if reading fails."""
+        """Run ``work`` on the shared searcher; reopen and retry once if reading fails.
+
+        The time spent waiting for the searcher (another thread's search) is added to
+        ``deadline``: a search queued behind others is not cut for their work.
+        """
+        waiting = time.perf_counter()
         with self._lock:
+            if deadline is not None:
+                deadline.extend(time.perf_counter() - waiting, WAITING)
             try:
                 return work(self._fresh(deadline))
             except (OSError, WhooshIndexError):
@@ -327,17 +337,23 @@ class ArchiveSearcher:
             )
         page.timed_out = deadline.cut
         page.took_ms = _ms(started)
-        self._log_if_slow(request, page, deadline.extended * 1000)
+        self._log_if_slow(request, page, deadline.waited)
         return page
 
-    def _log_if_slow(self, request: SearchRequest, page: SearchPage, opening_ms: float) -> None:
-        """One WARNING line for a search slower than ``slow_search_ms``."""
+    def _log_if_slow(
+        self, request: SearchRequest, page: SearchPage, waited: dict[str, float]
+    ) -> None:
+        """One WARNING line for a search slower than ``slow_search_ms``, saying how much of
+        its time was not its own work."""
         if self.slow_search_ms is None or page.took_ms < self.slow_search_ms:
             return
+        waits = [
+            f"{seconds * 1000:.0f} ms {on}" for on, seconds in waited.items() if seconds >= 1e-3
+        ]
         log.warning(
             "slow search: %.0f ms%s, %s, q=%r page=%d sort=%s",
             page.took_ms,
-            f" ({opening_ms:.0f} ms of it opening the index)" if opening_ms >= 1 else "",
+            f" (of it {', '.join(waits)})" if waits else "",
             "cut at the time budget" if page.timed_out else "complete",
             request.q,
             request.page,

@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import re
+import threading
 import time
 from pathlib import Path
 
@@ -90,7 +91,7 @@ def test_a_deadline_skips_only_once_spent_and_remembers_it():
     now[0] = 10.25
     assert deadline.skip() and deadline.cut
     assert Deadline(None).skip() is False
-    deadline.extend(0.5)  # time that is not the search's own (opening an index)
+    deadline.extend(0.5, "opening the index")  # time that is not the search's own
     assert not deadline.passed() and deadline.cut  # what was skipped stays skipped
     now[0] = 10.75
     assert deadline.passed()
@@ -273,6 +274,31 @@ def test_past_the_deadline_a_phrase_keeps_the_documents_checked(
         ix_searcher.close()
 
 
+def test_a_search_queued_behind_another_is_not_cut_for_its_wait(sample_index, clean_environ):
+    ix_searcher = ArchiveSearcher(sample_index, time_budget_ms=200)
+    try:
+        whole = ix_searcher.search(SearchRequest(q="по*"))  # also opens the index
+        assert not whole.timed_out
+        release = threading.Event()
+        holding = threading.Event()
+
+        def another_search() -> None:
+            with ix_searcher._lock:
+                holding.set()
+                release.wait(10)
+
+        other = threading.Thread(target=another_search)
+        other.start()
+        holding.wait(10)
+        threading.Timer(0.5, release.set).start()
+        queued = ix_searcher.search(SearchRequest(q="по*"))
+        other.join()
+        assert queued.took_ms >= 450 and not queued.timed_out
+        assert queued.total == whole.total
+    finally:
+        ix_searcher.close()
+
+
 @pytest.mark.parametrize("q", [*PREFIX_QUERIES, *hostile_queries()])
 def test_prefix_and_hostile_queries_answer_within_the_budget(sample_index, clean_environ, q):
     settings = load_settings({})
@@ -310,7 +336,7 @@ def test_a_slow_search_leaves_one_warning_line(sample_index, clean_environ, capl
         fresh = ArchiveSearcher(sample_index, slow_search_ms=0)
         fresh.search(SearchRequest(q="сайлау"))
         assert re.search(
-            r"slow search: \d+ ms \(\d+ ms of it opening the index\), complete",
+            r"slow search: \d+ ms \(of it \d+ ms opening the index\), complete",
             caplog.records[-1].getMessage(),
         )
         fresh.close()
