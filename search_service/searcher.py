@@ -318,7 +318,7 @@ class ArchiveSearcher:
         )
         page.total, page.facets, stored, page.missing, page.stories = found
         page.prefix_limited = self._run(
-            lambda s: self._arrays(s).prefix_limits([parsed.query, parsed.excluded])
+            lambda s: self._arrays(s).prefix_limits([parsed.query, parsed.excluded]), deadline
         )
         listed = page.total if page.stories is None else page.stories
         page.pages = math.ceil(listed / request.per_page) if request.per_page else 0
