@@ -606,10 +606,11 @@ def search(ctx, index_dir, as_json, lang, date_from, date_to, city, sort, limit,
       search-service search --index /srv/index --limit 1000 --queries queries.txt > hits.jsonl
     """
     from search_service.searcher import ArchiveSearcher
+    from search_service.web import i18n
 
     settings = _settings(ctx).replace(index_dir=index_dir)
     _require_index(settings.index_dir)
-    searcher = ArchiveSearcher(settings.index_dir, settings.posting_cache_mb)
+    searcher = ArchiveSearcher.for_settings(settings)
     options = {"lang": lang, "from": date_from, "to": date_to, "city": city, "sort": sort}
     args = {name: value for name, value in options.items() if value}
     if queries is not None:
@@ -629,6 +630,10 @@ def search(ctx, index_dir, as_json, lang, date_from, date_to, city, sort, limit,
         click.echo(f"{hit['date']}  {where}  {hit['headline']}  [{hit['id']}]")
     for notice in payload["notices"]:
         click.echo(f"note: {notice['message']}", err=True)
+    for limit in payload["prefix_limited"]:
+        click.echo("note: " + i18n.translate("en", "results.prefix_limited", **limit), err=True)
+    if payload["timed_out"]:
+        click.echo("note: " + i18n.translate("en", "results.timed_out"), err=True)
     hint = f"; did you mean: {payload['suggestion']}" if payload["suggestion"] else ""
     click.echo(f"{payload['total']} hits{hint}", err=True)
 

@@ -62,6 +62,9 @@ class Settings:
     max_page_size: int
     max_page: int
     max_query_length: int
+    max_prefix_terms: int
+    time_budget_ms: int
+    slow_search_ms: int
     posting_cache_mb: int
     host: str
     port: int
@@ -122,6 +125,8 @@ _POSITIVE = {
     "max_page_size",
     "max_page",
     "max_query_length",
+    "max_prefix_terms",
+    "time_budget_ms",
     "posting_cache_mb",
     "threads",
 }

@@ -19,6 +19,13 @@ nothing in the cache can go stale. A quoted phrase reads word positions only for
 documents that hold all its words. Query types without an array form here are answered by
 Whoosh and then turned into arrays.
 
+A prefix (``по*``) is searched as its most frequent words only, at most ``max_prefix_terms``
+of them per field (Elasticsearch's ``max_expansions``): a two-letter prefix has thousands of
+words, and reading them all took seconds. A search given a :class:`~search_service.budget.
+Deadline` leaves out, once it has passed, the further alternatives of an ``OR`` (they come
+most frequent first for a prefix) and the rest of a phrase's candidates; see
+:mod:`search_service.budget`.
+
 The block reader uses posting-block internals of the pinned Whoosh-Reloaded version (see
 pyproject.toml); a matcher of another shape is read through the public matcher API instead.
 """
@@ -26,8 +33,10 @@ pyproject.toml); a matcher of another shape is read through the public matcher A
 from __future__ import annotations
 
 import bisect
+import heapq
 import os
 import pickle
+import struct
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -43,12 +52,18 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from search_service.budget import Deadline, unlimited
 from search_service.schema import DATE_FIELD
 from search_service.segment_writer import ARRAYS_EXT, ARRAYS_TABLE_EXT
 
 DEFAULT_CACHE_MB = 64
 FILTER_CACHE_SIZE = 64  # recent filters' documents (language, city, dates) per searcher
 PHRASE_CACHE_SIZE = 32  # recent phrases' documents and scores per searcher
+PREFIX_CACHE_SIZE = 256  # recent prefixes' words per searcher
+# Between looks at the deadline: a phrase's word positions read (documents x words), and a
+# prefix's words counted.
+PHRASE_BATCH = 4096
+PREFIX_BATCH = 2048
 RELEVANCE, NEWEST, OLDEST = "relevance", "newest", "oldest"
 
 # Whoosh stores a document's field length as one byte; this is its decoding table.
@@ -83,6 +98,29 @@ class _Recent(OrderedDict):
         self.held = 0
 
 
+@dataclass(frozen=True)
+class Expansion:
+    """The words of one field that a prefix stands for: the most frequent ones first, at most
+    the limit, and how many words the field has with the prefix."""
+
+    words: tuple[str, ...]
+    of: int
+
+    @property
+    def limited(self) -> bool:
+        return len(self.words) < self.of
+
+
+@dataclass(frozen=True)
+class PrefixLimit:
+    """A prefix of the query searched as only its ``terms`` most frequent words, ``of`` all
+    the words the index has with it (the largest count over the fields searched)."""
+
+    prefix: str
+    terms: int
+    of: int
+
+
 @dataclass
 class Match:
     """The documents a query matches and their scores (zero outside ``docs``)."""
@@ -95,8 +133,14 @@ class IndexArrays:
     """One searcher's per-document arrays and decoded postings; not thread-safe by itself
     (the app's searcher is used under a lock)."""
 
-    def __init__(self, searcher: Searcher, cache_mb: float = DEFAULT_CACHE_MB):
+    def __init__(
+        self,
+        searcher: Searcher,
+        cache_mb: float = DEFAULT_CACHE_MB,
+        max_prefix_terms: int | None = None,
+    ):
         self.searcher = searcher
+        self.max_prefix_terms = max_prefix_terms  # None: a prefix stands for all its words
         subsearchers = searcher.subsearchers or [(searcher, 0)]
         self._segments = [(sub.reader(), offset) for sub, offset in subsearchers]
         self._arrays = [_StoredArrays.of(reader) for reader, _ in self._segments]
@@ -110,6 +154,7 @@ class IndexArrays:
         self._postings = _Recent(cache_mb * 1024 * 1024, _nbytes)  # (ids, weights) by term
         self._filters = _Recent(FILTER_CACHE_SIZE)  # documents by filter
         self._phrases = _Recent(PHRASE_CACHE_SIZE)  # (ids, scores) by phrase
+        self._expansions = _Recent(PREFIX_CACHE_SIZE)  # Expansion by (field, prefix, limit)
         self._lengths: dict[str, np.ndarray] = {}
         self._columns: dict[str, tuple[list[Any], np.ndarray]] = {}
         self._numbers: dict[str, np.ndarray] = {}
@@ -130,9 +175,15 @@ class IndexArrays:
 
     # Evaluating a query -------------------------------------------------------------------
 
-    def evaluate(self, query: wq.Query, scored: bool = True) -> Match:
-        """The live documents matching ``query``, with their BM25F scores when ``scored``."""
-        found = self._evaluate(query, scored)
+    def evaluate(
+        self, query: wq.Query, scored: bool = True, deadline: Deadline | None = None
+    ) -> Match:
+        """The live documents matching ``query``, with their BM25F scores when ``scored``.
+
+        Once ``deadline`` has passed, what can be left out is (see :mod:`search_service.
+        budget`): the documents are still matches, only fewer, and ``deadline.cut`` says so.
+        """
+        found = self._evaluate(query, scored, deadline or unlimited())
         return Match(found.docs & self.live, found.scores)
 
     def filter_docs(self, query: wq.Query) -> np.ndarray:
@@ -143,27 +194,81 @@ class IndexArrays:
             docs = self._filters.keep(key, self.evaluate(query, scored=False).docs)
         return docs
 
-    def _evaluate(self, query: wq.Query, scored: bool) -> Match:
+    def expand_prefix(self, field: str, prefix: str, deadline: Deadline | None = None) -> Expansion:
+        """The words of ``field`` starting with ``prefix``, the most frequent (by document
+        frequency) first, at most :attr:`max_prefix_terms`; remembered per searcher.
+
+        Past the ``deadline``, the words not yet counted are left out (a vocabulary can be
+        large) and the expansion is not remembered.
+        """
+        key = (field, prefix, self.max_prefix_terms)
+        found = self._expansions.recall(key)
+        if found is None:
+            deadline = deadline or unlimited()
+            frequency: dict[bytes, int] = {}
+            whole = True
+            if field in self.searcher.schema:
+                start = self.searcher.schema[field].to_bytes(prefix)
+                for reader, _ in self._segments:  # merging segments' terms costs 10x more
+                    for number, (text, count) in enumerate(
+                        _prefix_frequencies(reader, field, start), 1
+                    ):
+                        frequency[text] = frequency.get(text, 0) + count
+                        if number % PREFIX_BATCH == 0 and deadline.skip():
+                            whole = False
+                            break
+                    if not whole:
+                        break
+            decode = self.searcher.schema[field].from_bytes if frequency else None
+            counted = [(-count, decode(text)) for text, count in frequency.items()]
+            limit = self.max_prefix_terms
+            chosen = sorted(counted) if limit is None else heapq.nsmallest(limit, counted)
+            found = Expansion(tuple(word for _, word in chosen), len(counted))
+            if whole:
+                self._expansions.keep(key, found)
+        return found
+
+    def prefix_limits(self, queries: Iterable[wq.Query | None]) -> list[PrefixLimit]:
+        """The prefixes of ``queries`` searched as fewer words than the index has, each once,
+        in the order of the queries. Only prefixes already expanded are looked at: one that
+        a search past its deadline never reached was not searched at all (and is not
+        expanded now, which would take time the search no longer has)."""
+        found: dict[str, PrefixLimit] = {}
+        for query in queries:
+            if query is None:
+                continue
+            for prefix in _prefixes(query):
+                key = (prefix.fieldname, prefix.text, self.max_prefix_terms)
+                expansion = self._expansions.get(key)
+                if expansion is None or not expansion.limited:
+                    continue
+                seen = found.get(prefix.text)
+                if seen is None or expansion.of > seen.of:
+                    terms = len(expansion.words)
+                    found[prefix.text] = PrefixLimit(prefix.text, terms, expansion.of)
+        return list(found.values())
+
+    def _evaluate(self, query: wq.Query, scored: bool, deadline: Deadline) -> Match:
         if isinstance(query, wq.Term):
             return self._term(query.fieldname, query.text, query.boost, scored)
         if isinstance(query, wq.Or) and query.minmatch <= 1:
-            found = self._any([self._evaluate(q, scored) for q in query.subqueries])
+            found = self._any(query.subqueries, scored, deadline)
             return _boosted(found, query.boost)
         if isinstance(query, wq.And):
-            found = self._all([self._evaluate(q, scored) for q in query.subqueries])
+            found = self._all([self._evaluate(q, scored, deadline) for q in query.subqueries])
             return _boosted(found, query.boost)
         if isinstance(query, wq.AndNot):
-            positive = self._evaluate(query.a, scored)
-            docs = positive.docs & ~self._evaluate(query.b, False).docs
+            positive = self._evaluate(query.a, scored, deadline)
+            docs = positive.docs & ~self._evaluate(query.b, False, deadline).docs
             return Match(docs, _only(positive.scores, docs))
         if isinstance(query, wq.AndMaybe):
-            required = self._evaluate(query.a, scored)
-            optional = self._evaluate(query.b, scored)
+            required = self._evaluate(query.a, scored, deadline)
+            optional = self._evaluate(query.b, scored, deadline)
             return Match(
                 required.docs, _only(_add(required.scores, optional.scores), required.docs)
             )
         if isinstance(query, wq.Not):
-            return Match(~self._evaluate(query.query, False).docs, None)
+            return Match(~self._evaluate(query.query, False, deadline).docs, None)
         if isinstance(query, wq.Every):
             return self._constant(np.ones(self.size, dtype=bool), query.boost, scored)
         if query is wq.NullQuery:
@@ -171,17 +276,40 @@ class IndexArrays:
         if isinstance(query, wq.NumericRange) and self._has_column(query.fieldname):
             return self._constant(self._range(query), query.boost, scored)
         if isinstance(query, wq.Phrase) and len(query.words) > 1:
-            return self._phrase(query, scored)
+            return self._phrase(query, scored, deadline)
         if isinstance(query, wq.Prefix):
-            # The index's words with the prefix, each scored by BM25F: an article that uses
+            # The prefix's most frequent words, each scored by BM25F: an article that uses
             # them more ranks higher (Whoosh's "constant score" for prefixes is not constant).
-            return self._evaluate(query.simplify(self.searcher.reader()), scored)
+            words = self.expand_prefix(query.fieldname, query.text, deadline).words
+            terms = [wq.Term(query.fieldname, word, boost=query.boost) for word in words]
+            return self._any(terms, scored, deadline)
         return self._by_whoosh(query, scored)
 
-    def _any(self, parts: list[Match]) -> Match:
-        if not parts:
-            return Match(np.zeros(self.size, dtype=bool), None)
-        return Match(np.logical_or.reduce([p.docs for p in parts]), _sum(parts))
+    def _any(self, queries: Iterable[wq.Query], scored: bool, deadline: Deadline) -> Match:
+        """Documents matching any of ``queries``, their scores added up; once the deadline
+        has passed, the queries left are left out as soon as one has matched something."""
+        docs = np.zeros(self.size, dtype=bool)
+        scores: np.ndarray | None = None
+        for query in queries:
+            if deadline.passed() and docs.any() and deadline.skip():
+                break
+            if isinstance(query, wq.Term):  # the common case, without dense arrays per term
+                ids, weights = self.postings(query.fieldname, query.text)
+                docs[ids] = True
+                if scored and len(ids):
+                    if scores is None:
+                        scores = np.zeros(self.size, dtype=np.float64)
+                    bm25 = self._bm25(query.fieldname, query.text, ids, weights)
+                    scores[ids] += bm25 * query.boost  # a term's ids are distinct
+                continue
+            part = self._evaluate(query, scored, deadline)
+            docs |= part.docs
+            if part.scores is not None:
+                if scores is None:
+                    scores = part.scores.copy()
+                else:
+                    scores += part.scores
+        return Match(docs, scores)
 
     def _all(self, parts: list[Match]) -> Match:
         if not parts:
@@ -215,26 +343,34 @@ class IndexArrays:
         lengths = self.lengths(field)[ids]
         return idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / average)))
 
-    def _phrase(self, query: wq.Phrase, scored: bool) -> Match:
+    def _phrase(self, query: wq.Phrase, scored: bool, deadline: Deadline) -> Match:
         """Documents with the words in order, each 1 to ``slop`` positions after the one
         before (Whoosh's ``Phrase``), scored as the sum of the words' BM25F, as Whoosh does.
 
         Only documents holding every word are read, and each phrase's documents and
         scores are remembered: a frequent phrase ("в том числе") needs the positions of
-        every document that has all its words.
+        every document that has all its words. Once the deadline has passed, the documents
+        not yet checked are left out (and the phrase is not remembered).
         """
         key = repr(query)
         found = self._phrases.recall(key)
         if found is None:
             words = [self._term(query.fieldname, word, 1.0, True) for word in query.words]
-            ids = np.flatnonzero(np.logical_and.reduce([w.docs for w in words]) & self.live)
-            if len(ids):
-                per_word = [self._positions(query.fieldname, word, ids) for word in query.words]
+            candidates = np.flatnonzero(np.logical_and.reduce([w.docs for w in words]) & self.live)
+            kept = []
+            step = max(1, PHRASE_BATCH // len(query.words))
+            for start in range(0, len(candidates), step):
+                if start and deadline.skip():
+                    break
+                batch = candidates[start : start + step]
+                per_word = [self._positions(query.fieldname, w, batch) for w in query.words]
                 in_order = [_in_order(lists, query.slop) for lists in zip(*per_word, strict=True)]
-                ids = ids[np.array(in_order, dtype=bool)]
+                kept.append(batch[np.array(in_order, dtype=bool)])
+            ids = np.concatenate(kept) if kept else candidates
             scores = sum(word.scores[ids] for word in words if word.scores is not None)
             found = (ids, np.asarray(scores, dtype=np.float64) * query.boost)
-            self._phrases.keep(key, found)
+            if len(kept) * step >= len(candidates):  # every candidate was checked
+                self._phrases.keep(key, found)
         ids, scores = found
         docs = np.zeros(self.size, dtype=bool)
         docs[ids] = True
@@ -387,6 +523,35 @@ class IndexArrays:
 
     def _has_column(self, field: str) -> bool:
         return self.searcher.reader().has_column(field)
+
+
+_DOC_FREQUENCY = struct.Struct("!I")
+_DOC_FREQUENCY_AT = 5  # in a Whoosh 3 term info: flags (B), total weight (f), doc frequency (I)
+
+
+def _prefix_frequencies(reader: Any, field: str, prefix: bytes) -> Iterator[tuple[bytes, int]]:
+    """One segment's words of ``field`` starting with ``prefix``, with their document
+    frequencies, read straight from the Whoosh 3 term table (decoding each term's info,
+    inlined postings and all, took most of a prefix's expansion)."""
+    try:
+        terms = reader._terms
+        table, encode, decode = terms._tindex, terms._keycoder, terms._keydecoder
+    except AttributeError:  # another codec: the public interface
+        for text, info in reader.iter_prefix(field, prefix):
+            yield text, info.doc_frequency()
+        return
+    for key, value in table.items_from(encode(field, prefix)):
+        name, text = decode(key)
+        if name != field or not text.startswith(prefix):
+            return
+        yield text, _DOC_FREQUENCY.unpack_from(value, _DOC_FREQUENCY_AT)[0]
+
+
+def _prefixes(query: wq.Query) -> Iterator[wq.Prefix]:
+    if isinstance(query, wq.Prefix):
+        yield query
+    for child in query.children():
+        yield from _prefixes(child)
 
 
 def _best(chosen: np.ndarray, values: np.ndarray, limit: int | None) -> tuple[np.ndarray, ...]:

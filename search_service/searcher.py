@@ -6,11 +6,18 @@ must not read through one at the same time). Before each use it reads the ``curr
 and reopens when it points at a new generation (every build and update makes one; a served
 generation is never written to); if an old generation was deleted under an open reader, the
 work is retried once on a freshly opened one.
+
+No query can hold a worker: a prefix stands for at most ``max_prefix_terms`` of its words
+(the most frequent; the page lists the prefixes cut, :attr:`SearchPage.prefix_limited`), and
+a search that runs past ``time_budget_ms`` answers with what it has found, flagged
+(:attr:`SearchPage.timed_out`; where it may cut, :mod:`search_service.budget`). A search
+slower than ``slow_search_ms`` leaves one WARNING line in the log.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import os
 import threading
@@ -31,6 +38,8 @@ from whoosh.searching import Searcher
 from search_service import dupes, proximity, ranking, store, stories, suggest
 from search_service.analysis import LangText
 from search_service.archive import ARTICLE_ID
+from search_service.budget import Deadline
+from search_service.config import Settings
 from search_service.highlight import highlight, mark_paragraphs, plain_snippet, snippets
 from search_service.periods import period_range
 from search_service.query import (
@@ -79,8 +88,16 @@ CITY_FACET_LIMIT = 20
 SUGGEST_BELOW = 10  # look for "did you mean" when a query has fewer hits than this
 SIMILAR_TERMS = 12  # key terms of an article used to find similar ones
 EXPORT_BATCH = 500
+# The defaults of the settings max_prefix_terms, time_budget_ms and slow_search_ms (defaults.toml)
+DEFAULT_PREFIX_TERMS = 50
+DEFAULT_TIME_BUDGET_MS = 2000
+DEFAULT_SLOW_SEARCH_MS = 1000
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+# Time a search spends on what is not its own work (not counted in its time budget).
+WAITING = "waiting for other searches"
+OPENING = "opening the index"
 
 
 class IndexUnavailable(store.IndexStoreError):
@@ -145,6 +162,10 @@ class SearchPage:
     # The first and last day of the request's date preset, when it has one.
     period_dates: tuple[dt.date, dt.date] | None = None
     stories: int | None = None  # hits counting each group of near-duplicates once (folded)
+    # The prefixes searched as only their most frequent words (``max_prefix_terms``).
+    prefix_limited: list[ranking.PrefixLimit] = field(default_factory=list)
+    # The time budget ran out: work was left out, the hits are the best found until then.
+    timed_out: bool = False
 
 
 @dataclass
@@ -163,18 +184,45 @@ class ArticleView:
 class ArchiveSearcher:
     """The app's one searcher over ``index_dir``; safe to share between threads."""
 
-    def __init__(self, index_dir: Path, posting_cache_mb: float = ranking.DEFAULT_CACHE_MB):
+    def __init__(
+        self,
+        index_dir: Path,
+        posting_cache_mb: float = ranking.DEFAULT_CACHE_MB,
+        *,
+        max_prefix_terms: int = DEFAULT_PREFIX_TERMS,
+        time_budget_ms: float | None = DEFAULT_TIME_BUDGET_MS,
+        slow_search_ms: float | None = DEFAULT_SLOW_SEARCH_MS,
+    ):
         self.index_dir = Path(index_dir)
         self.posting_cache_mb = posting_cache_mb
+        self.max_prefix_terms = max_prefix_terms
+        self.time_budget_ms = time_budget_ms  # None: no budget
+        self.slow_search_ms = slow_search_ms  # None: no slow-search log
         self._lock = threading.RLock()
         self._searcher: Searcher | None = None
         self._target: str | None = None  # where `current` pointed when we opened it
         self._generation: Path | None = None
 
+    @classmethod
+    def for_settings(cls, settings: Settings) -> ArchiveSearcher:
+        """The searcher of the settings' index, with their cache, prefix and time limits."""
+        return cls(
+            settings.index_dir,
+            settings.posting_cache_mb,
+            max_prefix_terms=settings.max_prefix_terms,
+            time_budget_ms=settings.time_budget_ms,
+            slow_search_ms=settings.slow_search_ms,
+        )
+
     # Opening and refreshing -------------------------------------------------------------
 
-    def _fresh(self) -> Searcher:
-        """The shared searcher, reopened when the served index changed (lock held)."""
+    def _fresh(self, deadline: Deadline | None = None) -> Searcher:
+        """The shared searcher, reopened when the served index changed (lock held).
+
+        The time spent opening an index is added to ``deadline``: loading its arrays is no
+        work of the search (cutting the search would not shorten it), and the first search
+        of a new generation should not be cut for it.
+        """
         try:
             target = os.readlink(self.index_dir / store.CURRENT)
         except OSError:
@@ -183,30 +231,43 @@ class ArchiveSearcher:
         # symlink's target says everything about freshness.
         if self._searcher is not None and target == self._target:
             return self._searcher
+        opening = time.perf_counter()
         self._close()
         ix, generation = store.open_current(self.index_dir)
         self._searcher = ix.searcher(weighting=scoring.BM25F())
         self._target, self._generation = target, generation
         stories.attach(self._searcher, generation)
-        index_arrays(self._searcher, self.posting_cache_mb).prepare(
+        self._arrays(self._searcher).prepare(
             SCORED_FIELDS, [field_name for field_name, _ in FACETS.values()]
         )
+        if deadline is not None:
+            deadline.extend(time.perf_counter() - opening, OPENING)
         return self._searcher
+
+    def _arrays(self, searcher: Searcher) -> ranking.IndexArrays:
+        return index_arrays(searcher, self.posting_cache_mb, self.max_prefix_terms)
 
     def _close(self) -> None:
         if self._searcher is not None:
             self._searcher.close()
         self._searcher = self._target = self._generation = None
 
-    def _run(self, work: Callable[[Searcher], T]) -> T:
-        """Run ``work`` on the shared searcher; reopen and retry once if reading fails."""
+    def _run(self, work: Callable[[Searcher], T], deadline: Deadline | None = None) -> T:
+        """Run ``work`` on the shared searcher; reopen and retry once if reading fails.
+
+        The time spent waiting for the searcher (another thread's search) is added to
+        ``deadline``: a search queued behind others is not cut for their work.
+        """
+        waiting = time.perf_counter()
         with self._lock:
+            if deadline is not None:
+                deadline.extend(time.perf_counter() - waiting, WAITING)
             try:
-                return work(self._fresh())
+                return work(self._fresh(deadline))
             except (OSError, WhooshIndexError):
                 self._close()
             try:
-                return work(self._fresh())
+                return work(self._fresh(deadline))
             except (OSError, WhooshIndexError) as error:
                 self._close()
                 message = f"cannot read the index in {self.index_dir}: {error}"
@@ -220,7 +281,7 @@ class ArchiveSearcher:
         """Empty the caches of decoded postings and phrases (for benchmarks)."""
         with self._lock:
             if self._searcher is not None:
-                index_arrays(self._searcher, self.posting_cache_mb).forget()
+                self._arrays(self._searcher).forget()
 
     # Searching --------------------------------------------------------------------------
 
@@ -228,9 +289,11 @@ class ArchiveSearcher:
         """One page of hits with facets; a query that cannot be understood sets ``error``.
 
         Raises :class:`store.IndexMissing` or :class:`IndexUnavailable` when there is no
-        readable index.
+        readable index. Past the time budget, what can be left out is: the page says
+        ``timed_out``, and its hits are the best found until then.
         """
-        started = time.perf_counter()
+        deadline = Deadline(self.time_budget_ms)
+        started = deadline.started
         page = SearchPage(request)
         try:
             parsed = parse_query(request.q)
@@ -240,7 +303,7 @@ class ArchiveSearcher:
             page.took_ms = _ms(started)
             return page
         page.notices = list(parsed.notices)
-        unknown = self._run(lambda s: _unknown_cities(s, [request.city, *parsed.cities]))
+        unknown = self._run(lambda s: _unknown_cities(s, [request.city, *parsed.cities]), deadline)
         page.notices += [Notice(UNKNOWN_CITY_VALUE, city) for city in unknown]
         if request.city in unknown:  # nothing to find, and no invented facet value
             page.unknown_city = request.city
@@ -250,24 +313,52 @@ class ArchiveSearcher:
             page.period_dates = self.period_dates(request.period)
             filters[FILTER_PERIOD] = date_range(*page.period_dates)
         found = self._run(
-            lambda s: _search_page(s, request, parsed, filters, self.posting_cache_mb)
+            lambda s: _search_page(s, self._arrays(s), request, parsed, filters, deadline),
+            deadline,
         )
         page.total, page.facets, stored, page.missing, page.stories = found
+        page.prefix_limited = self._run(
+            lambda s: self._arrays(s).prefix_limits([parsed.query, parsed.excluded]), deadline
+        )
         listed = page.total if page.stories is None else page.stories
         page.pages = math.ceil(listed / request.per_page) if request.per_page else 0
         page.hits = [
-            _hit(fields, score, parsed.marks, similar, group)
+            # Past the budget a hit shows the opening of its body, unmarked: highlighting
+            # is most of a page's work when its words were never seen before.
+            _hit(fields, score, Marks() if deadline.skip() else parsed.marks, similar, group)
             for fields, score, similar, group in stored
         ]
-        if parsed.words and (page.total < SUGGEST_BELOW or page.missing):
+        if parsed.words and (page.total < SUGGEST_BELOW or page.missing) and not deadline.skip():
             # Only a correction that finds clearly more is offered (Алмата: 3, Алматы: 200);
             # when some words are missing, one that finds articles with every word.
             at_least = 1 if page.missing else max(1, suggest.SUGGEST_GAIN * page.total)
             page.suggestion = self.suggest(
                 request.q, filters=filters, at_least=at_least, parsed=parsed
             )
+        page.timed_out = deadline.cut
         page.took_ms = _ms(started)
+        self._log_if_slow(request, page, deadline.waited)
         return page
+
+    def _log_if_slow(
+        self, request: SearchRequest, page: SearchPage, waited: dict[str, float]
+    ) -> None:
+        """One WARNING line for a search slower than ``slow_search_ms``, saying how much of
+        its time was not its own work."""
+        if self.slow_search_ms is None or page.took_ms < self.slow_search_ms:
+            return
+        waits = [
+            f"{seconds * 1000:.0f} ms {on}" for on, seconds in waited.items() if seconds >= 1e-3
+        ]
+        log.warning(
+            "slow search: %.0f ms%s, %s, q=%r page=%d sort=%s",
+            page.took_ms,
+            f" (of it {', '.join(waits)})" if waits else "",
+            "cut at the time budget" if page.timed_out else "complete",
+            request.q,
+            request.page,
+            request.sort,
+        )
 
     def suggest(
         self,
@@ -288,14 +379,12 @@ class ArchiveSearcher:
         if not parsed.words:
             return None
         return self._run(
-            lambda s: suggest.suggest(
-                s, index_arrays(s, self.posting_cache_mb), q, parsed, filters or {}, at_least
-            )
+            lambda s: suggest.suggest(s, self._arrays(s), q, parsed, filters or {}, at_least)
         )
 
     def newest_date(self) -> dt.date | None:
         """The date of the newest article in the served index (``None`` when it is empty)."""
-        number = self._run(lambda s: _newest(s, self.posting_cache_mb))
+        number = self._run(lambda s: _newest(self._arrays(s)))
         return _date(number) if number else None
 
     def period_dates(self, period: str) -> tuple[dt.date, dt.date]:
@@ -350,7 +439,7 @@ class ArchiveSearcher:
             filters[FILTER_PERIOD] = date_range(*self.period_dates(request.period))
         filter_query = combine(filters.values())
         ix, _ = store.open_current(self.index_dir)  # raises now, not on the first row
-        return _export(ix, parsed, filter_query, request.sort)
+        return _export(ix, parsed, filter_query, request.sort, self.max_prefix_terms)
 
     def health(self) -> dict[str, Any]:
         """``status`` ("ok" or "unavailable"), ``documents`` and ``generation``."""
@@ -369,13 +458,18 @@ class ArchiveSearcher:
 
 
 def _export(
-    ix: Any, parsed: ParsedQuery, filter_query: wq.Query | None, sort: str
+    ix: Any,
+    parsed: ParsedQuery,
+    filter_query: wq.Query | None,
+    sort: str,
+    max_prefix_terms: int | None = None,
 ) -> Iterator[dict[str, Any]]:
     with ix.searcher(weighting=scoring.BM25F()) as searcher:
         query, order = _plan(parsed, sort)
         if isinstance(query, wq.AndMaybe):  # the export is not paged: no proximity window
             query = query.a
-        arrays = ranking.IndexArrays(searcher)
+        # The same prefix words as the pages (the export has the pages' hits), no time budget
+        arrays = ranking.IndexArrays(searcher, max_prefix_terms=max_prefix_terms)
         matched = arrays.evaluate(query, scored=order == ranking.RELEVANCE)
         allowed = [arrays.filter_docs(filter_query)] if filter_query is not None else []
         matched, docs, _ = _with_fallback(arrays, parsed, matched, allowed)
@@ -409,10 +503,11 @@ def _group_name(groups: stories.StoryGroups | None, docnum: int) -> str | None:
 
 def _search_page(
     searcher: Searcher,
+    arrays: ranking.IndexArrays,
     request: SearchRequest,
     parsed: ParsedQuery,
     filters: dict[str, wq.Query],
-    cache_mb: float = ranking.DEFAULT_CACHE_MB,
+    deadline: Deadline | None = None,
 ) -> tuple[int, dict[str, list[FacetValue]], PageHits, list[str], int | None]:
     """Exact total, facets, the stored fields of the hits on the requested page, the
     query parts missing from the best hits when no article has them all, and the number of
@@ -420,15 +515,16 @@ def _search_page(
 
     The query is evaluated once over per-document arrays (see :mod:`ranking`): the total
     is a count, each facet a count by value over its column, the page a partial sort.
+    Past the ``deadline`` the evaluation leaves out what it can (see :mod:`budget`), and
+    so does the proximity bonus; the total and facets count what was found.
     """
     query, order = _plan(parsed, request.sort)
     near = None
     if isinstance(query, wq.AndMaybe):  # the proximity clause: a bonus for the best hits
         query, near = query.a, query.b
-    arrays = index_arrays(searcher, cache_mb)
-    matched = arrays.evaluate(query, scored=order == ranking.RELEVANCE)
+    matched = arrays.evaluate(query, scored=order == ranking.RELEVANCE, deadline=deadline)
     allowed = {name: arrays.filter_docs(clause) for name, clause in filters.items()}
-    matched, selected, missing = _with_fallback(arrays, parsed, matched, allowed.values())
+    matched, selected, missing = _with_fallback(arrays, parsed, matched, allowed.values(), deadline)
     groups = stories.groups_of(searcher)
     if request.group is not None:
         selected = selected & (groups.members(request.group) if groups else False)
@@ -460,6 +556,7 @@ def _search_page(
     if offset < (total if story_count is None else story_count):
         limit = offset + request.per_page
         rescore = near is not None and order == ranking.RELEVANCE
+        rescore = rescore and not (deadline is not None and deadline.skip())
         top = arrays.top(
             shown,
             matched.scores,
@@ -485,6 +582,7 @@ def _with_fallback(
     parsed: ParsedQuery,
     matched: ranking.Match,
     filters: Iterable[np.ndarray],
+    deadline: Deadline | None = None,
 ) -> tuple[ranking.Match, np.ndarray, list[str]]:
     """The query's match, the documents the filters leave of it, and the parts missing when
     none is left and the query has several parts (then the match is :func:`_relaxed`'s)."""
@@ -492,12 +590,15 @@ def _with_fallback(
     selected = _intersect(matched.docs, filters)
     if selected.any() or len(parsed.parts) < 2:
         return matched, selected, []
-    matched, missing = _relaxed(arrays, parsed, filters)
+    matched, missing = _relaxed(arrays, parsed, filters, deadline)
     return matched, matched.docs, missing  # _relaxed counts only what the filters allow
 
 
 def _relaxed(
-    arrays: ranking.IndexArrays, parsed: ParsedQuery, filters: Iterable[np.ndarray]
+    arrays: ranking.IndexArrays,
+    parsed: ParsedQuery,
+    filters: Iterable[np.ndarray],
+    deadline: Deadline | None = None,
 ) -> tuple[ranking.Match, list[str]]:
     """No dead ends: when no article has every part of a query, the articles with the most
     parts, ranked by their number first and then by the score of the parts they have (a
@@ -510,7 +611,7 @@ def _relaxed(
         allowed = allowed & arrays.evaluate(parsed.required, scored=False).docs
     if parsed.excluded is not None:
         allowed = allowed & ~arrays.evaluate(parsed.excluded, scored=False).docs
-    found = [arrays.evaluate(clause) for _, clause in parsed.parts]
+    found = [arrays.evaluate(clause, deadline=deadline) for _, clause in parsed.parts]
     counts = np.zeros(arrays.size, dtype=np.int64)
     scores = np.zeros(arrays.size)
     for match in found:
@@ -556,12 +657,15 @@ _arrays_by_searcher: WeakKeyDictionary[Searcher, ranking.IndexArrays] = WeakKeyD
 
 
 def index_arrays(
-    searcher: Searcher, cache_mb: float = ranking.DEFAULT_CACHE_MB
+    searcher: Searcher,
+    cache_mb: float = ranking.DEFAULT_CACHE_MB,
+    max_prefix_terms: int | None = DEFAULT_PREFIX_TERMS,
 ) -> ranking.IndexArrays:
     """The arrays and posting cache of one open searcher (made on first use)."""
     found = _arrays_by_searcher.get(searcher)
     if found is None:
-        found = _arrays_by_searcher[searcher] = ranking.IndexArrays(searcher, cache_mb)
+        found = ranking.IndexArrays(searcher, cache_mb, max_prefix_terms)
+        _arrays_by_searcher[searcher] = found
     return found
 
 
@@ -603,8 +707,7 @@ def _unknown_cities(searcher: Searcher, cities: Iterable[str | None]) -> list[st
     ]
 
 
-def _newest(searcher: Searcher, cache_mb: float) -> int:
-    arrays = index_arrays(searcher, cache_mb)
+def _newest(arrays: ranking.IndexArrays) -> int:
     dates = arrays.numbers(DATE_FIELD)[arrays.live]
     return int(dates.max()) if dates.size else 0
 

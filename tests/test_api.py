@@ -35,6 +35,8 @@ PAGE_KEYS = {
     "missing_words",
     "stories",
     "notices",
+    "prefix_limited",
+    "timed_out",
 }
 
 

@@ -25,7 +25,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config.update(JSON_AS_ASCII=False, MAX_CONTENT_LENGTH=64 * 1024)
     app.json.ensure_ascii = False
     app.extensions[SETTINGS_KEY] = settings
-    app.extensions[SEARCHER_KEY] = ArchiveSearcher(settings.index_dir, settings.posting_cache_mb)
+    app.extensions[SEARCHER_KEY] = ArchiveSearcher.for_settings(settings)
     init_security(app, settings)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)

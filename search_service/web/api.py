@@ -86,6 +86,11 @@ def search_payload(
         "missing_words": page.missing,
         "stories": page.total if page.stories is None else page.stories,
         "notices": [notice_payload(notice, lang) for notice in page.notices],
+        "prefix_limited": [
+            {"prefix": limit.prefix, "terms": limit.terms, "of": limit.of}
+            for limit in page.prefix_limited
+        ],
+        "timed_out": page.timed_out,
     }
 
 

@@ -89,6 +89,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Нет статей со всеми словами; показаны статьи с большинством слов, без:",
         "en": "No article has all the words; showing those with most of them, without:",
     },
+    "results.prefix_limited": {
+        "kk": "Мұрағатта «{prefix}» деп басталатын {of} сөз бар: олардың ең жиі кездесетін "
+        "{terms} сөзі ғана ізделді. Қалғанын табу үшін көбірек әріп жазыңыз.",
+        "ru": "Слов на «{prefix}» в архиве: {of}. Искали только самые частые из них ({terms}); "
+        "чтобы найти остальные, напишите больше букв.",
+        "en": "The archive has {of} words starting with “{prefix}”: only the {terms} most "
+        "frequent were searched. Type more letters to find the others.",
+    },
+    "results.timed_out": {
+        "kk": "Іздеуге бөлінген уақыт бітті: осы сәтке дейін табылған ең үздік нәтижелер "
+        "көрсетілді, кейбір мақалалар тізімде болмауы мүмкін.",
+        "ru": "Поиск не уложился в отведённое время: показаны лучшие из найденных к этому "
+        "моменту результатов, некоторых статей в списке может не быть.",
+        "en": "The search ran out of time: these are the best results found until then, and "
+        "some articles may be missing from the list.",
+    },
     "notice.literal": {
         "kk": "Жазылғандай іздеу: {query}",
         "ru": "Искать как написано: {query}",

@@ -249,8 +249,39 @@ def _schemas() -> dict[str, Any]:
                     "description": "What the query parser repaired or reinterpreted; empty "
                     "when the query was read as typed.",
                 },
+                "prefix_limited": {
+                    "type": "array",
+                    "items": _ref("PrefixLimit"),
+                    "description": "The prefixes (`по*`) searched as only their most frequent "
+                    "words, at most the server's `max_prefix_terms` per field; empty when "
+                    "every prefix was searched in full.",
+                },
+                "timed_out": {
+                    "type": "boolean",
+                    "description": "True when the search ran past the server's time budget "
+                    "(`time_budget_ms`) and answered with what it had found: the hits are real "
+                    "matches, the best found until then, but `total`, `facets` and the hits "
+                    "may lack articles a full search would find, and snippets may be "
+                    "unhighlighted. False for a complete answer.",
+                },
             },
             "A page of results. A success has no `error` key.",
+        ),
+        "PrefixLimit": _closed(
+            {
+                "prefix": {"type": "string", "description": "The prefix, as searched."},
+                "terms": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "description": "The words it was searched as: the most frequent ones.",
+                },
+                "of": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "description": "The words of the index that start with it.",
+                },
+            },
+            "A prefix that stands for more words than a search takes.",
         ),
         "Notice": _closed(
             {

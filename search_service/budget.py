@@ -1,0 +1,59 @@
+"""A search's time budget: past it, the work that can be cut is skipped and the answer says so.
+
+A search asks :meth:`Deadline.skip` only where skipping leaves a correct, smaller answer: the
+further alternatives of an ``OR`` once one has matched (a prefix's rarer words, a word's rarer
+forms), the rest of
+a phrase's candidate documents, the proximity bonus, the snippets' highlighting, the "did you
+mean". Work that cannot be cut without giving wrong hits (the parts of an ``AND``, a
+``NOT``, the filters, the facet counts) always runs, but it is made of such cuttable pieces.
+Whatever was skipped, the hits are real matches, ranked by what was found.
+
+Time that is not the search's own work, and that cutting it would not shorten, moves the end
+back (:meth:`Deadline.extend`): waiting for another thread's search, opening a new index.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+
+class Deadline:
+    """The moment a search's budget runs out, and whether any work was skipped for it."""
+
+    def __init__(
+        self, budget_ms: float | None, clock: Callable[[], float] = time.perf_counter
+    ) -> None:
+        self._clock = clock
+        self.started = clock()
+        self.ends = None if budget_ms is None else self.started + budget_ms / 1000
+        self.cut = False  # some work was skipped: the answer is partial
+        self.waited: dict[str, float] = {}  # seconds added by extend(), by what they were
+
+    def passed(self) -> bool:
+        """Whether the budget is spent (never, without one)."""
+        return self.ends is not None and self._clock() >= self.ends
+
+    def skip(self) -> bool:
+        """Whether to skip the next piece of work that can be left out; ``True`` marks the
+        answer as partial."""
+        if self.passed():
+            self.cut = True
+            return True
+        return False
+
+    def extend(self, seconds: float, spent_on: str) -> None:
+        """Move the end back by ``seconds`` spent on what is not the search's own work (and
+        that cutting the search would not shorten): waiting for another search, opening an
+        index."""
+        self.waited[spent_on] = self.waited.get(spent_on, 0.0) + seconds
+        if self.ends is not None:
+            self.ends += seconds
+
+    def elapsed_ms(self) -> float:
+        return (self._clock() - self.started) * 1000
+
+
+def unlimited() -> Deadline:
+    """A deadline that never passes (benchmarks, the export, internal searches)."""
+    return Deadline(None)
