@@ -166,6 +166,22 @@ def test_the_api_and_the_page_say_which_prefix_was_cut(sample_index, clean_envir
     assert body["prefix_limited"] == [] and body["total"] > 0
 
 
+def test_several_cut_prefixes_are_one_line_on_the_page(sample_index, clean_environ):
+    client = app_client(sample_index, max_prefix_terms=2)
+    query = "<i>по* OR са* OR на*"
+    limits = client.get("/api/search", query_string={"q": query}).get_json()["prefix_limited"]
+    assert len(limits) >= 2
+    for lang, words in (("kk", "сөзі ғана ізделді"), ("ru", "на каждое"), ("en", "of each")):
+        client.set_cookie("ui_lang", lang)
+        html = client.get("/search", query_string={"q": query}).get_data(as_text=True)
+        (shown,) = re.findall(r'<p class="notice prefix-limited"[^>]*>(.*?)</p>', html, re.S)
+        assert words in shown
+        plain = shown.replace("\u202f", "").replace("\xa0", "")
+        for limit in limits:
+            assert limit["prefix"] in shown and f"({limit['of']})" in plain
+        assert "<i>" not in html
+
+
 def test_the_export_has_the_pages_hits_of_a_limited_prefix(sample_index, clean_environ):
     client = app_client(sample_index, max_prefix_terms=2)
     query = {"q": "по*", "dupes": "show"}

@@ -97,6 +97,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The archive has {of} words starting with “{prefix}”: only the {terms} most "
         "frequent were searched. Type more letters to find the others.",
     },
+    "results.prefixes_limited": {
+        "kk": "Мұрағатта мына тіркестерден басталатын сөздер көп: {prefixes}. Әрқайсысының ең жиі "
+        "кездесетін {terms} сөзі ғана ізделді. Қалғанын табу үшін көбірек әріп жазыңыз.",
+        "ru": "В архиве много слов на {prefixes}. Искали только самые частые ({terms} на каждое "
+        "начало); чтобы найти остальные, напишите больше букв.",
+        "en": "The archive has many words starting with {prefixes}: only the {terms} most "
+        "frequent of each were searched. Type more letters to find the others.",
+    },
+    "results.prefix_count": {
+        "kk": "«{prefix}» ({of})",
+        "ru": "«{prefix}» ({of})",
+        "en": "“{prefix}” ({of})",
+    },
     "results.timed_out": {
         "kk": "Іздеуге бөлінген уақыт бітті: осы сәтке дейін табылған ең үздік нәтижелер "
         "көрсетілді, кейбір мақалалар тізімде болмауы мүмкін.",
