@@ -78,6 +78,7 @@ def test_each_installed_peer_searches_and_pages_with_its_own_analysis(found, tmp
         engine.close()
 
 
+@pytest.mark.slow
 def test_xapian_falls_back_to_debians_python_in_the_worker(tmp_path, monkeypatch):
     """When this interpreter cannot import Xapian at all, the worker runs under Debian's."""
     probe = [peers.DEBIAN_PYTHON, "-I", "-c", "import xapian"]
@@ -133,6 +134,7 @@ class GhostPeer(peers.Fts5Peer):
     module = "search_service_ghost_engine"
 
 
+@pytest.mark.slow
 def test_bench_peers_prints_their_rows_ratios_and_a_line_for_a_missing_one(tmp_path, monkeypatch):
     """The sample archive, our two builds and every installed peer: about 15 s."""
     monkeypatch.setitem(peers.PEERS, "ghost", GhostPeer)

@@ -344,7 +344,7 @@ def run(options: argparse.Namespace, tarballs: tuple[str, ...], work: Path) -> d
     started = time.perf_counter()
     index = _index(options, tarballs, work)
     index_dir = Path(index["dir"])
-    searcher = ArchiveSearcher(index_dir)
+    searcher = ArchiveSearcher(index_dir, time_budget_ms=None)  # score every hit, never cut
     try:
         index["documents"] = searcher.health()["documents"]
         _say(f"queries: {len(queries)} through ArchiveSearcher")
