@@ -1,12 +1,13 @@
 """A search's time budget: past it, the work that can be cut is skipped and the answer says so.
 
-A search asks :meth:`Deadline.skip` only where skipping leaves a correct, smaller answer: the
-further alternatives of an ``OR`` once one has matched (a prefix's rarer words, a word's rarer
-forms), the rest of
-a phrase's candidate documents, the proximity bonus, the snippets' highlighting, the "did you
-mean". Work that cannot be cut without giving wrong hits (the parts of an ``AND``, a
-``NOT``, the filters, the facet counts) always runs, but it is made of such cuttable pieces.
-Whatever was skipped, the hits are real matches, ranked by what was found.
+A search asks :meth:`Deadline.skip` only where skipping leaves a correct, smaller answer: a
+prefix's rarer words once one of its words has matched (each field's words separately, so no
+field is dropped), the rest of a phrase's candidate documents, the proximity bonus, the
+snippets' highlighting, the "did you mean". Work that cannot be cut without giving wrong or
+lopsided hits always runs: the parts of an ``AND``, the words and fields of an ``OR``, the
+filters, the facet counts, and every exclusion (``-word``, ``NOT``), which is evaluated whole
+and without the deadline, since what it failed to remove would come back as hits. Whatever
+was skipped, the hits are real matches, ranked by what was found.
 
 Time that is not the search's own work, and that cutting it would not shorten, moves the end
 back (:meth:`Deadline.extend`): waiting for another thread's search, opening a new index.
@@ -27,18 +28,23 @@ class Deadline:
         self._clock = clock
         self.started = clock()
         self.ends = None if budget_ms is None else self.started + budget_ms / 1000
-        self.cut = False  # some work was skipped: the answer is partial
+        self.cut = False  # some matching was skipped: the hits and totals may lack articles
+        self.trimmed = False  # only extras were skipped (highlighting, "did you mean")
         self.waited: dict[str, float] = {}  # seconds added by extend(), by what they were
 
     def passed(self) -> bool:
         """Whether the budget is spent (never, without one)."""
         return self.ends is not None and self._clock() >= self.ends
 
-    def skip(self) -> bool:
-        """Whether to skip the next piece of work that can be left out; ``True`` marks the
-        answer as partial."""
+    def skip(self, extra: bool = False) -> bool:
+        """Whether to skip the next piece of work that can be left out. ``True`` marks the
+        answer as partial (:attr:`cut`) or, for an ``extra`` that does not change which
+        articles are found (highlighting, "did you mean"), as :attr:`trimmed`."""
         if self.passed():
-            self.cut = True
+            if extra:
+                self.trimmed = True
+            else:
+                self.cut = True
             return True
         return False
 

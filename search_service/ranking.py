@@ -22,9 +22,9 @@ Whoosh and then turned into arrays.
 A prefix (``по*``) is searched as its most frequent words only, at most ``max_prefix_terms``
 of them per field (Elasticsearch's ``max_expansions``): a two-letter prefix has thousands of
 words, and reading them all took seconds. A search given a :class:`~search_service.budget.
-Deadline` leaves out, once it has passed, the further alternatives of an ``OR`` (they come
-most frequent first for a prefix) and the rest of a phrase's candidates; see
-:mod:`search_service.budget`.
+Deadline` leaves out, once it has passed, a prefix's further words (they come most frequent
+first) and the rest of a phrase's candidates; an exclusion is evaluated whole (every word of
+a prefix) and without the deadline; see :mod:`search_service.budget`.
 
 The block reader uses posting-block internals of the pinned Whoosh-Reloaded version (see
 pyproject.toml); a matcher of another shape is read through the public matcher API instead.
@@ -183,7 +183,7 @@ class IndexArrays:
         Once ``deadline`` has passed, what can be left out is (see :mod:`search_service.
         budget`): the documents are still matches, only fewer, and ``deadline.cut`` says so.
         """
-        found = self._evaluate(query, scored, deadline or unlimited())
+        found = self._evaluate(query, scored, deadline or unlimited(), False)
         return Match(found.docs & self.live, found.scores)
 
     def filter_docs(self, query: wq.Query) -> np.ndarray:
@@ -194,14 +194,18 @@ class IndexArrays:
             docs = self._filters.keep(key, self.evaluate(query, scored=False).docs)
         return docs
 
-    def expand_prefix(self, field: str, prefix: str, deadline: Deadline | None = None) -> Expansion:
+    def expand_prefix(
+        self, field: str, prefix: str, deadline: Deadline | None = None, whole: bool = False
+    ) -> Expansion:
         """The words of ``field`` starting with ``prefix``, the most frequent (by document
-        frequency) first, at most :attr:`max_prefix_terms`; remembered per searcher.
+        frequency) first, at most :attr:`max_prefix_terms` (all of them when ``whole``);
+        remembered per searcher.
 
         Past the ``deadline``, the words not yet counted are left out (a vocabulary can be
         large) and the expansion is not remembered.
         """
-        key = (field, prefix, self.max_prefix_terms)
+        limit = None if whole else self.max_prefix_terms
+        key = (field, prefix, limit)
         found = self._expansions.recall(key)
         if found is None:
             deadline = deadline or unlimited()
@@ -221,7 +225,6 @@ class IndexArrays:
                         break
             decode = self.searcher.schema[field].from_bytes if frequency else None
             counted = [(-count, decode(text)) for text, count in frequency.items()]
-            limit = self.max_prefix_terms
             chosen = sorted(counted) if limit is None else heapq.nsmallest(limit, counted)
             found = Expansion(tuple(word for _, word in chosen), len(counted))
             if whole:
@@ -248,27 +251,29 @@ class IndexArrays:
                     found[prefix.text] = PrefixLimit(prefix.text, terms, expansion.of)
         return list(found.values())
 
-    def _evaluate(self, query: wq.Query, scored: bool, deadline: Deadline) -> Match:
+    def _evaluate(self, query: wq.Query, scored: bool, deadline: Deadline, whole: bool) -> Match:
+        """``whole``: every word of a prefix, as an exclusion needs (what it leaves out
+        would come back as hits); an exclusion is also evaluated without a deadline."""
         if isinstance(query, wq.Term):
             return self._term(query.fieldname, query.text, query.boost, scored)
         if isinstance(query, wq.Or) and query.minmatch <= 1:
-            found = self._any(query.subqueries, scored, deadline)
+            found = self._any(query.subqueries, scored, deadline, whole, cut=False)
             return _boosted(found, query.boost)
         if isinstance(query, wq.And):
-            found = self._all([self._evaluate(q, scored, deadline) for q in query.subqueries])
-            return _boosted(found, query.boost)
+            parts = [self._evaluate(q, scored, deadline, whole) for q in query.subqueries]
+            return _boosted(self._all(parts), query.boost)
         if isinstance(query, wq.AndNot):
-            positive = self._evaluate(query.a, scored, deadline)
-            docs = positive.docs & ~self._evaluate(query.b, False, deadline).docs
+            positive = self._evaluate(query.a, scored, deadline, whole)
+            docs = positive.docs & ~self._excluded(query.b)
             return Match(docs, _only(positive.scores, docs))
         if isinstance(query, wq.AndMaybe):
-            required = self._evaluate(query.a, scored, deadline)
-            optional = self._evaluate(query.b, scored, deadline)
+            required = self._evaluate(query.a, scored, deadline, whole)
+            optional = self._evaluate(query.b, scored, deadline, whole)
             return Match(
                 required.docs, _only(_add(required.scores, optional.scores), required.docs)
             )
         if isinstance(query, wq.Not):
-            return Match(~self._evaluate(query.query, False, deadline).docs, None)
+            return Match(~self._excluded(query.query), None)
         if isinstance(query, wq.Every):
             return self._constant(np.ones(self.size, dtype=bool), query.boost, scored)
         if query is wq.NullQuery:
@@ -280,18 +285,28 @@ class IndexArrays:
         if isinstance(query, wq.Prefix):
             # The prefix's most frequent words, each scored by BM25F: an article that uses
             # them more ranks higher (Whoosh's "constant score" for prefixes is not constant).
-            words = self.expand_prefix(query.fieldname, query.text, deadline).words
+            words = self.expand_prefix(query.fieldname, query.text, deadline, whole).words
             terms = [wq.Term(query.fieldname, word, boost=query.boost) for word in words]
-            return self._any(terms, scored, deadline)
+            return self._any(terms, scored, deadline, whole, cut=not whole)
         return self._by_whoosh(query, scored)
 
-    def _any(self, queries: Iterable[wq.Query], scored: bool, deadline: Deadline) -> Match:
-        """Documents matching any of ``queries``, their scores added up; once the deadline
-        has passed, the queries left are left out as soon as one has matched something."""
+    def _any(
+        self,
+        queries: Iterable[wq.Query],
+        scored: bool,
+        deadline: Deadline,
+        whole: bool,
+        cut: bool,
+    ) -> Match:
+        """Documents matching any of ``queries``, their scores added up. With ``cut`` (a
+        prefix's words, the most frequent first), once the deadline has passed the words left
+        are left out as soon as one has matched something. Other alternatives (a word's
+        fields and forms, the words of an OR) are never left out: they are few, and leaving
+        out one would drop a field or a word, not a rarer word of a prefix."""
         docs = np.zeros(self.size, dtype=bool)
         scores: np.ndarray | None = None
         for query in queries:
-            if deadline.passed() and docs.any() and deadline.skip():
+            if cut and deadline.passed() and docs.any() and deadline.skip():
                 break
             if isinstance(query, wq.Term):  # the common case, without dense arrays per term
                 ids, weights = self.postings(query.fieldname, query.text)
@@ -302,7 +317,7 @@ class IndexArrays:
                     bm25 = self._bm25(query.fieldname, query.text, ids, weights)
                     scores[ids] += bm25 * query.boost  # a term's ids are distinct
                 continue
-            part = self._evaluate(query, scored, deadline)
+            part = self._evaluate(query, scored, deadline, whole)
             docs |= part.docs
             if part.scores is not None:
                 if scores is None:
@@ -310,6 +325,11 @@ class IndexArrays:
                 else:
                     scores += part.scores
         return Match(docs, scores)
+
+    def _excluded(self, query: wq.Query) -> np.ndarray:
+        """The documents an exclusion (``-word``, ``NOT``) removes: all of them, whatever the
+        deadline and however many words a prefix has, or excluded articles would be hits."""
+        return self._evaluate(query, False, unlimited(), True).docs
 
     def _all(self, parts: list[Match]) -> Match:
         if not parts:

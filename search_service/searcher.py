@@ -164,7 +164,9 @@ class SearchPage:
     stories: int | None = None  # hits counting each group of near-duplicates once (folded)
     # The prefixes searched as only their most frequent words (``max_prefix_terms``).
     prefix_limited: list[ranking.PrefixLimit] = field(default_factory=list)
-    # The time budget ran out: work was left out, the hits are the best found until then.
+    # The time budget ran out before everything was matched: the hits are the best found
+    # until then, and the total and facets may lack articles. (Past the budget, highlighting
+    # and "did you mean" are left out too; that alone does not make a page timed out.)
     timed_out: bool = False
 
 
@@ -312,23 +314,35 @@ class ArchiveSearcher:
         if request.period:
             page.period_dates = self.period_dates(request.period)
             filters[FILTER_PERIOD] = date_range(*page.period_dates)
-        found = self._run(
-            lambda s: _search_page(s, self._arrays(s), request, parsed, filters, deadline),
-            deadline,
-        )
+
+        def search_and_limits(s: Searcher):
+            # In one call: the expansions the page used are those of this searcher, and no
+            # other thread's search evicts them before they are read.
+            arrays = self._arrays(s)
+            found = _search_page(s, arrays, request, parsed, filters, deadline)
+            return found, arrays.prefix_limits([parsed.query, parsed.excluded])
+
+        found, page.prefix_limited = self._run(search_and_limits, deadline)
         page.total, page.facets, stored, page.missing, page.stories = found
-        page.prefix_limited = self._run(
-            lambda s: self._arrays(s).prefix_limits([parsed.query, parsed.excluded]), deadline
-        )
         listed = page.total if page.stories is None else page.stories
         page.pages = math.ceil(listed / request.per_page) if request.per_page else 0
         page.hits = [
             # Past the budget a hit shows the opening of its body, unmarked: highlighting
             # is most of a page's work when its words were never seen before.
-            _hit(fields, score, Marks() if deadline.skip() else parsed.marks, similar, group)
+            _hit(
+                fields,
+                score,
+                Marks() if deadline.skip(extra=True) else parsed.marks,
+                similar,
+                group,
+            )
             for fields, score, similar, group in stored
         ]
-        if parsed.words and (page.total < SUGGEST_BELOW or page.missing) and not deadline.skip():
+        if (
+            parsed.words
+            and (page.total < SUGGEST_BELOW or page.missing)
+            and not deadline.skip(extra=True)
+        ):
             # Only a correction that finds clearly more is offered (Алмата: 3, Алматы: 200);
             # when some words are missing, one that finds articles with every word.
             at_least = 1 if page.missing else max(1, suggest.SUGGEST_GAIN * page.total)

@@ -250,23 +250,57 @@ def test_a_tiny_budget_cuts_the_search_but_answers_with_real_hits(sample_index, 
         assert '<li class="hit">' in html and "<b>" not in html
 
 
-def test_past_the_deadline_an_or_keeps_its_first_alternative(sample_index, clean_environ):
+def test_past_the_deadline_a_prefix_keeps_its_most_frequent_word(sample_index, clean_environ):
     ix_searcher = ArchiveSearcher(sample_index)
     try:
         s = ix_searcher._run(lambda s: s)
         arrays = ranking.IndexArrays(s)
         words = arrays.expand_prefix(TEXT_EXACT_FIELD, "по").words
-        query = wq.Or([wq.Term(TEXT_EXACT_FIELD, word) for word in words])
         spent = Deadline(0)
-        cut = arrays.evaluate(query, deadline=spent)
+        cut = arrays.evaluate(wq.Prefix(TEXT_EXACT_FIELD, "по"), deadline=spent)
         first = arrays.evaluate(wq.Term(TEXT_EXACT_FIELD, words[0]))
         assert spent.cut and np.array_equal(cut.docs, first.docs)
         assert np.allclose(cut.scores, first.scores)
         whole = Deadline(60_000)
-        assert arrays.evaluate(query, deadline=whole).docs.sum() > first.docs.sum()
-        assert not whole.cut
+        found = arrays.evaluate(wq.Prefix(TEXT_EXACT_FIELD, "по"), deadline=whole)
+        assert found.docs.sum() > first.docs.sum() and not whole.cut
+        # The words of an OR are never left out: each is a word the user asked for.
+        query = wq.Or([wq.Term(TEXT_EXACT_FIELD, word) for word in words])
+        spent = Deadline(0)
+        assert np.array_equal(arrays.evaluate(query, deadline=spent).docs, found.docs)
+        assert not spent.cut
     finally:
         ix_searcher.close()
+
+
+def test_a_cut_search_keeps_every_field_and_every_exclusion(sample_index, clean_environ):
+    """Past the deadline a word still matches in the body as well as the headline, and an
+    exclusion still removes every article it names (every word of an excluded prefix,
+    however many the prefix cap lets a search use)."""
+    full = app_client(sample_index)
+    cut = app_client(sample_index, time_budget_ms=1, max_prefix_terms=2)
+    cut.get("/api/search", query_string={"q": "сайлау"})  # open the index
+
+    def found(client, q):
+        ids, page = set(), 1
+        while True:
+            body = client.get(
+                "/api/search", query_string={"q": q, "page": page, "dupes": "show"}
+            ).get_json()
+            ids |= {hit["id"] for hit in body["hits"]}
+            if page >= body["pages"]:
+                return ids, body
+            page += 1
+
+    for q in ("сайлау", "Қазақстан -по*", "президент -по*", "по* -сайлау", "сайла* NOT по*"):
+        whole, _ = found(full, q)
+        partial, _ = found(cut, q)
+        assert partial <= whole, q  # never an excluded article
+        if not any(word.endswith("*") and not word.startswith("-") for word in q.split()):
+            assert partial == whole, q  # words and exclusions are not cut
+    # Headline and body: a word found only in bodies is still found when cut.
+    whole, _ = found(full, "сайлау")
+    assert found(cut, "сайлау")[0] == whole and len(whole) > 1
 
 
 def test_past_the_deadline_a_phrase_keeps_the_documents_checked(
@@ -456,3 +490,16 @@ def test_at_scale_every_answer_is_within_the_budget(scaled_index, clean_environ)
                         assert body["hits"] and body["total"] > 0
     print("\n".join(f"budget {b} ms: {q[:40]!r} timed_out={t} {ms} ms" for b, q, t, ms in cut))
     assert any(timed_out for budget, _, timed_out, _ in cut if budget == 500)
+
+
+def test_skipping_only_extras_is_not_a_timed_out_answer(sample_index, clean_environ):
+    """Past the budget a plain word's hits and total are whole (nothing in them can be cut);
+    only the highlighting is left out, and the answer is not flagged as partial."""
+    spent = Deadline(0)
+    assert spent.skip(extra=True) and spent.trimmed and not spent.cut
+    full = app_client(sample_index).get("/api/search", query_string={"q": "сайлау"}).get_json()
+    client = app_client(sample_index, time_budget_ms=1)
+    client.get("/api/search", query_string={"q": "сайлау"})  # open the index
+    body = client.get("/api/search", query_string={"q": "сайлау"}).get_json()
+    assert body["timed_out"] is False and body["total"] == full["total"] > 0
+    assert [hit["id"] for hit in body["hits"]] == [hit["id"] for hit in full["hits"]]

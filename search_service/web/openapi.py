@@ -259,10 +259,11 @@ def _schemas() -> dict[str, Any]:
                 "timed_out": {
                     "type": "boolean",
                     "description": "True when the search ran past the server's time budget "
-                    "(`time_budget_ms`) and answered with what it had found: the hits are real "
-                    "matches, the best found until then, but `total`, `facets` and the hits "
-                    "may lack articles a full search would find, and snippets may be "
-                    "unhighlighted. False for a complete answer.",
+                    "(`time_budget_ms`) before it had matched everything, and answered with "
+                    "what it had found: the hits are real matches, the best found until then, "
+                    "but `total`, `facets` and the hits may lack articles a full search would "
+                    "find. False when they are complete; past the budget a complete answer "
+                    "may still come without highlighting or a `suggestion`.",
                 },
             },
             "A page of results. A success has no `error` key.",
