@@ -60,6 +60,7 @@ DEFAULT_CACHE_MB = 64
 FILTER_CACHE_SIZE = 64  # recent filters' documents (language, city, dates) per searcher
 PHRASE_CACHE_SIZE = 32  # recent phrases' documents and scores per searcher
 PREFIX_CACHE_SIZE = 256  # recent prefixes' words per searcher
+VOCABULARY_CACHE_SIZE = 64  # recent "every word starting with" lists per searcher
 # Between looks at the deadline: a phrase's word positions read (documents x words), and a
 # prefix's words counted.
 PHRASE_BATCH = 4096
@@ -155,6 +156,7 @@ class IndexArrays:
         self._filters = _Recent(FILTER_CACHE_SIZE)  # documents by filter
         self._phrases = _Recent(PHRASE_CACHE_SIZE)  # (ids, scores) by phrase
         self._expansions = _Recent(PREFIX_CACHE_SIZE)  # Expansion by (field, prefix, limit)
+        self._vocabulary = _Recent(VOCABULARY_CACHE_SIZE)  # sorted words by (field, prefix)
         self._lengths: dict[str, np.ndarray] = {}
         self._columns: dict[str, tuple[list[Any], np.ndarray]] = {}
         self._numbers: dict[str, np.ndarray] = {}
@@ -229,6 +231,21 @@ class IndexArrays:
             found = Expansion(tuple(word for _, word in chosen), len(counted))
             if whole:
                 self._expansions.keep(key, found)
+        return found
+
+    def words_starting(self, field: str, prefix: str) -> tuple[str, ...]:
+        """Every word of ``field`` starting with ``prefix``, in sorted order (the order of
+        Whoosh's ``expand_prefix``); remembered per searcher."""
+        key = (field, prefix)
+        found = self._vocabulary.recall(key)
+        if found is None:
+            words: set[bytes] = set()
+            if field in self.searcher.schema:
+                start = self.searcher.schema[field].to_bytes(prefix)
+                for reader, _ in self._segments:
+                    words.update(text for text, _ in _prefix_frequencies(reader, field, start))
+            decode = self.searcher.schema[field].from_bytes if words else None
+            found = self._vocabulary.keep(key, tuple(sorted(decode(text) for text in words)))
         return found
 
     def prefix_limits(self, queries: Iterable[wq.Query | None]) -> list[PrefixLimit]:
