@@ -42,6 +42,32 @@ def test_counts_go_back_exactly_when_a_document_is_removed():
     assert (counts.documents, counts.forms) == before
 
 
+@pytest.mark.parametrize(
+    ("headline", "body", "expected"),
+    [
+        # the headline's first word and the body's first word open a sentence
+        ("Абай туралы", "Абай жазды", {"абай": {"-Абай": 2}, "туралы": {"+туралы": 1}}),
+        # a break, and what separates it from the word, opens the next sentence
+        ("", "Жиын. «Абай» мен (Абай)", {"абай": {"-Абай": 2}}),
+        # a point or a colon inside a number does not
+        ("", "Сағат 10:30 Абай, 2.5 Абай", {"абай": {"+Абай": 2}}),
+        # capitals are never "inside a sentence"; a hyphenated word counts its parts, only
+        # the first of them at a sentence's start
+        ("", "ЦИК хабарлады. Нұр-Сұлтан", {"цик": {"-ЦИК": 1}, "сұлтан": {"+Сұлтан": 1}}),
+        # a sentence opening with a number: the word after it stands inside the sentence
+        ("", "Жиын. 5 Абай", {"абай": {"+Абай": 1}}),
+    ],
+)
+def test_written_forms_by_their_place_in_the_sentence(headline, body, expected):
+    counts = WordCounts.empty()
+    counts.add(headline, body)
+    counts.folded()
+    for key, labels in expected.items():
+        assert dict(counts.forms[key]) == labels, key
+    counts.remove(headline, body)
+    assert not counts.documents and not counts.folded().forms
+
+
 def test_table_completes_by_prefix_most_used_first(tmp_path):
     counts = WordCounts.empty()
     for n in range(5):
