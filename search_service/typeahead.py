@@ -121,7 +121,7 @@ class WordCounts:
     A job meets a million words: each document adds its keys to ``documents`` and its words,
     as they stand in the text, to two counters (all of them, those opening a sentence), with
     C-speed counter updates; the counters become counts of written forms once per distinct
-    word, when the forms are read (:meth:`folded`).
+    word, when the forms are read (:meth:`fold`).
     """
 
     documents: Counter
@@ -159,7 +159,7 @@ class WordCounts:
     def remove(self, headline: str, body: str) -> None:
         self.add(headline, body, sign=-1)
 
-    def folded(self) -> WordCounts:
+    def fold(self) -> WordCounts:
         """Turn the words counted since the last fold into counts of written forms."""
         forms, opening = self.forms, self._opening
         for raw, total in self._words.items():
@@ -192,7 +192,7 @@ class WordCounts:
         """The form shown for ``key``: the most frequent inside a sentence, else the most
         frequent at all (a form that is not all capitals first)."""
         if self._words:
-            self.folded()
+            self.fold()
         counter = self.forms.get(key) or Counter()
         inside = [(n, label[1:]) for label, n in counter.items() if label[0] == "+"]
         if inside:
@@ -201,7 +201,7 @@ class WordCounts:
         return max(other)[2] if other else key
 
     def save(self, generation: Path) -> None:
-        forms = self.folded().forms
+        forms = self.fold().forms
         data = {key: [n, dict(forms.get(key, {}))] for key, n in sorted(self.documents.items())}
         store.write_json(generation / COUNTS_FILE, data)
 

@@ -61,11 +61,11 @@ def test_counts_go_back_exactly_when_a_document_is_removed():
 def test_written_forms_by_their_place_in_the_sentence(headline, body, expected):
     counts = WordCounts.empty()
     counts.add(headline, body)
-    counts.folded()
+    counts.fold()
     for key, labels in expected.items():
         assert dict(counts.forms[key]) == labels, key
     counts.remove(headline, body)
-    assert not counts.documents and not counts.folded().forms
+    assert not counts.documents and not counts.fold().forms
 
 
 def test_table_completes_by_prefix_most_used_first(tmp_path):
