@@ -37,6 +37,7 @@ from search_service.config import (
 )
 from search_service.progress import Progress
 from search_service.stats import index_stats
+from search_service.vocabulary import NEWEST, OLDEST, RELEVANCE
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -582,7 +583,7 @@ def serve(ctx, index_dir, host, port):
 @click.option("--from", "date_from", help="Only articles from this date on (YYYY-MM-DD).")
 @click.option("--to", "date_to", help="Only articles up to this date (YYYY-MM-DD).")
 @click.option("--city", help="Only articles with this dateline city.")
-@click.option("--sort", help="relevance (default), newest or oldest.")
+@click.option("--sort", help=f"{RELEVANCE} (default), {NEWEST} or {OLDEST}.")
 @click.option(
     "--limit",
     type=click.IntRange(1, 10_000),

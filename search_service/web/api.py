@@ -29,6 +29,7 @@ from search_service.query import UNKNOWN_CITY, Notice, QueryError, parse_query
 from search_service.searcher import ArchiveSearcher, ArticleView, Hit, SearchPage
 from search_service.text.analyze import describe
 from search_service.text.cities import city_name
+from search_service.vocabulary import FACET_CITY, FACET_LANG, FACET_MONTH, SIMILAR_LIMIT
 from search_service.web import SEARCHER_KEY, SETTINGS_KEY, i18n
 from search_service.web.openapi import openapi_document
 from search_service.web.pages import LANGUAGE_COOKIE
@@ -42,7 +43,6 @@ MESSAGE_LANGUAGES = ("en", "ru", "kk")
 JSON_PATHS = ("/api/", "/health", "/export.csv")  # errors here are JSON, never an HTML page
 ANALYZE_LANGUAGES = ("query", "auto", "kk", "ru")
 MAX_ANALYZE_LENGTH = 2000
-SIMILAR_LIMIT = 5
 CSV_COLUMNS = ("id", "date", "language", "city", "city_label", "headline", "snippet", "url")
 CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # Excel would run these as formulas
 CSV_NAME_DEFAULT = "archive-search"  # the file's name when the search has no words
@@ -109,11 +109,11 @@ def notice_payload(notice: Notice, lang: str = "en") -> dict[str, Any]:
 
 def facet_label(name: str, value: str, lang: str) -> str:
     """A facet value as people read it: the city's or language's name, the month's name."""
-    if name == "city":
+    if name == FACET_CITY:
         return city_name(value, lang)
-    if name == "lang":
+    if name == FACET_LANG:
         return i18n.language_label(lang, value)
-    if name == "month":
+    if name == FACET_MONTH:
         return i18n.month_label(lang, value)
     return value
 

@@ -25,6 +25,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from search_service import store
 from search_service.query import QueryError
 from search_service.searcher import ArchiveSearcher, Hit, SearchPage
+from search_service.vocabulary import NEWEST, PAGING_PARAMS, PARAM_SORT, SEARCH_PARAMS
 from search_service.web import SEARCHER_KEY, SETTINGS_KEY, i18n
 from search_service.web.api import interface_language
 from search_service.web.params import BadRequest, parse_search_request
@@ -37,7 +38,7 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 ATOM_TYPE = "application/atom+xml"
 FEED_SIZE = 50  # entries per feed: the newest articles of the search
 # The parameters that define a followed search, in the order they appear in its URL.
-FEED_PARAMS = ("q", "lang", "year", "month", "city", "from", "to", "period", "dupes", "group")
+FEED_PARAMS = tuple(name for name in SEARCH_PARAMS if name not in (PARAM_SORT, *PAGING_PARAMS))
 AUTHOR = "Archive search"
 # Characters XML 1.0 cannot carry at all, even escaped (control characters, lone surrogates):
 # ElementTree writes them as they are, so they are replaced first.
@@ -99,7 +100,7 @@ def feed() -> Response:
     params = feed_params(request.args)
     settings = current_app.extensions[SETTINGS_KEY]
     search_request = dataclasses.replace(
-        parse_search_request(params, settings), sort="newest", page=1, per_page=FEED_SIZE
+        parse_search_request(params, settings), sort=NEWEST, page=1, per_page=FEED_SIZE
     )
     searcher: ArchiveSearcher = current_app.extensions[SEARCHER_KEY]
     # The stamp is read before searching: the results are then of this generation or newer.

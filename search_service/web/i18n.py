@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 
 from search_service.query import MESSAGES as QUERY_MESSAGES
+from search_service.vocabulary import MONTH_PATTERN
 
 UI_LANGUAGES = ("kk", "ru", "en")
 DEFAULT_UI_LANGUAGE = "kk"
@@ -504,7 +505,7 @@ _SHORT_MONTHS = {
     "ru": ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"),
     "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
 }
-_YEAR_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_YEAR_MONTH = re.compile(MONTH_PATTERN)
 
 
 def translate(ui_lang: str, key: str, **params: object) -> str:
@@ -579,11 +580,11 @@ def format_date(ui_lang: str, date: dt.date) -> str:
 def month_label(ui_lang: str, value: str, short: bool = False) -> str:
     """A month facet value (``2025-03``) as a month name; anything else is returned as is."""
     match = _YEAR_MONTH.fullmatch(value)
-    if not match or not 1 <= int(match.group(2)) <= 12:
+    if not match:
         return value
     names = (_SHORT_MONTHS if short else MONTHS).get(ui_lang, MONTHS["en"])
-    name = names[int(match.group(2)) - 1]
-    return name if short else f"{name} {match.group(1)}"
+    name = names[int(match.group(1)) - 1]
+    return name if short else f"{name} {value[:4]}"
 
 
 def language_label(ui_lang: str, code: str) -> str:

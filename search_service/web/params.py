@@ -13,8 +13,17 @@ from collections.abc import Mapping
 from search_service.archive import ARTICLE_ID
 from search_service.config import Settings
 from search_service.periods import PERIODS
-from search_service.searcher import SORTS, SearchRequest
+from search_service.searcher import SearchRequest
 from search_service.stories import DUPES_MODES, FOLD
+from search_service.vocabulary import (
+    DEFAULT_SORT,
+    MONTH_PATTERN,
+    PARAM_PAGE,
+    PARAM_PER_PAGE,
+    SEARCH_PARAMS,
+    SORTS,
+    YEAR_PATTERN,
+)
 
 LANGUAGES = ("kk", "ru", "mixed")
 MAX_CITY_LENGTH = 100
@@ -33,8 +42,8 @@ BAD_PERIOD = "bad_period"
 BAD_DUPES = "bad_dupes"
 BAD_GROUP = "bad_group"
 
-_YEAR = re.compile(r"\d{4}")
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_YEAR = re.compile(YEAR_PATTERN)
+_MONTH = re.compile(MONTH_PATTERN)
 
 
 class BadRequest(ValueError):
@@ -57,19 +66,19 @@ def parse_search_request(args: Mapping[str, str], settings: Settings) -> SearchR
     q = value["q"]
     if len(q) > settings.max_query_length:
         raise BadRequest(TOO_LONG, f"q is longer than {settings.max_query_length} characters")
-    page = _number(value["page"], 1, settings.max_page, BAD_PAGE, "page", default=1)
+    page = _number(value[PARAM_PAGE], 1, settings.max_page, BAD_PAGE, PARAM_PAGE, default=1)
     per_page = _number(
-        value["per_page"],
+        value[PARAM_PER_PAGE],
         1,
         settings.max_page_size,
         BAD_PER_PAGE,
-        "per_page",
+        PARAM_PER_PAGE,
         default=settings.page_size,
     )
     lang = value["lang"] or None
     if lang is not None and lang not in LANGUAGES:
         raise BadRequest(BAD_LANG, f"lang must be one of {', '.join(LANGUAGES)}")
-    sort = value["sort"] or "relevance"
+    sort = value["sort"] or DEFAULT_SORT
     if sort not in SORTS:
         raise BadRequest(BAD_SORT, f"sort must be one of {', '.join(SORTS)}")
     date_from = parse_day(value["from"], "from")
@@ -80,10 +89,8 @@ def parse_search_request(args: Mapping[str, str], settings: Settings) -> SearchR
     if year is not None and not _YEAR.fullmatch(year):
         raise BadRequest(BAD_YEAR, "year must look like 2025")
     month = value["month"] or None
-    if month is not None:
-        match = _MONTH.fullmatch(month)
-        if not match or not 1 <= int(match.group(2)) <= 12:
-            raise BadRequest(BAD_MONTH, "month must look like 2025-03")
+    if month is not None and not _MONTH.fullmatch(month):
+        raise BadRequest(BAD_MONTH, "month must look like 2025-03")
     city = value["city"] or None
     if city is not None and len(city) > MAX_CITY_LENGTH:
         raise BadRequest(BAD_CITY, f"city is longer than {MAX_CITY_LENGTH} characters")
@@ -113,10 +120,7 @@ def parse_search_request(args: Mapping[str, str], settings: Settings) -> SearchR
     )
 
 
-_NAMES = (
-    *("q", "page", "per_page", "lang", "from", "to", "city", "year", "month", "sort"),
-    *("period", "dupes", "group"),
-)
+_NAMES = SEARCH_PARAMS
 
 
 def parse_day(text: str, name: str) -> dt.date | None:
