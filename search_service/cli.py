@@ -642,9 +642,10 @@ def search(ctx, index_dir, as_json, lang, date_from, date_to, city, sort, limit,
 def _search_payload(searcher, settings: Settings, args: dict[str, str], limit: int) -> dict:
     """One search as the API's JSON object; a query error is reported inside it, under
     ``error`` (a success has no ``error`` key, as in the API)."""
-    from search_service.query import UNKNOWN_CITY, QueryError
+    from search_service.guards import BadRequest, check_page
+    from search_service.query import QueryError
     from search_service.web.api import search_payload
-    from search_service.web.params import BadRequest, parse_search_request
+    from search_service.web.params import parse_search_request
 
     try:
         request = parse_search_request(args, settings)
@@ -658,7 +659,10 @@ def _search_payload(searcher, settings: Settings, args: dict[str, str], limit: i
     except store.IndexStoreError as error:
         raise CommandError(str(error), EXIT_NO_INDEX) from None
     payload = search_payload(page, lambda article_id: f"/articles/{article_id}")
-    if page.error or page.unknown_city:
-        error = QueryError(page.error or UNKNOWN_CITY)
+    try:
+        check_page(page)
+    except QueryError as error:
         payload["error"] = {"code": error.code, "message": error.message()}
+    except BadRequest as error:  # a page past the end (the CLI always asks for the first)
+        raise CommandError(f"{error.code}: {error.message}", EXIT_USAGE) from None
     return payload

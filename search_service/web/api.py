@@ -25,7 +25,8 @@ from flask import Blueprint, Response, current_app, jsonify, request, stream_wit
 from werkzeug.exceptions import HTTPException
 
 from search_service import store
-from search_service.query import UNKNOWN_CITY, Notice, QueryError, parse_query
+from search_service.guards import check_page, check_query
+from search_service.query import Notice, QueryError
 from search_service.searcher import ArchiveSearcher, ArticleView, Hit, SearchPage
 from search_service.text.analyze import describe
 from search_service.text.cities import city_name
@@ -237,14 +238,7 @@ def article_url(article_id: str) -> str:
 @bp.get("/api/search")
 def search() -> Response:
     """``q, page, per_page, lang, from, to, city, year, month, sort`` -> a results page."""
-    search_request = _search_request()
-    page = _searcher().search(search_request)
-    if page.error:
-        raise QueryError(page.error)
-    if page.unknown_city:  # a 400 bad_city: a client learns that it sent a wrong value
-        raise QueryError(UNKNOWN_CITY)
-    if page.pages and search_request.page > page.pages:
-        raise BadRequest("bad_page", f"there are only {page.pages} pages", status=404)
+    page = check_page(_searcher().search(_search_request()))  # QueryError 400, bad_page 404
     max_page = current_app.extensions[SETTINGS_KEY].max_page
     response = jsonify(search_payload(page, article_url, max_page, client_language()))
     response.vary.add("Accept-Language")
@@ -290,7 +284,7 @@ def analyze() -> Response:
 def export_csv() -> Response:
     """Every hit of a search (the same parameters as /api/search) as CSV for Excel."""
     search_request = _search_request()
-    parse_query(search_request.q)  # a query error is a 400 now, not an empty file
+    check_query(search_request.q)  # a query error is a 400 now, not an empty file
     rows = _searcher().export_rows(search_request)
     base = request.host_url.rstrip("/")
     lines = _csv_lines(rows, base, interface_language())

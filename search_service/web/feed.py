@@ -23,6 +23,7 @@ from xml.etree import ElementTree as ET
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from search_service import store
+from search_service.guards import check_page
 from search_service.query import QueryError
 from search_service.searcher import ArchiveSearcher, Hit, SearchPage
 from search_service.vocabulary import NEWEST, PAGING_PARAMS, PARAM_SORT, SEARCH_PARAMS
@@ -84,6 +85,13 @@ def _bad_request(error: BadRequest) -> Response:
     return response
 
 
+@bp.errorhandler(QueryError)
+def _bad_query(error: QueryError) -> Response:
+    response = jsonify({"error": {"code": error.code, "message": error.message("en")}})
+    response.status_code = 400
+    return response
+
+
 @bp.errorhandler(store.IndexStoreError)
 def _no_index(error: store.IndexStoreError) -> Response:
     log.error("index unavailable: %s", error)
@@ -110,9 +118,7 @@ def feed() -> Response:
         response = Response(status=304)
         _set_validators(response, etag, updated)
         return response
-    page = searcher.search(search_request)
-    if page.error:
-        raise BadRequest(page.error, QueryError(page.error).message("en"))
+    page = check_page(searcher.search(search_request), unknown_city_fails=False)
     ui_lang = interface_language()
     xml = atom_document(page, params, updated, ui_lang)
     response = Response(xml, mimetype=ATOM_TYPE)

@@ -25,7 +25,9 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from search_service import store
+from search_service.guards import check_page
 from search_service.periods import PERIODS
+from search_service.query import QueryError
 from search_service.text.cities import city_name
 from search_service.vocabulary import (
     DEFAULT_SORT,
@@ -134,13 +136,13 @@ def search():
     settings = current_app.extensions[SETTINGS_KEY]
     try:
         search_request = parse_search_request(state, settings)
+        results = current_app.extensions[SEARCHER_KEY].search(search_request)
+        # An unknown city filter is an empty page with a notice here, not an error.
+        check_page(results, unknown_city_fails=False)
     except BadRequest as error:
         return _search_error(state, error.code, error.status)
-    results = current_app.extensions[SEARCHER_KEY].search(search_request)
-    if results.error:
-        return _search_error(state, results.error, 400)
-    if results.pages and search_request.page > results.pages:
-        return _search_error(state, "bad_page", 404)
+    except QueryError as error:
+        return _search_error(state, error.key, 400)
     return render_template(
         "search.html",
         state=state,

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from search_service.archive import ARTICLE_ID
 from search_service.config import Settings
+from search_service.guards import BadRequest, page_number, whole_number
 from search_service.periods import PERIODS
 from search_service.searcher import SearchRequest
 from search_service.stories import DUPES_MODES, FOLD
@@ -28,8 +29,8 @@ from search_service.vocabulary import (
 LANGUAGES = ("kk", "ru", "mixed")
 MAX_CITY_LENGTH = 100
 
-# Error codes (stable: clients and the pages' translations rely on them).
-BAD_PAGE = "bad_page"
+# Error codes (stable: clients and the pages' translations rely on them). The page number's
+# (bad_page) and BadRequest itself are the search guards': search_service.guards.
 BAD_PER_PAGE = "bad_per_page"
 TOO_LONG = "too_long"
 BAD_DATE = "bad_date"
@@ -46,16 +47,6 @@ _YEAR = re.compile(YEAR_PATTERN)
 _MONTH = re.compile(MONTH_PATTERN)
 
 
-class BadRequest(ValueError):
-    """A request that cannot be answered; ``code`` is stable, ``message`` is English."""
-
-    def __init__(self, code: str, message: str, status: int = 400):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
-
-
 def parse_search_request(args: Mapping[str, str], settings: Settings) -> SearchRequest:
     """Check and convert ``q, page, per_page, lang, from, to, city, year, month, sort, period,
     dupes, group``.
@@ -66,8 +57,8 @@ def parse_search_request(args: Mapping[str, str], settings: Settings) -> SearchR
     q = value["q"]
     if len(q) > settings.max_query_length:
         raise BadRequest(TOO_LONG, f"q is longer than {settings.max_query_length} characters")
-    page = _number(value[PARAM_PAGE], 1, settings.max_page, BAD_PAGE, PARAM_PAGE, default=1)
-    per_page = _number(
+    page = page_number(value[PARAM_PAGE], settings.max_page)
+    per_page = whole_number(
         value[PARAM_PER_PAGE],
         1,
         settings.max_page_size,
@@ -133,14 +124,3 @@ def parse_day(text: str, name: str) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise BadRequest(BAD_DATE, f"{name} must be a date like 2025-03-31") from None
-
-
-def _number(text: str, low: int, high: int, code: str, name: str, default: int) -> int:
-    if not text:
-        return default
-    if not text.isascii() or not text.isdigit() or len(text) > 9:
-        raise BadRequest(code, f"{name} must be a whole number from {low} to {high}")
-    number = int(text)
-    if not low <= number <= high:
-        raise BadRequest(code, f"{name} must be a whole number from {low} to {high}")
-    return number
