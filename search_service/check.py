@@ -207,6 +207,7 @@ def _check_segments(index_dir: Path, generation: Path, report: CheckReport) -> i
     search for everything. The number of documents found, or None when the index cannot be
     opened or searched."""
     from search_service.searcher import ArchiveSearcher, SearchRequest
+    from search_service.vocabulary import NEWEST
 
     try:
         ix = whoosh_index.open_dir(str(generation))
@@ -226,7 +227,7 @@ def _check_segments(index_dir: Path, generation: Path, report: CheckReport) -> i
         ix.close()
     searcher = ArchiveSearcher(index_dir, posting_cache_mb=1)
     try:
-        return searcher.search(SearchRequest(sort="newest")).total
+        return searcher.search(SearchRequest(sort=NEWEST)).total
     except Exception as error:
         report.add(SEGMENT, f"the index cannot be searched: {error}")
         return None

@@ -37,6 +37,7 @@ from search_service.config import (
 )
 from search_service.progress import Progress
 from search_service.stats import index_stats
+from search_service.vocabulary import NEWEST, OLDEST, RELEVANCE
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -582,7 +583,7 @@ def serve(ctx, index_dir, host, port):
 @click.option("--from", "date_from", help="Only articles from this date on (YYYY-MM-DD).")
 @click.option("--to", "date_to", help="Only articles up to this date (YYYY-MM-DD).")
 @click.option("--city", help="Only articles with this dateline city.")
-@click.option("--sort", help="relevance (default), newest or oldest.")
+@click.option("--sort", help=f"{RELEVANCE} (default), {NEWEST} or {OLDEST}.")
 @click.option(
     "--limit",
     type=click.IntRange(1, 10_000),
@@ -641,9 +642,10 @@ def search(ctx, index_dir, as_json, lang, date_from, date_to, city, sort, limit,
 def _search_payload(searcher, settings: Settings, args: dict[str, str], limit: int) -> dict:
     """One search as the API's JSON object; a query error is reported inside it, under
     ``error`` (a success has no ``error`` key, as in the API)."""
-    from search_service.query import UNKNOWN_CITY, QueryError
+    from search_service.guards import BadRequest, check_page
+    from search_service.query import QueryError
     from search_service.web.api import search_payload
-    from search_service.web.params import BadRequest, parse_search_request
+    from search_service.web.params import parse_search_request
 
     try:
         request = parse_search_request(args, settings)
@@ -657,7 +659,10 @@ def _search_payload(searcher, settings: Settings, args: dict[str, str], limit: i
     except store.IndexStoreError as error:
         raise CommandError(str(error), EXIT_NO_INDEX) from None
     payload = search_payload(page, lambda article_id: f"/articles/{article_id}")
-    if page.error or page.unknown_city:
-        error = QueryError(page.error or UNKNOWN_CITY)
+    try:
+        check_page(page)
+    except QueryError as error:
         payload["error"] = {"code": error.code, "message": error.message()}
+    except BadRequest as error:  # a page past the end (the CLI always asks for the first)
+        raise CommandError(f"{error.code}: {error.message}", EXIT_USAGE) from None
     return payload

@@ -116,7 +116,8 @@ FILTER_FIELDS = (FIELD_DATE, FIELD_YEAR, FIELD_LANG, FIELD_CITY)
 FIELDS = (FIELD_TITLE, *FILTER_FIELDS)
 LANG_VALUES = {"kk": "kk", "kz": "kk", "ru": "ru", "mixed": "mixed"}
 
-# Message keys of QueryError, with the text shown to users.
+# Message keys of QueryError, with the text shown to users: the one catalogue of query-error
+# texts. The API answers with them and the pages show them (web/i18n reads them from here).
 EMPTY = "query.empty"
 BAD_DATE = "query.bad_date"
 SHORT_PREFIX = "query.short_prefix"
@@ -132,18 +133,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Type at least one word to search for.",
     },
     BAD_DATE: {
-        "kk": "Күнді былай жазыңыз: date:2025, date:2025-03 немесе date:2025-01-01..2025-06-30.",
-        "ru": "Дату пишите так: date:2025, date:2025-03 или date:2025-01-01..2025-06-30.",
-        "en": "Write dates as date:2025, date:2025-03 or date:2025-01-01..2025-06-30.",
+        "kk": "Күн дұрыс жазылмаған. Былай жазыңыз: date:2025, date:2025-03 немесе "
+        "date:2025-01-01..2025-06-30.",
+        "ru": "Дата записана неверно. Пишите так: date:2025, date:2025-03 или "
+        "date:2025-01-01..2025-06-30.",
+        "en": "The date is not written right. Write it as date:2025, date:2025-03 or "
+        "date:2025-01-01..2025-06-30.",
     },
     SHORT_PREFIX: {
-        "kk": f"* белгісінің алдында кемінде {MIN_PREFIX} әріп болуы керек.",
-        "ru": f"Перед знаком * нужно не меньше {MIN_PREFIX} букв.",
-        "en": f"Put at least {MIN_PREFIX} letters before the *.",
+        "kk": f"Жұлдызшаның (*) алдына кемінде {MIN_PREFIX} әріп жазыңыз, мысалы экономик*.",
+        "ru": f"Перед звёздочкой (*) нужно хотя бы {MIN_PREFIX} буквы, например экономик*.",
+        "en": f"Put at least {MIN_PREFIX} letters before the asterisk (*), as in экономик*.",
     },
     TOO_MANY_TERMS: {
-        "kk": f"Сұрауда сөз тым көп: ең көбі {MAX_TERMS}.",
-        "ru": f"Слишком много слов в запросе: не больше {MAX_TERMS}.",
+        "kk": f"Сұрауда сөз тым көп. {MAX_TERMS} сөзден аспауы керек.",
+        "ru": f"В запросе слишком много слов: можно не больше {MAX_TERMS}.",
         "en": f"The query has too many words: at most {MAX_TERMS}.",
     },
     UNKNOWN_CITY: {

@@ -55,6 +55,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from search_service.budget import Deadline, unlimited
 from search_service.schema import DATE_FIELD
 from search_service.segment_writer import ARRAYS_EXT, ARRAYS_TABLE_EXT
+from search_service.vocabulary import NEWEST, OLDEST, RELEVANCE  # noqa: F401 (sort orders)
 
 DEFAULT_CACHE_MB = 64
 FILTER_CACHE_SIZE = 64  # recent filters' documents (language, city, dates) per searcher
@@ -65,7 +66,6 @@ VOCABULARY_CACHE_SIZE = 64  # recent "every word starting with" lists per search
 # prefix's words counted.
 PHRASE_BATCH = 4096
 PREFIX_BATCH = 2048
-RELEVANCE, NEWEST, OLDEST = "relevance", "newest", "oldest"
 
 # Whoosh stores a document's field length as one byte; this is its decoding table.
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) or 0 for b in range(256)], dtype=np.float64)

@@ -74,14 +74,23 @@ from search_service.schema import (
     TITLE_FIELD,
     YEAR_FIELD,
 )
+from search_service.vocabulary import (
+    DEFAULT_SORT,
+    FACET_CITY,
+    FACET_LANG,
+    FACET_MONTH,
+    FACET_YEAR,
+    NEWEST,
+    OLDEST,
+    SIMILAR_LIMIT,
+)
 
-SORTS = ("relevance", "newest", "oldest")
 FILTER_PERIOD = "period"  # the date preset's clause among the filters
 FACETS = {  # facet name -> (index field, the filters it ignores when counting)
-    "lang": (LANG_FIELD, {FILTER_LANG}),
-    "year": (YEAR_FIELD, {FILTER_YEAR, FILTER_MONTH}),
-    "month": (MONTH_FIELD, {FILTER_MONTH}),
-    "city": (CITY_FIELD, {FILTER_CITY}),
+    FACET_LANG: (LANG_FIELD, {FILTER_LANG}),
+    FACET_YEAR: (YEAR_FIELD, {FILTER_YEAR, FILTER_MONTH}),
+    FACET_MONTH: (MONTH_FIELD, {FILTER_MONTH}),
+    FACET_CITY: (CITY_FIELD, {FILTER_CITY}),
 }
 SCORED_FIELDS = (TITLE_FIELD, TITLE_EXACT_FIELD, TEXT_FIELD, TEXT_EXACT_FIELD, FOLD_FIELD)
 CITY_FACET_LIMIT = 20
@@ -115,7 +124,7 @@ class SearchRequest:
     city: str | None = None
     year: str | None = None
     month: str | None = None
-    sort: str = "relevance"  # relevance | newest | oldest
+    sort: str = DEFAULT_SORT  # one of SORTS: relevance | newest | oldest
     period: str | None = None  # a date preset (periods.PERIODS), counted from the newest article
     dupes: str = "show"  # "fold": one article per group of near-duplicates (stories.FOLD)
     group: str | None = None  # only the articles of this near-duplicate group
@@ -430,7 +439,7 @@ class ArchiveSearcher:
             path=fields.get("path", ""),
         )
 
-    def more_like_this(self, article_id: str, limit: int = 5) -> list[Hit]:
+    def more_like_this(self, article_id: str, limit: int = SIMILAR_LIMIT) -> list[Hit]:
         """Articles that share the most telling words with this one."""
         if not ARTICLE_ID.fullmatch(article_id or "") or limit < 1:
             return []
@@ -545,12 +554,12 @@ def _search_page(
     chosen_year = request.year or (request.month[:4] if request.month else None)
     counts = {}
     for name, (field_name, ignored) in FACETS.items():
-        if name == "month" and not chosen_year:
+        if name == FACET_MONTH and not chosen_year:
             continue
         docs = selected
         if not ignored.isdisjoint(filters):
             kept = [docs for key, docs in allowed.items() if key not in ignored]
-            if name == "month":
+            if name == FACET_MONTH:
                 kept.append(arrays.filter_docs(date_query(chosen_year)))
             docs = _intersect(matched.docs, kept)
         counts[name] = arrays.count(field_name, docs)
@@ -686,28 +695,28 @@ def index_arrays(
 def _plan(parsed: ParsedQuery, sort: str) -> tuple[wq.Query, str]:
     """The query to run and its order: browsing without words lists the newest first."""
     query = parsed.query if parsed.query is not None else wq.Every()
-    if sort == "oldest":
+    if sort == OLDEST:
         return query, ranking.OLDEST
-    if sort == "newest" or not parsed.scored:
+    if sort == NEWEST or not parsed.scored:
         return query, ranking.NEWEST
     return query, ranking.RELEVANCE
 
 
 def _facet(name: str, counts: dict[Any, int], request: SearchRequest) -> list[FacetValue]:
     selected = {
-        "lang": request.lang,
-        "year": request.year,
-        "month": request.month,
-        "city": city_key(request.city) if request.city else None,
+        FACET_LANG: request.lang,
+        FACET_YEAR: request.year,
+        FACET_MONTH: request.month,
+        FACET_CITY: city_key(request.city) if request.city else None,
     }[name]
     values = {str(key): n for key, n in counts.items() if key}
     if selected and selected not in values:
         values[selected] = 0  # keep a chosen value visible so it can be unchosen
-    if name in ("year", "month"):
-        order = sorted(values, reverse=(name == "year"))
+    if name in (FACET_YEAR, FACET_MONTH):
+        order = sorted(values, reverse=(name == FACET_YEAR))
     else:
         order = sorted(values, key=lambda v: (-values[v], v))
-    if name == "city":
+    if name == FACET_CITY:
         order = order[:CITY_FACET_LIMIT] + [v for v in order[CITY_FACET_LIMIT:] if v == selected]
     return [FacetValue(value, values[value], value == selected) for value in order]
 

@@ -25,10 +25,12 @@ from flask import Blueprint, Response, current_app, jsonify, request, stream_wit
 from werkzeug.exceptions import HTTPException
 
 from search_service import store
-from search_service.query import UNKNOWN_CITY, Notice, QueryError, parse_query
+from search_service.guards import check_page, check_query
+from search_service.query import Notice, QueryError
 from search_service.searcher import ArchiveSearcher, ArticleView, Hit, SearchPage
 from search_service.text.analyze import describe
 from search_service.text.cities import city_name
+from search_service.vocabulary import FACET_CITY, FACET_LANG, FACET_MONTH, SIMILAR_LIMIT
 from search_service.web import SEARCHER_KEY, SETTINGS_KEY, i18n
 from search_service.web.openapi import openapi_document
 from search_service.web.pages import LANGUAGE_COOKIE
@@ -42,7 +44,6 @@ MESSAGE_LANGUAGES = ("en", "ru", "kk")
 JSON_PATHS = ("/api/", "/health", "/export.csv")  # errors here are JSON, never an HTML page
 ANALYZE_LANGUAGES = ("query", "auto", "kk", "ru")
 MAX_ANALYZE_LENGTH = 2000
-SIMILAR_LIMIT = 5
 CSV_COLUMNS = ("id", "date", "language", "city", "city_label", "headline", "snippet", "url")
 CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # Excel would run these as formulas
 CSV_NAME_DEFAULT = "archive-search"  # the file's name when the search has no words
@@ -109,11 +110,11 @@ def notice_payload(notice: Notice, lang: str = "en") -> dict[str, Any]:
 
 def facet_label(name: str, value: str, lang: str) -> str:
     """A facet value as people read it: the city's or language's name, the month's name."""
-    if name == "city":
+    if name == FACET_CITY:
         return city_name(value, lang)
-    if name == "lang":
+    if name == FACET_LANG:
         return i18n.language_label(lang, value)
-    if name == "month":
+    if name == FACET_MONTH:
         return i18n.month_label(lang, value)
     return value
 
@@ -237,14 +238,7 @@ def article_url(article_id: str) -> str:
 @bp.get("/api/search")
 def search() -> Response:
     """``q, page, per_page, lang, from, to, city, year, month, sort`` -> a results page."""
-    search_request = _search_request()
-    page = _searcher().search(search_request)
-    if page.error:
-        raise QueryError(page.error)
-    if page.unknown_city:  # a 400 bad_city: a client learns that it sent a wrong value
-        raise QueryError(UNKNOWN_CITY)
-    if page.pages and search_request.page > page.pages:
-        raise BadRequest("bad_page", f"there are only {page.pages} pages", status=404)
+    page = check_page(_searcher().search(_search_request()))  # QueryError 400, bad_page 404
     max_page = current_app.extensions[SETTINGS_KEY].max_page
     response = jsonify(search_payload(page, article_url, max_page, client_language()))
     response.vary.add("Accept-Language")
@@ -290,7 +284,7 @@ def analyze() -> Response:
 def export_csv() -> Response:
     """Every hit of a search (the same parameters as /api/search) as CSV for Excel."""
     search_request = _search_request()
-    parse_query(search_request.q)  # a query error is a 400 now, not an empty file
+    check_query(search_request.q)  # a query error is a 400 now, not an empty file
     rows = _searcher().export_rows(search_request)
     base = request.host_url.rstrip("/")
     lines = _csv_lines(rows, base, interface_language())

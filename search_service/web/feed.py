@@ -23,8 +23,10 @@ from xml.etree import ElementTree as ET
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from search_service import store
+from search_service.guards import check_page
 from search_service.query import QueryError
 from search_service.searcher import ArchiveSearcher, Hit, SearchPage
+from search_service.vocabulary import NEWEST, PAGING_PARAMS, PARAM_SORT, SEARCH_PARAMS
 from search_service.web import SEARCHER_KEY, SETTINGS_KEY, i18n
 from search_service.web.api import interface_language
 from search_service.web.params import BadRequest, parse_search_request
@@ -37,7 +39,7 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 ATOM_TYPE = "application/atom+xml"
 FEED_SIZE = 50  # entries per feed: the newest articles of the search
 # The parameters that define a followed search, in the order they appear in its URL.
-FEED_PARAMS = ("q", "lang", "year", "month", "city", "from", "to", "period", "dupes", "group")
+FEED_PARAMS = tuple(name for name in SEARCH_PARAMS if name not in (PARAM_SORT, *PAGING_PARAMS))
 AUTHOR = "Archive search"
 # Characters XML 1.0 cannot carry at all, even escaped (control characters, lone surrogates):
 # ElementTree writes them as they are, so they are replaced first.
@@ -83,6 +85,13 @@ def _bad_request(error: BadRequest) -> Response:
     return response
 
 
+@bp.errorhandler(QueryError)
+def _bad_query(error: QueryError) -> Response:
+    response = jsonify({"error": {"code": error.code, "message": error.message("en")}})
+    response.status_code = 400
+    return response
+
+
 @bp.errorhandler(store.IndexStoreError)
 def _no_index(error: store.IndexStoreError) -> Response:
     log.error("index unavailable: %s", error)
@@ -99,7 +108,7 @@ def feed() -> Response:
     params = feed_params(request.args)
     settings = current_app.extensions[SETTINGS_KEY]
     search_request = dataclasses.replace(
-        parse_search_request(params, settings), sort="newest", page=1, per_page=FEED_SIZE
+        parse_search_request(params, settings), sort=NEWEST, page=1, per_page=FEED_SIZE
     )
     searcher: ArchiveSearcher = current_app.extensions[SEARCHER_KEY]
     # The stamp is read before searching: the results are then of this generation or newer.
@@ -109,9 +118,7 @@ def feed() -> Response:
         response = Response(status=304)
         _set_validators(response, etag, updated)
         return response
-    page = searcher.search(search_request)
-    if page.error:
-        raise BadRequest(page.error, QueryError(page.error).message("en"))
+    page = check_page(searcher.search(search_request), unknown_city_fails=False)
     ui_lang = interface_language()
     xml = atom_document(page, params, updated, ui_lang)
     response = Response(xml, mimetype=ATOM_TYPE)

@@ -2,8 +2,9 @@
 
 A plain dictionary catalogue: one entry per message key, one string per language. Strings are
 ``str.format`` templates; the templates escape them like any other text, so a catalogue entry
-never carries markup. Query-error keys come from :mod:`search_service.query` and bad-parameter
-codes from :mod:`search_service.web.params`; an unknown key falls back to a generic message.
+never carries markup. The query-error messages are :data:`search_service.query.MESSAGES`, taken
+in as they are, so the pages word a query error exactly as the API does; bad-parameter codes
+come from :mod:`search_service.web.params`; an unknown key falls back to a generic message.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
-from search_service.query import MAX_TERMS, MIN_PREFIX
+from search_service.query import MESSAGES as QUERY_MESSAGES
+from search_service.vocabulary import MONTH_PATTERN
 
 UI_LANGUAGES = ("kk", "ru", "en")
 DEFAULT_UI_LANGUAGE = "kk"
@@ -428,35 +430,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Не удалось разобрать запрос. Проверьте кавычки и скобки.",
         "en": "The query could not be understood. Check its quotes and brackets.",
     },
-    # Query-error keys of search_service.query (QueryError.key).
-    "query.empty": {
-        "kk": "Іздеу үшін кемінде бір сөз жазыңыз.",
-        "ru": "Напишите хотя бы одно слово для поиска.",
-        "en": "Type at least one word to search for.",
-    },
-    "query.bad_date": {
-        "kk": "Күн дұрыс жазылмаған. Былай жазыңыз: date:2025, date:2025-03 немесе "
-        "date:2025-01-01..2025-06-30.",
-        "ru": "Дата записана неверно. Пишите так: date:2025, date:2025-03 или "
-        "date:2025-01-01..2025-06-30.",
-        "en": "The date is not written right. Write it as date:2025, date:2025-03 or "
-        "date:2025-01-01..2025-06-30.",
-    },
-    "query.short_prefix": {
-        "kk": "Жұлдызшаның (*) алдына кемінде {min_prefix} әріп жазыңыз, мысалы экономик*.",
-        "ru": "Перед звёздочкой (*) нужно хотя бы {min_prefix} буквы, например экономик*.",
-        "en": "Put at least {min_prefix} letters before the asterisk (*), as in экономик*.",
-    },
-    "query.unknown_city": {
-        "kk": "Мұрағатта мұндай қала жоқ. Қаланы «Қала» сүзгісінен таңдаңыз.",
-        "ru": "Такого города в архиве нет. Выберите город в фильтре «Город».",
-        "en": "There is no such city in the archive. Choose one from the City filter.",
-    },
-    "query.too_many_terms": {
-        "kk": "Сұрауда сөз тым көп. {max_terms} сөзден аспауы керек.",
-        "ru": "В запросе слишком много слов: можно не больше {max_terms}.",
-        "en": "The query has too many words: {max_terms} at most.",
-    },
+    # Query-error keys (QueryError.key): their one catalogue is search_service.query.
+    **QUERY_MESSAGES,
     "error.try_help": {
         "kk": "Сұрау тілінің анықтамасы",
         "ru": "Справка по языку запросов",
@@ -530,9 +505,7 @@ _SHORT_MONTHS = {
     "ru": ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"),
     "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
 }
-# The limits that the query-error messages quote.
-_ERROR_PARAMS = {"min_prefix": MIN_PREFIX, "max_terms": MAX_TERMS}
-_YEAR_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_YEAR_MONTH = re.compile(MONTH_PATTERN)
 
 
 def translate(ui_lang: str, key: str, **params: object) -> str:
@@ -548,7 +521,7 @@ def error_message(ui_lang: str, key: str | None) -> str:
     """The friendly message for a query-error key or a bad-parameter code."""
     for candidate in (key, f"error.{key}"):
         if key and candidate in MESSAGES:
-            return translate(ui_lang, candidate, **_ERROR_PARAMS)
+            return translate(ui_lang, candidate)
     fallback = "error.query" if key and key.startswith("query.") else "error.bad_request"
     return translate(ui_lang, fallback)
 
@@ -607,11 +580,11 @@ def format_date(ui_lang: str, date: dt.date) -> str:
 def month_label(ui_lang: str, value: str, short: bool = False) -> str:
     """A month facet value (``2025-03``) as a month name; anything else is returned as is."""
     match = _YEAR_MONTH.fullmatch(value)
-    if not match or not 1 <= int(match.group(2)) <= 12:
+    if not match:
         return value
     names = (_SHORT_MONTHS if short else MONTHS).get(ui_lang, MONTHS["en"])
-    name = names[int(match.group(2)) - 1]
-    return name if short else f"{name} {match.group(1)}"
+    name = names[int(match.group(1)) - 1]
+    return name if short else f"{name} {value[:4]}"
 
 
 def language_label(ui_lang: str, code: str) -> str:

@@ -12,8 +12,16 @@ from typing import Any
 from search_service.archive import ARTICLE_ID
 from search_service.config import Settings
 from search_service.periods import PERIODS
-from search_service.searcher import SORTS
 from search_service.stories import DUPES_MODES
+from search_service.vocabulary import (
+    DEFAULT_SORT,
+    FACET_MONTH,
+    FACETS,
+    MONTH_PATTERN,
+    PAGING_PARAMS,
+    SORTS,
+    YEAR_PATTERN,
+)
 from search_service.web.params import LANGUAGES
 
 OPENAPI_VERSION = "3.1.0"
@@ -105,15 +113,19 @@ def search_parameters(settings: Settings) -> list[dict[str, Any]]:
             "Only articles with this dateline city: a facet's `value` (other spellings of a "
             "Kazakhstan city are accepted: `Уральск` is `Орал`).",
         ),
-        _query("year", {"type": "string", "pattern": r"^\d{4}$"}, "Only articles of this year."),
+        _query(
+            "year",
+            {"type": "string", "pattern": f"^{YEAR_PATTERN}$"},
+            "Only articles of this year.",
+        ),
         _query(
             "month",
-            {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$"},
+            {"type": "string", "pattern": f"^{MONTH_PATTERN}$"},
             "Only articles of this month; the `month` facet is counted within its year.",
         ),
         _query(
             "sort",
-            {"type": "string", "enum": list(SORTS), "default": "relevance"},
+            {"type": "string", "enum": list(SORTS), "default": DEFAULT_SORT},
             "The order of the hits.",
         ),
         _query(
@@ -219,10 +231,9 @@ def _schemas() -> dict[str, Any]:
                 "facets": {
                     "type": "object",
                     "properties": {
-                        name: {"type": "array", "items": _ref("FacetValue")}
-                        for name in ("lang", "year", "month", "city")
+                        name: {"type": "array", "items": _ref("FacetValue")} for name in FACETS
                     },
-                    "required": ["lang", "year", "city"],
+                    "required": [name for name in FACETS if name != FACET_MONTH],
                     "additionalProperties": False,
                     "description": "Counts by value; `month` only with a `year` or `month` "
                     "filter. Each facet is counted without its own filter.",
@@ -471,7 +482,7 @@ def openapi_document(settings: Settings, server_url: str = "/") -> dict[str, Any
                     "`city_label` is in the interface language (the `ui_lang` cookie, then "
                     "`Accept-Language`). The file is named after the query and the day "
                     "(`Content-Disposition` with `filename*` for non-ASCII names).",
-                    "parameters": [p for p in search_ops if p["name"] not in ("page", "per_page")],
+                    "parameters": [p for p in search_ops if p["name"] not in PAGING_PARAMS],
                     "responses": {
                         "200": {
                             "description": "The CSV file.",

@@ -25,8 +25,21 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from search_service import store
+from search_service.guards import check_page
 from search_service.periods import PERIODS
+from search_service.query import QueryError
 from search_service.text.cities import city_name
+from search_service.vocabulary import (
+    DEFAULT_SORT,
+    FACET_LANG,
+    FACET_MONTH,
+    FACETS,
+    FILTER_PARAMS,
+    PAGING_PARAMS,
+    SEARCH_PARAMS,
+    SIMILAR_LIMIT,
+    SORTS,
+)
 from search_service.web import SEARCHER_KEY, SETTINGS_KEY, i18n
 from search_service.web.params import BadRequest, parse_search_request
 from search_service.web.timeline import timeline_for
@@ -35,15 +48,8 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("pages", __name__)
 
-# The search parameters a page keeps in its links, in the order they appear in a URL.
-SEARCH_PARAMS = (
-    *("q", "lang", "year", "month", "city", "from", "to", "sort", "per_page", "page"),
-    *("period", "dupes", "group"),
-)
-FILTER_PARAMS = ("lang", "year", "month", "city", "from", "to", "period", "group")
-FACETS = ("lang", "year", "month", "city")
-DEFAULT_SORT = "relevance"
-SORTS = ("relevance", "newest", "oldest")
+# The search parameters a page keeps in its links (SEARCH_PARAMS, in the order they appear in
+# a URL), the filters among them, the facets and sort orders: search_service.vocabulary.
 # Python names for parameters that are keywords there.
 _ALIASES = {"date_from": "from", "date_to": "to"}
 
@@ -130,13 +136,13 @@ def search():
     settings = current_app.extensions[SETTINGS_KEY]
     try:
         search_request = parse_search_request(state, settings)
+        results = current_app.extensions[SEARCHER_KEY].search(search_request)
+        # An unknown city filter is an empty page with a notice here, not an error.
+        check_page(results, unknown_city_fails=False)
     except BadRequest as error:
         return _search_error(state, error.code, error.status)
-    results = current_app.extensions[SEARCHER_KEY].search(search_request)
-    if results.error:
-        return _search_error(state, results.error, 400)
-    if results.pages and search_request.page > results.pages:
-        return _search_error(state, "bad_page", 404)
+    except QueryError as error:
+        return _search_error(state, error.key, 400)
     return render_template(
         "search.html",
         state=state,
@@ -170,7 +176,7 @@ def article(article_id: str):
     view = searcher.article(article_id, q=state.get("q") or None)
     if view is None:
         return render_template("not_found.html", state=state), 404
-    similar = searcher.more_like_this(article_id, limit=5)
+    similar = searcher.more_like_this(article_id, limit=SIMILAR_LIMIT)
     has_search = bool(state.get("q")) or any(key in state for key in FILTER_PARAMS)
     return render_template(
         "article.html",
@@ -274,7 +280,7 @@ def _has_empty_params(args: Mapping[str, str]) -> bool:
 
 
 def _export_url(state: Mapping[str, str]) -> str:
-    params = {key: value for key, value in state.items() if key not in ("page", "per_page")}
+    params = {key: value for key, value in state.items() if key not in PAGING_PARAMS}
     return request.script_root + "/export.csv?" + urlencode(params)
 
 
@@ -292,7 +298,7 @@ def _facet_links(facets: Mapping[str, list], state: Mapping[str, str]) -> list[d
     groups = []
     for name in FACETS:
         values = facets.get(name) or []
-        if not values or (name == "month" and not _chosen_year(state)):
+        if not values or (name == FACET_MONTH and not _chosen_year(state)):
             continue
         links = []
         for value in values:
@@ -326,9 +332,9 @@ def _active_filters(state: Mapping[str, str]) -> list[dict]:
 
 
 def _value_label(name: str, value: str) -> str:
-    if name == "lang":
+    if name == FACET_LANG:
         return i18n.language_label(g.ui_lang, value)
-    if name == "month":
+    if name == FACET_MONTH:
         return i18n.month_label(g.ui_lang, value)
     if name in ("from", "to"):
         try:

@@ -12,15 +12,25 @@ from collections.abc import Mapping
 
 from search_service.archive import ARTICLE_ID
 from search_service.config import Settings
+from search_service.guards import BadRequest, page_number, whole_number
 from search_service.periods import PERIODS
-from search_service.searcher import SORTS, SearchRequest
+from search_service.searcher import SearchRequest
 from search_service.stories import DUPES_MODES, FOLD
+from search_service.vocabulary import (
+    DEFAULT_SORT,
+    MONTH_PATTERN,
+    PARAM_PAGE,
+    PARAM_PER_PAGE,
+    SEARCH_PARAMS,
+    SORTS,
+    YEAR_PATTERN,
+)
 
 LANGUAGES = ("kk", "ru", "mixed")
 MAX_CITY_LENGTH = 100
 
-# Error codes (stable: clients and the pages' translations rely on them).
-BAD_PAGE = "bad_page"
+# Error codes (stable: clients and the pages' translations rely on them). The page number's
+# (bad_page) and BadRequest itself are the search guards': search_service.guards.
 BAD_PER_PAGE = "bad_per_page"
 TOO_LONG = "too_long"
 BAD_DATE = "bad_date"
@@ -33,18 +43,8 @@ BAD_PERIOD = "bad_period"
 BAD_DUPES = "bad_dupes"
 BAD_GROUP = "bad_group"
 
-_YEAR = re.compile(r"\d{4}")
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
-
-
-class BadRequest(ValueError):
-    """A request that cannot be answered; ``code`` is stable, ``message`` is English."""
-
-    def __init__(self, code: str, message: str, status: int = 400):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
+_YEAR = re.compile(YEAR_PATTERN)
+_MONTH = re.compile(MONTH_PATTERN)
 
 
 def parse_search_request(args: Mapping[str, str], settings: Settings) -> SearchRequest:
@@ -57,19 +57,19 @@ def parse_search_request(args: Mapping[str, str], settings: Settings) -> SearchR
     q = value["q"]
     if len(q) > settings.max_query_length:
         raise BadRequest(TOO_LONG, f"q is longer than {settings.max_query_length} characters")
-    page = _number(value["page"], 1, settings.max_page, BAD_PAGE, "page", default=1)
-    per_page = _number(
-        value["per_page"],
+    page = page_number(value[PARAM_PAGE], settings.max_page)
+    per_page = whole_number(
+        value[PARAM_PER_PAGE],
         1,
         settings.max_page_size,
         BAD_PER_PAGE,
-        "per_page",
+        PARAM_PER_PAGE,
         default=settings.page_size,
     )
     lang = value["lang"] or None
     if lang is not None and lang not in LANGUAGES:
         raise BadRequest(BAD_LANG, f"lang must be one of {', '.join(LANGUAGES)}")
-    sort = value["sort"] or "relevance"
+    sort = value["sort"] or DEFAULT_SORT
     if sort not in SORTS:
         raise BadRequest(BAD_SORT, f"sort must be one of {', '.join(SORTS)}")
     date_from = parse_day(value["from"], "from")
@@ -80,10 +80,8 @@ def parse_search_request(args: Mapping[str, str], settings: Settings) -> SearchR
     if year is not None and not _YEAR.fullmatch(year):
         raise BadRequest(BAD_YEAR, "year must look like 2025")
     month = value["month"] or None
-    if month is not None:
-        match = _MONTH.fullmatch(month)
-        if not match or not 1 <= int(match.group(2)) <= 12:
-            raise BadRequest(BAD_MONTH, "month must look like 2025-03")
+    if month is not None and not _MONTH.fullmatch(month):
+        raise BadRequest(BAD_MONTH, "month must look like 2025-03")
     city = value["city"] or None
     if city is not None and len(city) > MAX_CITY_LENGTH:
         raise BadRequest(BAD_CITY, f"city is longer than {MAX_CITY_LENGTH} characters")
@@ -113,10 +111,7 @@ def parse_search_request(args: Mapping[str, str], settings: Settings) -> SearchR
     )
 
 
-_NAMES = (
-    *("q", "page", "per_page", "lang", "from", "to", "city", "year", "month", "sort"),
-    *("period", "dupes", "group"),
-)
+_NAMES = SEARCH_PARAMS
 
 
 def parse_day(text: str, name: str) -> dt.date | None:
@@ -129,14 +124,3 @@ def parse_day(text: str, name: str) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise BadRequest(BAD_DATE, f"{name} must be a date like 2025-03-31") from None
-
-
-def _number(text: str, low: int, high: int, code: str, name: str, default: int) -> int:
-    if not text:
-        return default
-    if not text.isascii() or not text.isdigit() or len(text) > 9:
-        raise BadRequest(code, f"{name} must be a whole number from {low} to {high}")
-    number = int(text)
-    if not low <= number <= high:
-        raise BadRequest(code, f"{name} must be a whole number from {low} to {high}")
-    return number

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from search_service.vocabulary import MONTH_PATTERN, YEAR_PATTERN
 from search_service.web.i18n import count_articles, month_label, translate
 
 # The drawing's geometry: across, in per cent of the column's width, so the chart always fits
@@ -29,8 +30,8 @@ MAX_COUNTS = 24  # more bars than this: no count above the bars (their titles st
 MAX_COUNTS_NARROW = 12  # the same on a phone
 EDGE = 3.0  # per cent: a label centred this close to an edge is aligned to it instead
 
-_YEAR = re.compile(r"\d{4}")
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_YEAR = re.compile(YEAR_PATTERN)
+_MONTH = re.compile(MONTH_PATTERN)
 
 
 class Counted(Protocol):
