@@ -64,13 +64,14 @@ def check_page(page: SearchPage, *, unknown_city_fails: bool = True) -> SearchPa
     Raises :class:`QueryError` for a query that cannot be understood, and (unless
     ``unknown_city_fails`` is false: the pages show an empty result with a notice instead) for
     a city filter that no article has; :class:`BadRequest` ``bad_page`` (404) for a page past
-    the last one.
+    the last one. A search cut by its time budget (``timed_out``) may count fewer pages than
+    a full one offered: its page past them is an empty page that says so, not a 404.
     """
     if page.error:
         raise QueryError(page.error)
     if page.unknown_city and unknown_city_fails:  # a client learns that it sent a wrong value
         raise QueryError(UNKNOWN_CITY)
-    if page.pages and page.request.page > page.pages:
+    if page.pages and page.request.page > page.pages and not page.timed_out:
         raise BadRequest(BAD_PAGE, f"there are only {page.pages} pages", status=NOT_FOUND)
     return page
 

@@ -32,6 +32,13 @@ def test_a_page_past_the_end_is_not_found():
     assert refused.value.message == "there are only 2 pages"
 
 
+def test_a_page_past_the_end_of_a_cut_search_is_shown_not_refused():
+    """A search cut by its time budget counts fewer pages than a full one offered: the page
+    asked for is shown (empty, with the timed-out line), not a 404."""
+    page = _page(total=12, pages=2, asked=5, timed_out=True)
+    assert check_page(page) is page
+
+
 def test_a_query_error_and_an_unknown_city_are_query_errors():
     with pytest.raises(QueryError) as refused:
         check_page(_page(error=BAD_DATE))
