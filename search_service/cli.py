@@ -632,7 +632,8 @@ def search(ctx, index_dir, as_json, lang, date_from, date_to, city, sort, limit,
     for notice in payload["notices"]:
         click.echo(f"note: {notice['message']}", err=True)
     for limit in payload["prefix_limited"]:
-        click.echo("note: " + i18n.translate("en", "results.prefix_limited", **limit), err=True)
+        key = "results.prefix_excluded" if limit["excluded"] else "results.prefix_limited"
+        click.echo("note: " + i18n.translate("en", key, **limit), err=True)
     if payload["timed_out"]:
         click.echo("note: " + i18n.translate("en", "results.timed_out"), err=True)
     hint = f"; did you mean: {payload['suggestion']}" if payload["suggestion"] else ""

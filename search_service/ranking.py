@@ -23,8 +23,8 @@ A prefix (``по*``) is searched as its most frequent words only, at most ``max_
 of them per field (Elasticsearch's ``max_expansions``): a two-letter prefix has thousands of
 words, and reading them all took seconds. A search given a :class:`~search_service.budget.
 Deadline` leaves out, once it has passed, a prefix's further words (they come most frequent
-first) and the rest of a phrase's candidates; an exclusion is evaluated whole (every word of
-a prefix) and without the deadline; see :mod:`search_service.budget`.
+first) and the rest of a phrase's candidates; an exclusion is never cut (see
+:mod:`search_service.budget`).
 
 The block reader uses posting-block internals of the pinned Whoosh-Reloaded version (see
 pyproject.toml); a matcher of another shape is read through the public matcher API instead.
@@ -120,6 +120,7 @@ class PrefixLimit:
     prefix: str
     terms: int
     of: int
+    excluded: bool = False  # in an exclusion: only these words' articles were left out
 
 
 @dataclass
@@ -185,7 +186,7 @@ class IndexArrays:
         Once ``deadline`` has passed, what can be left out is (see :mod:`search_service.
         budget`): the documents are still matches, only fewer, and ``deadline.cut`` says so.
         """
-        found = self._evaluate(query, scored, deadline or unlimited(), False)
+        found = self._evaluate(query, scored, deadline or unlimited())
         return Match(found.docs & self.live, found.scores)
 
     def filter_docs(self, query: wq.Query) -> np.ndarray:
@@ -196,17 +197,14 @@ class IndexArrays:
             docs = self._filters.keep(key, self.evaluate(query, scored=False).docs)
         return docs
 
-    def expand_prefix(
-        self, field: str, prefix: str, deadline: Deadline | None = None, whole: bool = False
-    ) -> Expansion:
+    def expand_prefix(self, field: str, prefix: str, deadline: Deadline | None = None) -> Expansion:
         """The words of ``field`` starting with ``prefix``, the most frequent (by document
-        frequency) first, at most :attr:`max_prefix_terms` (all of them when ``whole``);
-        remembered per searcher.
+        frequency) first, at most :attr:`max_prefix_terms`; remembered per searcher.
 
         Past the ``deadline``, the words not yet counted are left out (a vocabulary can be
         large) and the expansion is not remembered.
         """
-        limit = None if whole else self.max_prefix_terms
+        limit = self.max_prefix_terms
         key = (field, prefix, limit)
         found = self._expansions.recall(key)
         if found is None:
@@ -253,39 +251,38 @@ class IndexArrays:
         in the order of the queries. Only prefixes already expanded are looked at: one that
         a search past its deadline never reached was not searched at all (and is not
         expanded now, which would take time the search no longer has)."""
-        found: dict[str, PrefixLimit] = {}
+        found: dict[tuple[str, bool], PrefixLimit] = {}
         for query in queries:
             if query is None:
                 continue
-            for prefix in _prefixes(query):
+            for prefix, excluded in _prefixes(query):
                 key = (prefix.fieldname, prefix.text, self.max_prefix_terms)
                 expansion = self._expansions.get(key)
                 if expansion is None or not expansion.limited:
                     continue
-                seen = found.get(prefix.text)
+                seen = found.get((prefix.text, excluded))
                 if seen is None or expansion.of > seen.of:
                     terms = len(expansion.words)
-                    found[prefix.text] = PrefixLimit(prefix.text, terms, expansion.of)
+                    limit = PrefixLimit(prefix.text, terms, expansion.of, excluded)
+                    found[(prefix.text, excluded)] = limit
         return list(found.values())
 
-    def _evaluate(self, query: wq.Query, scored: bool, deadline: Deadline, whole: bool) -> Match:
-        """``whole``: every word of a prefix, as an exclusion needs (what it leaves out
-        would come back as hits); an exclusion is also evaluated without a deadline."""
+    def _evaluate(self, query: wq.Query, scored: bool, deadline: Deadline) -> Match:
         if isinstance(query, wq.Term):
             return self._term(query.fieldname, query.text, query.boost, scored)
         if isinstance(query, wq.Or) and query.minmatch <= 1:
-            found = self._any(query.subqueries, scored, deadline, whole, cut=False)
+            found = self._any(query.subqueries, scored, deadline, cut=False)
             return _boosted(found, query.boost)
         if isinstance(query, wq.And):
-            parts = [self._evaluate(q, scored, deadline, whole) for q in query.subqueries]
+            parts = [self._evaluate(q, scored, deadline) for q in query.subqueries]
             return _boosted(self._all(parts), query.boost)
         if isinstance(query, wq.AndNot):
-            positive = self._evaluate(query.a, scored, deadline, whole)
+            positive = self._evaluate(query.a, scored, deadline)
             docs = positive.docs & ~self._excluded(query.b)
             return Match(docs, _only(positive.scores, docs))
         if isinstance(query, wq.AndMaybe):
-            required = self._evaluate(query.a, scored, deadline, whole)
-            optional = self._evaluate(query.b, scored, deadline, whole)
+            required = self._evaluate(query.a, scored, deadline)
+            optional = self._evaluate(query.b, scored, deadline)
             return Match(
                 required.docs, _only(_add(required.scores, optional.scores), required.docs)
             )
@@ -302,9 +299,9 @@ class IndexArrays:
         if isinstance(query, wq.Prefix):
             # The prefix's most frequent words, each scored by BM25F: an article that uses
             # them more ranks higher (Whoosh's "constant score" for prefixes is not constant).
-            words = self.expand_prefix(query.fieldname, query.text, deadline, whole).words
+            words = self.expand_prefix(query.fieldname, query.text, deadline).words
             terms = [wq.Term(query.fieldname, word, boost=query.boost) for word in words]
-            return self._any(terms, scored, deadline, whole, cut=not whole)
+            return self._any(terms, scored, deadline, cut=True)
         return self._by_whoosh(query, scored)
 
     def _any(
@@ -312,7 +309,6 @@ class IndexArrays:
         queries: Iterable[wq.Query],
         scored: bool,
         deadline: Deadline,
-        whole: bool,
         cut: bool,
     ) -> Match:
         """Documents matching any of ``queries``, their scores added up. With ``cut`` (a
@@ -334,7 +330,7 @@ class IndexArrays:
                     bm25 = self._bm25(query.fieldname, query.text, ids, weights)
                     scores[ids] += bm25 * query.boost  # a term's ids are distinct
                 continue
-            part = self._evaluate(query, scored, deadline, whole)
+            part = self._evaluate(query, scored, deadline)
             docs |= part.docs
             if part.scores is not None:
                 if scores is None:
@@ -344,9 +340,11 @@ class IndexArrays:
         return Match(docs, scores)
 
     def _excluded(self, query: wq.Query) -> np.ndarray:
-        """The documents an exclusion (``-word``, ``NOT``) removes: all of them, whatever the
-        deadline and however many words a prefix has, or excluded articles would be hits."""
-        return self._evaluate(query, False, unlimited(), True).docs
+        """The documents an exclusion (``-word``, ``NOT``) removes, never cut by the deadline
+        (what it failed to remove would come back as hits). An excluded prefix stands for its
+        :attr:`max_prefix_terms` most frequent words, as elsewhere (Elasticsearch does the
+        same), and :meth:`prefix_limits` says so."""
+        return self._evaluate(query, False, unlimited()).docs
 
     def _all(self, parts: list[Match]) -> Match:
         if not parts:
@@ -584,11 +582,18 @@ def _prefix_frequencies(reader: Any, field: str, prefix: bytes) -> Iterator[tupl
         yield text, _DOC_FREQUENCY.unpack_from(value, _DOC_FREQUENCY_AT)[0]
 
 
-def _prefixes(query: wq.Query) -> Iterator[wq.Prefix]:
+def _prefixes(query: wq.Query, excluded: bool = False) -> Iterator[tuple[wq.Prefix, bool]]:
+    """The prefixes of ``query``, each with whether it stands in an exclusion."""
     if isinstance(query, wq.Prefix):
-        yield query
-    for child in query.children():
-        yield from _prefixes(child)
+        yield query, excluded
+    elif isinstance(query, wq.AndNot):
+        yield from _prefixes(query.a, excluded)
+        yield from _prefixes(query.b, not excluded)
+    elif isinstance(query, wq.Not):
+        yield from _prefixes(query.query, not excluded)
+    else:
+        for child in query.children():
+            yield from _prefixes(child, excluded)
 
 
 def _best(chosen: np.ndarray, values: np.ndarray, limit: int | None) -> tuple[np.ndarray, ...]:

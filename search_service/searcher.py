@@ -329,7 +329,8 @@ class ArchiveSearcher:
             # other thread's search evicts them before they are read.
             arrays = self._arrays(s)
             found = _search_page(s, arrays, request, parsed, filters, deadline)
-            return found, arrays.prefix_limits([parsed.query, parsed.excluded])
+            # (parsed.query holds the exclusions too: the limits say which prefix was one)
+            return found, arrays.prefix_limits([parsed.query])
 
         found, page.prefix_limited = self._run(search_and_limits, deadline)
         page.total, page.facets, stored, page.missing, page.stories = found

@@ -275,9 +275,9 @@ def test_past_the_deadline_a_prefix_keeps_its_most_frequent_word(sample_index, c
 
 def test_a_cut_search_keeps_every_field_and_every_exclusion(sample_index, clean_environ):
     """Past the deadline a word still matches in the body as well as the headline, and an
-    exclusion still removes every article it names (every word of an excluded prefix,
-    however many the prefix cap lets a search use)."""
-    full = app_client(sample_index)
+    exclusion still removes every article it names (an excluded prefix: those of its words
+    the cap lets a search use, as in a search that is not cut)."""
+    full = app_client(sample_index, max_prefix_terms=2)
     cut = app_client(sample_index, time_budget_ms=1, max_prefix_terms=2)
     cut.get("/api/search", query_string={"q": "сайлау"})  # open the index
 
@@ -503,3 +503,25 @@ def test_skipping_only_extras_is_not_a_timed_out_answer(sample_index, clean_envi
     body = client.get("/api/search", query_string={"q": "сайлау"}).get_json()
     assert body["timed_out"] is False and body["total"] == full["total"] > 0
     assert [hit["id"] for hit in body["hits"]] == [hit["id"] for hit in full["hits"]]
+
+
+def test_an_excluded_prefix_says_only_its_most_frequent_words_were_left_out(
+    sample_index, clean_environ
+):
+    client = app_client(sample_index, max_prefix_terms=2)
+    body = client.get("/api/search", query_string={"q": "сайлау -по*"}).get_json()
+    (limit,) = body["prefix_limited"]
+    assert limit["prefix"] == "по" and limit["excluded"] is True and limit["terms"] == 2
+    check_response(
+        client.get("/api/openapi.json").get_json(),
+        "/api/search",
+        client.get("/api/search", query_string={"q": "сайлау -по*"}),
+    )
+    searched = client.get("/api/search", query_string={"q": "по*"}).get_json()
+    assert searched["prefix_limited"][0]["excluded"] is False
+    lines = {"kk": "алынып тасталды", "ru": "Исключены только статьи", "en": "were left out"}
+    for lang, line in lines.items():
+        client.set_cookie("ui_lang", lang)
+        html = client.get("/search", query_string={"q": "сайлау -по*"}).get_data(as_text=True)
+        (shown,) = re.findall(r'<p class="notice prefix-limited"[^>]*>(.*?)</p>', html, re.S)
+        assert line in shown

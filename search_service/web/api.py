@@ -88,7 +88,12 @@ def search_payload(
         "stories": page.total if page.stories is None else page.stories,
         "notices": [notice_payload(notice, lang) for notice in page.notices],
         "prefix_limited": [
-            {"prefix": limit.prefix, "terms": limit.terms, "of": limit.of}
+            {
+                "prefix": limit.prefix,
+                "terms": limit.terms,
+                "of": limit.of,
+                "excluded": limit.excluded,
+            }
             for limit in page.prefix_limited
         ],
         "timed_out": page.timed_out,

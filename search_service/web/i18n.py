@@ -99,6 +99,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The archive has {of} words starting with “{prefix}”: only the {terms} most "
         "frequent were searched. Type more letters to find the others.",
     },
+    "results.prefix_excluded": {
+        "kk": "Мұрағатта «{prefix}» деп басталатын {of} сөз бар: олардың ең жиі кездесетін "
+        "{terms} сөзі бар мақалалар ғана алынып тасталды, қалғандары бар мақалалар тізімде "
+        "болуы мүмкін. Бәрін алып тастау үшін көбірек әріп жазыңыз.",
+        "ru": "Слов на «{prefix}» в архиве: {of}. Исключены только статьи с самыми частыми из "
+        "них ({terms}); статьи с остальными могут оказаться в списке. Чтобы исключить их, "
+        "напишите больше букв.",
+        "en": "The archive has {of} words starting with “{prefix}”: only the articles with the "
+        "{terms} most frequent were left out, so articles with the others may be listed. "
+        "Type more letters to leave them out.",
+    },
     "results.prefixes_limited": {
         "kk": "Мұрағатта мына әріптерден басталатын сөздер көп: {prefixes}. Әрқайсысының ең жиі "
         "кездесетін {terms} сөзі ғана ізделді. Қалғанын табу үшін көбірек әріп жазыңыз.",

@@ -292,6 +292,12 @@ def _schemas() -> dict[str, Any]:
                     "minimum": 1,
                     "description": "The words of the index that start with it.",
                 },
+                "excluded": {
+                    "type": "boolean",
+                    "description": "True for a prefix in an exclusion (`-по*`): only the "
+                    "articles of its `terms` words were left out, so articles with its rarer "
+                    "words may be among the hits.",
+                },
             },
             "A prefix that stands for more words than a search takes.",
         ),
