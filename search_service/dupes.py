@@ -81,6 +81,11 @@ def _word(raw: str, variant: str | None) -> str:
     return skeleton(fold_case(word))
 
 
+def forget_words() -> None:
+    """Empty the per-word cache a job filled."""
+    _word.cache_clear()
+
+
 def shingles(items: list[str], size: int = SHINGLE) -> set[str]:
     """The word ``size``-grams of a text (the whole text when it is shorter).
 

@@ -39,6 +39,10 @@ class Sidecars:
         self.words.save(generation)
         typeahead.write_table(generation, self.words)
         self.signatures.save(generation)
+        # The per-word caches of a job are of no use after it, and their hundreds of
+        # thousands of entries would slow every garbage collection of a longer-lived process.
+        typeahead.forget_words()
+        dupes.forget_words()
 
     @classmethod
     def for_update(

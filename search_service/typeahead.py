@@ -114,6 +114,12 @@ def _word_keys(raw: str) -> tuple[str, ...]:
     return tuple(key for key, _, _, _ in _word_forms(raw))
 
 
+def forget_words() -> None:
+    """Empty the per-word caches a job filled."""
+    _word_forms.cache_clear()
+    _word_keys.cache_clear()
+
+
 @dataclass
 class WordCounts:
     """Per key: documents using it, and counts of each written form (see module doc).
