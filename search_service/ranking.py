@@ -65,7 +65,8 @@ VOCABULARY_CACHE_SIZE = 64  # recent "every word starting with" lists per search
 # Between looks at the deadline: a phrase's word positions read (documents x words), and a
 # prefix's words counted.
 PHRASE_BATCH = 4096
-PREFIX_BATCH = 2048
+PREFIX_BATCH = 256
+PREFIX_LATE_BATCH = 16
 
 # Whoosh stores a document's field length as one byte; this is its decoding table.
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) or 0 for b in range(256)], dtype=np.float64)
@@ -209,6 +210,9 @@ class IndexArrays:
         found = self._expansions.recall(key)
         if found is None:
             deadline = deadline or unlimited()
+            # Begun past the deadline (a cut search still gives each prefix a word): a look
+            # at the deadline every few words, so the words read are few.
+            batch = PREFIX_LATE_BATCH if deadline.passed() else PREFIX_BATCH
             frequency: dict[bytes, int] = {}
             whole = True
             if field in self.searcher.schema:
@@ -218,7 +222,7 @@ class IndexArrays:
                         _prefix_frequencies(reader, field, start), 1
                     ):
                         frequency[text] = frequency.get(text, 0) + count
-                        if number % PREFIX_BATCH == 0 and deadline.skip():
+                        if number % batch == 0 and deadline.skip():
                             whole = False
                             break
                     if not whole:
