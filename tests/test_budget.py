@@ -37,6 +37,10 @@ from .test_openapi import check_response
 SAMPLE_ARCHIVE = package_folder() / "sample_archive"
 PREFIX_QUERIES = ("по*", "ко* OR на* OR пр* OR за*")
 SLACK = 1.2  # every answer within the budget plus 20%
+# The stress run's small budget (500 ms, no prefix cap): the search itself keeps to the budget
+# plus 20% (its took_ms), the whole answer may take the rendering on top (facets, timeline,
+# the page's template), about 100 ms on a busy 2-core machine.
+RENDERING_MS = 150
 
 
 def hostile_queries() -> list[str]:
@@ -481,15 +485,26 @@ def test_at_scale_every_answer_is_within_the_budget(scaled_index, clean_environ)
                 response = client.get(path, query_string={"q": q})
                 spent_ms = (time.perf_counter() - started) * 1000
                 assert response.status_code == 200
-                assert spent_ms <= budget_ms * SLACK, (q, path, settings, round(spent_ms))
+                allowed = budget_ms * SLACK + (RENDERING_MS if settings else 0)
+                assert spent_ms <= allowed, (q, path, settings, round(spent_ms))
                 if path == "/api/search":
                     body = response.get_json()
+                    assert body["took_ms"] <= budget_ms * SLACK, (q, settings, body["took_ms"])
                     cut.append((budget_ms, q, body["timed_out"], round(spent_ms)))
                     found.setdefault(q, body["total"])
                     if body["timed_out"] and found[q]:  # the best found so far
                         assert body["hits"] and body["total"] > 0
     print("\n".join(f"budget {b} ms: {q[:40]!r} timed_out={t} {ms} ms" for b, q, t, ms in cut))
-    assert any(timed_out for budget, _, timed_out, _ in cut if budget == 500)
+    if any(timed_out for budget, _, timed_out, _ in cut if budget == 500):
+        return
+    # Copies of the small sample archive (no ../shared corpus): no query takes 500 ms, so
+    # the budget is seen to cut with 1 ms instead, on a freshly opened index.
+    assert not (SHARED_CORPUS / "kk.tar.gz").is_file(), "the real corpus must see a 500 ms cut"
+    client = app_client(scaled_index, max_prefix_terms=1_000_000, time_budget_ms=1)
+    client.get("/api/search", query_string={"q": "сайлау"})  # open the index
+    bodies = [client.get("/api/search", query_string={"q": q}).get_json() for q in PREFIX_QUERIES]
+    assert any(body["timed_out"] for body in bodies)
+    assert all(body["hits"] for body in bodies if body["timed_out"] and body["total"])
 
 
 def test_skipping_only_extras_is_not_a_timed_out_answer(sample_index, clean_environ):
