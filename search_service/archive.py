@@ -110,6 +110,12 @@ class ArchiveFile:
         return self.root / self.relative
 
 
+def article_text(headline: str, body: str) -> str:
+    """An article's headline and body as one text: what its language is detected on and what
+    the type-ahead and near-duplicate tables read (the newline ends the headline's sentence)."""
+    return f"{headline}\n{body}"
+
+
 def article_id(relative: str) -> str:
     """A stable, URL-safe document id from a path relative to its archive root.
 
@@ -203,7 +209,7 @@ def read_article(file: ArchiveFile, max_bytes: int) -> Article | Skip:
         return Skip(**where, reason=parsed)
     date, headline, body = parsed
     city, agency = parse_dateline(body)
-    language, script = detect_language(f"{headline}\n{body}")
+    language, script = detect_language(article_text(headline, body))
     return Article(
         id=article_id(file.relative),
         path=file.relative,

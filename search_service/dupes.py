@@ -34,6 +34,7 @@ from datasketch import MinHash, MinHashLSH
 from whoosh import index as whoosh_index
 
 from search_service import store
+from search_service.archive import article_text
 from search_service.text.fold import fold_case, skeleton
 from search_service.text.tokenize import WORD_RE, clean
 from search_service.text.translit import detect_variant, latin_to_cyrillic
@@ -60,7 +61,7 @@ WORD_CACHE = 1 << 18  # distinct words whose normalised form is remembered
 def words(headline: str, body: str, script: str | None = None) -> list[str]:
     """The normalised words of an article: Latin-script Kazakh read in Cyrillic, then the
     skeleton spelling all scripts and alphabets meet at (see ``text.fold.skeleton``)."""
-    text = f"{headline}\n{body}"
+    text = article_text(headline, body)
     return text_words(text, WORD_RE.findall(text), script)
 
 

@@ -215,18 +215,11 @@ class IndexArrays:
             batch = PREFIX_LATE_BATCH if deadline.passed() else PREFIX_BATCH
             frequency: dict[bytes, int] = {}
             whole = True
-            if field in self.searcher.schema:
-                start = self.searcher.schema[field].to_bytes(prefix)
-                for reader, _ in self._segments:  # merging segments' terms costs 10x more
-                    for number, (text, count) in enumerate(
-                        _prefix_frequencies(reader, field, start), 1
-                    ):
-                        frequency[text] = frequency.get(text, 0) + count
-                        if number % batch == 0 and deadline.skip():
-                            whole = False
-                            break
-                    if not whole:
-                        break
+            for number, (text, count) in enumerate(self._field_words(field, prefix), 1):
+                frequency[text] = frequency.get(text, 0) + count
+                if number % batch == 0 and deadline.skip():
+                    whole = False
+                    break
             decode = self.searcher.schema[field].from_bytes if frequency else None
             counted = [(-count, decode(text)) for text, count in frequency.items()]
             chosen = sorted(counted) if limit is None else heapq.nsmallest(limit, counted)
@@ -241,14 +234,20 @@ class IndexArrays:
         key = (field, prefix)
         found = self._vocabulary.recall(key)
         if found is None:
-            words: set[bytes] = set()
-            if field in self.searcher.schema:
-                start = self.searcher.schema[field].to_bytes(prefix)
-                for reader, _ in self._segments:
-                    words.update(text for text, _ in _prefix_frequencies(reader, field, start))
+            words = {text for text, _ in self._field_words(field, prefix)}
             decode = self.searcher.schema[field].from_bytes if words else None
             found = self._vocabulary.keep(key, tuple(sorted(decode(text) for text in words)))
         return found
+
+    def _field_words(self, field: str, prefix: str) -> Iterator[tuple[bytes, int]]:
+        """Each segment's words of ``field`` starting with ``prefix``, with their document
+        frequencies in that segment (a word in several segments comes once from each):
+        segment by segment, as merging the segments' word lists costs 10x more."""
+        if field not in self.searcher.schema:
+            return
+        start = self.searcher.schema[field].to_bytes(prefix)
+        for reader, _ in self._segments:
+            yield from _prefix_frequencies(reader, field, start)
 
     def prefix_limits(self, queries: Iterable[wq.Query | None]) -> list[PrefixLimit]:
         """The prefixes of ``queries`` searched as fewer words than the index has, each once,

@@ -82,6 +82,7 @@ from search_service.vocabulary import (
     FACET_YEAR,
     NEWEST,
     OLDEST,
+    RELEVANCE,
     SIMILAR_LIMIT,
 )
 
@@ -494,7 +495,7 @@ def _export(
             query = query.a
         # The same prefix words as the pages (the export has the pages' hits), no time budget
         arrays = ranking.IndexArrays(searcher, max_prefix_terms=max_prefix_terms)
-        matched = arrays.evaluate(query, scored=order == ranking.RELEVANCE)
+        matched = arrays.evaluate(query, scored=order == RELEVANCE)
         allowed = [arrays.filter_docs(filter_query)] if filter_query is not None else []
         matched, docs, _ = _with_fallback(arrays, parsed, matched, allowed)
         docnums = [docnum for _, docnum in arrays.top(docs, matched.scores, None, order)]
@@ -546,7 +547,7 @@ def _search_page(
     near = None
     if isinstance(query, wq.AndMaybe):  # the proximity clause: a bonus for the best hits
         query, near = query.a, query.b
-    matched = arrays.evaluate(query, scored=order == ranking.RELEVANCE, deadline=deadline)
+    matched = arrays.evaluate(query, scored=order == RELEVANCE, deadline=deadline)
     allowed = {name: arrays.filter_docs(clause) for name, clause in filters.items()}
     matched, selected, missing = _with_fallback(arrays, parsed, matched, allowed.values(), deadline)
     groups = stories.groups_of(searcher)
@@ -568,18 +569,18 @@ def _search_page(
     total = int(np.count_nonzero(selected))
     shown, similar, story_count = selected, None, None
     if request.dupes == stories.FOLD and request.group is None and groups and not groups.empty:
-        if order == ranking.RELEVANCE and matched.scores is not None:
+        if order == RELEVANCE and matched.scores is not None:
             rank = matched.scores
         else:
             dates = arrays.numbers(DATE_FIELD)
-            rank = -dates if order == ranking.OLDEST else dates
+            rank = -dates if order == OLDEST else dates
         shown, similar = dupes.fold(selected, groups.group_of, rank)
         story_count = int(np.count_nonzero(shown))
     offset = (request.page - 1) * request.per_page
     stored: PageHits = []
     if offset < (total if story_count is None else story_count):
         limit = offset + request.per_page
-        rescore = near is not None and order == ranking.RELEVANCE
+        rescore = near is not None and order == RELEVANCE
         rescore = rescore and not (deadline is not None and deadline.skip())
         top = arrays.top(
             shown,
@@ -592,7 +593,7 @@ def _search_page(
         stored = [
             (
                 searcher.stored_fields(docnum),
-                score if order == ranking.RELEVANCE else 0.0,
+                score if order == RELEVANCE else 0.0,
                 int(similar[docnum]) if similar is not None else 0,
                 _group_name(groups, docnum),
             )
@@ -697,10 +698,10 @@ def _plan(parsed: ParsedQuery, sort: str) -> tuple[wq.Query, str]:
     """The query to run and its order: browsing without words lists the newest first."""
     query = parsed.query if parsed.query is not None else wq.Every()
     if sort == OLDEST:
-        return query, ranking.OLDEST
+        return query, OLDEST
     if sort == NEWEST or not parsed.scored:
-        return query, ranking.NEWEST
-    return query, ranking.RELEVANCE
+        return query, NEWEST
+    return query, RELEVANCE
 
 
 def _facet(name: str, counts: dict[Any, int], request: SearchRequest) -> list[FacetValue]:

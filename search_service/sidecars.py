@@ -10,7 +10,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from search_service import dupes, store, typeahead
-from search_service.archive import Article
+from search_service.archive import Article, article_text
 from search_service.text.tokenize import WORD_RE
 
 # The files, written anew by every build and update (never hard links of the previous ones);
@@ -30,7 +30,7 @@ class Sidecars:
         self.signatures = signatures or dupes.Signatures()
 
     def add(self, article: Article) -> None:
-        text = f"{article.headline}\n{article.body}"
+        text = article_text(article.headline, article.body)
         raws = WORD_RE.findall(text)  # the words found once for both
         self.words.add_text(text, raws)
         self.signatures.add_words(article.id, dupes.text_words(text, raws, article.script))

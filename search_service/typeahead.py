@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from search_service import store
+from search_service.archive import article_text
 from search_service.store import CURRENT, IndexMissing
 from search_service.text.fold import fold_case, is_cyrillic
 from search_service.text.tokenize import HYPHEN_RE, WORD_RE, clean, tokenize
@@ -141,7 +142,7 @@ class WordCounts:
 
     def add(self, headline: str, body: str, sign: int = 1) -> None:
         """Count one document's words (``sign=-1`` takes a document away)."""
-        text = f"{headline}\n{body}"
+        text = article_text(headline, body)
         self.add_text(text, WORD_RE.findall(text), sign)
 
     def add_text(self, text: str, raws: list[str], sign: int = 1) -> None:
