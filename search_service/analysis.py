@@ -18,7 +18,7 @@ from whoosh.formats import Format, Frequency, Positions
 from whoosh.system import pack_uint
 
 from search_service.text import Term, analyze
-from search_service.text.analyze import IndexPositions, index_positions, word_table
+from search_service.text.analyze import IndexAnalysis, index_analysis
 
 KEYS = "keys"
 FORM = "form"
@@ -53,21 +53,21 @@ def analysed_terms(text: str, lang: str | None) -> list[Term]:
     return terms
 
 
-_last_positions: tuple[str, str | None, IndexPositions | None] = ("", None, None)
+# The analyses of a document's last texts (its headline and its body): its fields index and
+# store them in turn (see indexer.article_document), and each is analysed once.
+_recent: list[tuple[str, str | None, IndexAnalysis]] = []
+_RECENT = 2
 
 
-def indexed_positions(text: str, lang: str | None) -> IndexPositions:
-    """:func:`~search_service.text.analyze.index_positions`, the last result kept (three fields
-    index the same text)."""
-    global _last_positions
-    cached_text, cached_lang, positions = _last_positions
-    if positions is not None and (
-        cached_text is text or (cached_lang == lang and cached_text == text)
-    ):
-        return positions
-    positions = index_positions(text, lang)
-    _last_positions = (text, lang, positions)
-    return positions
+def indexed(text: str, lang: str | None) -> IndexAnalysis:
+    """:func:`~search_service.text.analyze.index_analysis`, kept for the document's texts."""
+    for cached_text, cached_lang, found in _recent:
+        if cached_text is text or (cached_lang == lang and cached_text == text):
+            return found
+    found = index_analysis(text, lang)
+    _recent.insert(0, (text, lang, found))
+    del _recent[_RECENT:]
+    return found
 
 
 class TermTokenizer(Tokenizer):
@@ -127,7 +127,7 @@ class TermTokenizer(Tokenizer):
         """``(term bytes, frequency, weight, value)`` of each distinct term: what Whoosh's
         ``Positions``/``Frequency.word_values`` make of this tokenizer's tokens, without a
         token stream."""
-        positions = indexed_positions(value, getattr(value, "lang", None))
+        positions = indexed(value, getattr(value, "lang", None)).positions
         if self.part == KEYS:
             occurrences = positions.keys
         elif self.part == FORM:
@@ -195,4 +195,4 @@ class WordTable(STORED):
     """
 
     def stored_value(self, value: str) -> str:
-        return word_table(value, getattr(value, "lang", None))
+        return indexed(value, getattr(value, "lang", None)).table

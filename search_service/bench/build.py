@@ -142,7 +142,7 @@ def run_one(kind: str, roots: list[Path], index_dir: Path, procs: int) -> dict[s
     warm = _warm_up() if kind == OURS else 0.0
     timers = _Timers()
     timers.wrap(indexer, "read_article", "read")
-    timers.wrap(analysis, "index_positions", "analysis")
+    timers.wrap(analysis, "index_analysis", "analysis")
     timers.wrap(writing.SegmentWriter, "commit", "commit")
     started = time.perf_counter()
     if kind == OURS:
@@ -216,7 +216,7 @@ def profile_build(roots: list[Path], limit: int, top: int = 15) -> dict[str, Any
             stats,
             lambda f, n: (
                 f.endswith(os.path.join("text", "analyze.py"))
-                and n in ("analyze", "index_positions", "word_table")
+                and n in ("analyze", "index_analysis")
             ),
         ),
         "add_document": _cumulative(

@@ -257,29 +257,70 @@ def index_positions(text: str, lang: str | None = None) -> IndexPositions:
     >>> index_positions("Сайлау мен сайлауға", "kk").keys
     {'сайла': [0, 2]}
     """
+    return index_analysis(text, lang).positions
+
+
+class IndexAnalysis(NamedTuple):
+    """What the index keeps of a text's analysis: the positions of its terms (the indexed
+    fields) and its :func:`word_table` (a stored field, for highlighting)."""
+
+    positions: IndexPositions
+    table: str
+
+
+def index_analysis(text: str, lang: str | None = None) -> IndexAnalysis:
+    """:func:`index_positions` and :func:`word_table` of ``text`` in one pass over its words
+    (the indexer needs both; each pass finds and looks up every word again)."""
     alphabet, runs = _runs(text, lang)
     keys: dict[str, list[int]] = {}
     forms: dict[str, list[int]] = {}
     folds: dict[str, list[int]] = {}
-    for word, _, _, pos in _words(text, runs, alphabet):
-        for key in word.index_keys:
-            found = keys.get(key)
-            if found is None:
-                keys[key] = [pos]
+    lines = [_table_header(text, alphabet, runs)]
+    seen: set[tuple[str, str, str | None]] = set()
+    cache = _raw_cache
+    pos = 0
+    for start, end, run_lang in runs:
+        for raw in WORD_RE.findall(text, start, end):
+            key = (raw, run_lang, alphabet)
+            entry = cache.get(key) or _analyze_raw(raw, run_lang, alphabet)
+            if key not in seen:
+                seen.add(key)
+                lines.append(_packed(key, entry))
+            word, pieces = entry
+            _add_position(keys, forms, folds, word, pos)
+            if pieces:
+                for offset, (_, _, piece) in enumerate(pieces):
+                    _add_position(keys, forms, folds, piece, pos + offset)
+                pos += len(pieces)
             else:
-                found.append(pos)
-        found = forms.get(word.form)
+                pos += 1
+    return IndexAnalysis(IndexPositions(keys, forms, folds), "\n".join(lines))
+
+
+def _add_position(
+    keys: dict[str, list[int]],
+    forms: dict[str, list[int]],
+    folds: dict[str, list[int]],
+    word: _Word,
+    pos: int,
+) -> None:
+    for key in word.index_keys:
+        found = keys.get(key)
         if found is None:
-            forms[word.form] = [pos]
+            keys[key] = [pos]
         else:
             found.append(pos)
-        if word.index_fold:
-            found = folds.get(word.index_fold)
-            if found is None:
-                folds[word.index_fold] = [pos]
-            else:
-                found.append(pos)
-    return IndexPositions(keys, forms, folds)
+    found = forms.get(word.form)
+    if found is None:
+        forms[word.form] = [pos]
+    else:
+        found.append(pos)
+    if word.index_fold:
+        found = folds.get(word.index_fold)
+        if found is None:
+            folds[word.index_fold] = [pos]
+        else:
+            found.append(pos)
 
 
 def _runs(text: str, lang: str | None) -> tuple[str | None, list[tuple[int, int, str]]]:
@@ -410,32 +451,24 @@ def word_table(text: str, lang: str | None = None) -> str:
     >>> find_words_in_table(text, word_table(text, "kk"), lambda f, k, o: "сайла" in k)
     [(0, 6), (11, 19)]
     """
-    alphabet, runs = _runs(text, lang)
-    seen: set[tuple[str, str, str | None]] = set()
-    lines = [
-        "\t".join(
-            (
-                WORD_TABLE_VERSION,
-                alphabet or "",
-                str(len(text)),
-                ";".join(f"{s},{e},{ln}" for s, e, ln in runs),
-            )
-        )
-    ]
-    for start, end, run_lang in runs:
-        for match in WORD_RE.finditer(text, start, end):
-            key = (match.group(), run_lang, alphabet)
-            if key not in seen:
-                seen.add(key)
-                packed = _packed_cache.get(key) or _known_words.get(key)
-                if packed is None:
-                    entry = _raw_cache.get(key) or _analyze_raw(*key)
-                    packed = _pack_entry(key[0], entry)
-                    if len(_packed_cache) >= _CACHE_LIMIT:
-                        _packed_cache.clear()
-                    _packed_cache[key] = packed
-                lines.append(packed)
-    return "\n".join(lines)
+    return index_analysis(text, lang).table
+
+
+def _table_header(text: str, alphabet: str | None, runs: list[tuple[int, int, str]]) -> str:
+    """A word table's first line: version, Latin alphabet, the text's length, language runs."""
+    spans = ";".join(f"{s},{e},{ln}" for s, e, ln in runs)
+    return "\t".join((WORD_TABLE_VERSION, alphabet or "", str(len(text)), spans))
+
+
+def _packed(key: tuple[str, str, str | None], entry: _RawEntry) -> str:
+    """A word's line of a word table: from an earlier job's words or packed once."""
+    packed = _packed_cache.get(key) or _known_words.get(key)
+    if packed is None:
+        packed = _pack_entry(key[0], entry)
+        if len(_packed_cache) >= _CACHE_LIMIT:
+            _packed_cache.clear()
+        _packed_cache[key] = packed
+    return packed
 
 
 _packed_cache: dict[tuple[str, str, str | None], str] = {}
