@@ -171,8 +171,7 @@ def build(
         with store.fresh_generation(index_dir) as generation:
             ix = whoosh_index.create_in(str(generation), build_schema())
             manifest: Manifest = {}
-            sidecars = Sidecars()
-            with _writer(ix, procs, known) as writer:
+            with _writer(ix, procs, known, sidecars=True) as writer:
                 for done, item in enumerate(_read_all(files, max_file_bytes, summary), 1):
                     if isinstance(item, Article):
                         if item.id in manifest:
@@ -180,13 +179,12 @@ def build(
                         else:
                             manifest[item.id] = _source(item)
                             writer.add_document(**article_document(item))
-                            sidecars.add(item)
                             summary.added += 1
                     if progress:
                         progress(done, len(files))
             _check_count(generation, summary.added)
             words.merge(generation, known)
-            sidecars.write(generation)
+            Sidecars.merge_parts(generation).write(generation)
             summary.documents = summary.added
             summary.seconds = time.monotonic() - started
             _finish(index_dir, generation, summary, roots, manifest)
@@ -263,10 +261,15 @@ def _words_file(generation: Path | None) -> Path | None:
 
 
 @contextmanager
-def _writer(ix, procs: int, known_words: Path | None = None):
+def _writer(ix, procs: int, known_words: Path | None = None, sidecars: bool = False):
     """A Whoosh writer that commits when the block ends and cancels when it fails; its
-    segment writers load the word analyses in ``known_words`` and keep the new ones."""
-    keep = {"known_words": str(known_words) if known_words else None, "keep_words": True}
+    segment writers load the word analyses in ``known_words`` and keep the new ones, and
+    with ``sidecars`` count what the sidecars need (see Sidecars.merge_parts)."""
+    keep = {
+        "known_words": str(known_words) if known_words else None,
+        "keep_words": True,
+        "sidecars": sidecars,
+    }
     # Separate segment files, not one compound file: Whoosh copies a compound file's parts
     # into memory when it opens them (the whole postings file), but maps separate files.
     if procs > 1:

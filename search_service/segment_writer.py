@@ -48,6 +48,7 @@ from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from search_service import words
+from search_service.sidecars import Sidecars
 
 # A posting as Whoosh's writer makes it: (field, term bytes, docnum, weight, value bytes).
 Posting = tuple[str, bytes, int, float, bytes | None]
@@ -350,6 +351,7 @@ class BuildSegmentWriter(SegmentWriter):
         array_min_docs: int = 0,
         known_words: str | None = None,
         keep_words: bool = False,
+        sidecars: bool = False,
         **kwargs: Any,
     ):
         super().__init__(ix, limitmb=limitmb, **kwargs)
@@ -359,6 +361,8 @@ class BuildSegmentWriter(SegmentWriter):
         if known_words and not _loaded_words.get(known_words):
             _loaded_words[known_words] = words.load(known_words) or -1
         self.keep_words = keep_words
+        # What the sidecars need of each document, counted here (in a build's workers).
+        self.sidecars = Sidecars() if sidecars else None
         unsupported = [
             name for name, field in self.schema.items() if field.separate_spelling() or field.vector
         ]
@@ -404,12 +408,16 @@ class BuildSegmentWriter(SegmentWriter):
             perdocwriter.cancel_doc()
             raise
         perdocwriter.finish_doc()
+        if self.sidecars is not None:
+            self.sidecars.add_fields(fields)
         self._added = True
         self.docnum += 1
 
     def _flush_segment(self) -> None:
         if self.keep_words:
             words.write_part(self.storage.folder, self.newsegment.segment_id())
+        if self.sidecars is not None:
+            self.sidecars.write_part(self.storage.folder, self.newsegment.segment_id())
         self.perdocwriter.close()
         lengths = self.per_document_reader() if self.codec.length_stats else None
         arrays = None

@@ -4,8 +4,11 @@ groups (:mod:`search_service.dupes`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+import pickle
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 
@@ -16,6 +19,9 @@ from search_service.text.tokenize import WORD_RE
 # The files, written anew by every build and update (never hard links of the previous ones);
 # the store names them, as it owns what a generation holds.
 FILES = store.SIDECAR_FILES
+# A build's worker leaves what it counted for its segment in a part file of this suffix;
+# the build merges the parts (see :meth:`Sidecars.merge_parts`).
+PART_SUFFIX = ".sidecars"
 
 
 class Sidecars:
@@ -30,10 +36,39 @@ class Sidecars:
         self.signatures = signatures or dupes.Signatures()
 
     def add(self, article: Article) -> None:
-        text = article_text(article.headline, article.body)
+        self._add(article.id, article.headline, article.body, article.script)
+
+    def add_fields(self, fields: Mapping[str, Any]) -> None:
+        """Add a document by its index fields: a build's segment writers count the documents
+        they index, so the build's workers share this work instead of the parent doing it."""
+        self._add(fields["id"], fields["headline"], fields["body"], fields.get("script"))
+
+    def _add(self, doc_id: str, headline: str, body: str, script: str | None) -> None:
+        text = article_text(headline, body)
         raws = WORD_RE.findall(text)  # the words found once for both
         self.words.add_text(text, raws)
-        self.signatures.add_words(article.id, dupes.text_words(text, raws, article.script))
+        self.signatures.add_words(doc_id, dupes.text_words(text, raws, script))
+
+    def write_part(self, folder: Path | str, name: str) -> None:
+        """Leave what this writer counted in a part file of ``folder`` for :meth:`merge_parts`."""
+        part = Path(folder) / f"{name}{PART_SUFFIX}"
+        temporary = part.with_name(part.name + ".tmp")
+        with open(temporary, "wb") as handle:
+            pickle.dump((self.words, self.signatures), handle, pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, part)
+        self.words, self.signatures = typeahead.WordCounts.empty(), dupes.Signatures()
+
+    @classmethod
+    def merge_parts(cls, generation: Path) -> Sidecars:
+        """What the segment writers of a build counted, from their part files (removed)."""
+        sidecars = cls()
+        for part in sorted(generation.glob(f"*{PART_SUFFIX}")):
+            with open(part, "rb") as handle:
+                words, signatures = pickle.load(handle)  # written by this build's own workers
+            _merge_words(sidecars.words, words)
+            sidecars.signatures.by_id.update(signatures.by_id)
+            part.unlink()
+        return sidecars
 
     def write(self, generation: Path) -> None:
         self.words.save(generation)
@@ -85,3 +120,12 @@ class Sidecars:
         finally:
             ix.close()
         return sidecars
+
+
+def _merge_words(into: typeahead.WordCounts, other: typeahead.WordCounts) -> None:
+    """Add a worker's counts (not yet folded: its words are folded once, when written)."""
+    into.documents.update(other.documents)
+    into._words.update(other._words)
+    into._opening.update(other._opening)
+    for key, counter in other.forms.items():
+        into.forms.setdefault(key, typeahead.Counter()).update(counter)

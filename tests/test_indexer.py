@@ -180,3 +180,22 @@ def test_build_whose_worker_fails_is_refused(tmp_path, monkeypatch):
         indexer.build([archive], index_dir, procs=2)
     assert store.current_generation(index_dir) == generation
     assert len(doc_ids(index_dir)) == 4
+
+
+def test_sidecars_counted_by_the_workers_are_those_of_one_process(tmp_path):
+    """A build's workers each count the documents they index for the sidecars (type-ahead,
+    near-duplicate signatures); merged, their counts are those one process makes."""
+    from search_service import dupes, typeahead
+    from search_service.cli import SAMPLE_ARCHIVE
+
+    one, two = tmp_path / "one", tmp_path / "two"
+    indexer.build([SAMPLE_ARCHIVE], one, procs=1)
+    indexer.build([SAMPLE_ARCHIVE], two, procs=2)
+    first, second = store.current_generation(one), store.current_generation(two)
+    assert typeahead.WordCounts.load(first) == typeahead.WordCounts.load(second)
+    assert typeahead.SuggestTable.load(first).keys == typeahead.SuggestTable.load(second).keys
+    signatures = dupes.Signatures.load(first).by_id, dupes.Signatures.load(second).by_id
+    assert sorted(signatures[0]) == sorted(signatures[1])
+    assert all((signatures[0][i] == signatures[1][i]).all() for i in signatures[0])
+    assert dupes.load_groups(first) == dupes.load_groups(second)
+    assert not list(second.glob("*.sidecars")), "the workers' part files are merged and removed"
