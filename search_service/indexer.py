@@ -33,7 +33,7 @@ from search_service.archive import (
     walk_archive,
 )
 from search_service.parallel import SpawnMpWriter
-from search_service.schema import build_schema
+from search_service.schema import build_schema, date_number
 from search_service.segment_writer import BuildSegmentWriter, fewer_collections
 from search_service.sidecars import Sidecars
 from search_service.text.cities import canonical_city
@@ -145,11 +145,6 @@ def article_document(article: Article) -> dict[str, Any]:
 def _variant(article: Article) -> str | None:
     """The Latin Kazakh alphabet of a Latin-script article, for its dateline city."""
     return detect_variant(article.body) if article.script == "Latn" else None
-
-
-def date_number(date: dt.date) -> int:
-    """A date as the integer stored in the index: 2025-03-07 -> 20250307."""
-    return date.year * 10000 + date.month * 100 + date.day
 
 
 def build(

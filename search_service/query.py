@@ -40,7 +40,6 @@ from itertools import pairwise, product
 
 from whoosh import query as wq
 
-from search_service.indexer import date_number
 from search_service.schema import (
     CITY_FIELD,
     DATE_FIELD,
@@ -50,6 +49,7 @@ from search_service.schema import (
     TEXT_FIELD,
     TITLE_EXACT_FIELD,
     TITLE_FIELD,
+    date_number,
 )
 from search_service.text import Term, analyze_query
 from search_service.text.cities import canonical_city

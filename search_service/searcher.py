@@ -73,6 +73,7 @@ from search_service.schema import (
     TITLE_EXACT_FIELD,
     TITLE_FIELD,
     YEAR_FIELD,
+    number_date,
 )
 from search_service.vocabulary import (
     DEFAULT_SORT,
@@ -410,7 +411,7 @@ class ArchiveSearcher:
     def newest_date(self) -> dt.date | None:
         """The date of the newest article in the served index (``None`` when it is empty)."""
         number = self._run(lambda s: _newest(self._arrays(s)))
-        return _date(number) if number else None
+        return number_date(number) if number else None
 
     def period_dates(self, period: str) -> tuple[dt.date, dt.date]:
         """The days of a date preset, counted back from the newest article."""
@@ -427,7 +428,7 @@ class ArchiveSearcher:
         lang = fields.get("lang")
         return ArticleView(
             id=fields["id"],
-            date=_date(fields["date"]),
+            date=number_date(fields["date"]),
             headline=fields.get("headline", ""),
             headline_html=highlight(
                 fields.get("headline", ""), lang, marks, fields.get(HEADLINE_WORDS_FIELD)
@@ -505,7 +506,7 @@ def _export(
                 lang = fields.get("lang")
                 yield {
                     "id": fields["id"],
-                    "date": _date(fields["date"]).isoformat(),
+                    "date": number_date(fields["date"]).isoformat(),
                     "language": lang or "",
                     "city": fields.get("city", ""),
                     "headline": fields.get("headline", ""),
@@ -788,7 +789,7 @@ def _hit(
     headline = fields.get("headline", "")
     return Hit(
         id=fields["id"],
-        date=_date(fields["date"]),
+        date=number_date(fields["date"]),
         headline=headline,
         headline_html=highlight(headline, lang, marks, fields.get(HEADLINE_WORDS_FIELD)),
         language=lang or "",
@@ -798,10 +799,6 @@ def _hit(
         similar=similar,
         group=group,
     )
-
-
-def _date(number: int) -> dt.date:
-    return dt.date(number // 10000, number // 100 % 100, number % 100)
 
 
 def _ms(started: float) -> float:

@@ -32,7 +32,7 @@ from whoosh import scoring, sorting
 from whoosh.qparser import AndGroup, MultifieldParser
 
 from search_service import searcher as searcher_module
-from search_service.indexer import date_number
+from search_service.schema import date_number
 from search_service.searcher import ArchiveSearcher, SearchRequest
 
 PER_PAGE = 10
