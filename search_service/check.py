@@ -25,6 +25,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from search_service import store
+from search_service.posting_arrays import ARRAYS_EXT, ARRAYS_TABLE_EXT
 from search_service.schema import ID_FIELD
 
 SHOWN_IDS = 5  # ids named in a problem; the rest are counted
@@ -49,8 +50,8 @@ _FILE_KINDS = (
     ("._stored.col", "stored fields"),
     ("_len.col", "field lengths"),
     (".col", "column"),
-    (".arr", "posting arrays"),
-    (".art", "posting array table"),
+    (ARRAYS_EXT, "posting arrays"),
+    (ARRAYS_TABLE_EXT, "posting array table"),
     (store.MANIFEST_FILE, "the source of every document"),
 )
 
