@@ -207,7 +207,8 @@ def _check_segments(index_dir: Path, generation: Path, report: CheckReport) -> i
     """Open every segment and its columns; then open the index the way the server does and
     search for everything. The number of documents found, or None when the index cannot be
     opened or searched."""
-    from search_service.searcher import ArchiveSearcher, SearchRequest
+    from search_service.models import SearchRequest
+    from search_service.searcher import ArchiveSearcher
     from search_service.vocabulary import NEWEST
 
     try:

@@ -40,6 +40,7 @@ from itertools import pairwise, product
 
 from whoosh import query as wq
 
+from search_service.models import Marks
 from search_service.schema import (
     CITY_FIELD,
     DATE_FIELD,
@@ -233,19 +234,6 @@ class Notice:
         texts = NOTICES[self.code]
         template = texts.get(lang, texts["en"])
         return template.format(typed=self.typed, searched=self.searched, fields=FIELD_LIST)
-
-
-@dataclass(frozen=True)
-class Marks:
-    """What the highlighter marks in a text: the matched words of the query."""
-
-    keys: frozenset[str] = frozenset()
-    forms: frozenset[str] = frozenset()
-    folds: frozenset[str] = frozenset()
-    prefixes: tuple[str, ...] = ()
-
-    def __bool__(self) -> bool:
-        return bool(self.keys or self.forms or self.folds or self.prefixes)
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from search_service.budget import Deadline, unlimited
+from search_service.models import PrefixLimit
 from search_service.posting_arrays import StoredArrays
 from search_service.schema import DATE_FIELD
 from search_service.vocabulary import NEWEST, OLDEST, RELEVANCE  # noqa: F401 (sort orders)
@@ -109,17 +110,6 @@ class Expansion:
     @property
     def limited(self) -> bool:
         return len(self.words) < self.of
-
-
-@dataclass(frozen=True)
-class PrefixLimit:
-    """A prefix of the query searched as only its ``terms`` most frequent words, ``of`` all
-    the words the index has with it (the largest count over the fields searched)."""
-
-    prefix: str
-    terms: int
-    of: int
-    excluded: bool = False  # in an exclusion: only these words' articles were left out
 
 
 @dataclass

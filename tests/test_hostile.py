@@ -598,6 +598,6 @@ def test_letters_without_a_unicode_name(hostile_client, url):
 
 def test_a_lone_soft_sign_is_answered(hostile_searcher):
     # its form is empty: Whoosh's spelling corrector failed on it (found by the test above)
-    from search_service.searcher import SearchRequest
+    from search_service.models import SearchRequest
 
     assert hostile_searcher.search(SearchRequest(q="Ь")).total == 0

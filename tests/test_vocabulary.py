@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from search_service import query, searcher, vocabulary
+from search_service import models, query, searcher, vocabulary
 from search_service.query import MESSAGES, QueryError
 from search_service.web import feed, i18n, openapi, pages, params
 
@@ -107,7 +107,7 @@ def test_the_similar_articles_limit_is_shared(pages_client, pages_index):
     from search_service.searcher import ArchiveSearcher
 
     searcher_ = ArchiveSearcher(pages_index)
-    article_id = searcher_.search(searcher.SearchRequest(q="сайлау")).hits[0].id
+    article_id = searcher_.search(models.SearchRequest(q="сайлау")).hits[0].id
     expected = [hit.id for hit in searcher_.more_like_this(article_id)]
     assert len(expected) <= vocabulary.SIMILAR_LIMIT
     body = pages_client.get(f"/api/articles/{article_id}/similar").get_json()

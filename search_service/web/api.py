@@ -26,8 +26,9 @@ from werkzeug.exceptions import HTTPException
 
 from search_service import store
 from search_service.guards import check_page, check_query
+from search_service.models import ArticleView, Hit, SearchPage
 from search_service.query import Notice, QueryError
-from search_service.searcher import ArchiveSearcher, ArticleView, Hit, SearchPage
+from search_service.searcher import ArchiveSearcher
 from search_service.text.analyze import describe
 from search_service.text.cities import city_name
 from search_service.vocabulary import FACET_CITY, FACET_LANG, FACET_MONTH, SIMILAR_LIMIT

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from search_service.archive import ARTICLE_ID
 from search_service.config import Settings
 from search_service.guards import BadRequest, page_number, whole_number
+from search_service.models import SearchRequest
 from search_service.periods import PERIODS
-from search_service.searcher import SearchRequest
 from search_service.stories import DUPES_MODES, FOLD
 from search_service.vocabulary import (
     DEFAULT_SORT,
