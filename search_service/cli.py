@@ -606,8 +606,8 @@ def search(ctx, index_dir, as_json, lang, date_from, date_to, city, sort, limit,
       search-service search --index /srv/index 'конституция date:2025'
       search-service search --index /srv/index --limit 1000 --queries queries.txt > hits.jsonl
     """
+    from search_service import i18n
     from search_service.searcher import ArchiveSearcher
-    from search_service.web import i18n
 
     settings = _settings(ctx).replace(index_dir=index_dir)
     _require_index(settings.index_dir)

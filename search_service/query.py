@@ -118,7 +118,7 @@ FIELDS = (FIELD_TITLE, *FILTER_FIELDS)
 LANG_VALUES = {"kk": "kk", "kz": "kk", "ru": "ru", "mixed": "mixed"}
 
 # Message keys of QueryError, with the text shown to users: the one catalogue of query-error
-# texts. The API answers with them and the pages show them (web/i18n reads them from here).
+# texts. The API answers with them and the pages show them (i18n reads them from here).
 EMPTY = "query.empty"
 BAD_DATE = "query.bad_date"
 SHORT_PREFIX = "query.short_prefix"

@@ -24,7 +24,7 @@ from xml.sax.saxutils import quoteattr
 from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context, url_for
 from werkzeug.exceptions import HTTPException
 
-from search_service import store
+from search_service import i18n, store
 from search_service.guards import check_page, check_query
 from search_service.models import ArticleView, Hit, SearchPage
 from search_service.query import Notice, QueryError
@@ -32,7 +32,7 @@ from search_service.searcher import ArchiveSearcher
 from search_service.text.analyze import describe
 from search_service.text.cities import city_name
 from search_service.vocabulary import FACET_CITY, FACET_LANG, FACET_MONTH, SIMILAR_LIMIT
-from search_service.web import SEARCHER_KEY, SETTINGS_KEY, i18n
+from search_service.web import SEARCHER_KEY, SETTINGS_KEY
 from search_service.web.openapi import openapi_document
 from search_service.web.pages import LANGUAGE_COOKIE
 from search_service.web.params import BadRequest, parse_search_request

@@ -1,4 +1,6 @@
-"""Interface strings of the pages in Kazakh, Russian and English, and how to pick one.
+"""Interface strings in Kazakh, Russian and English, and how to pick one.
+
+The pages, the API's labels and the CLI's notes all read them here (no Flask here).
 
 A plain dictionary catalogue: one entry per message key, one string per language. Strings are
 ``str.format`` templates; the templates escape them like any other text, so a catalogue entry
