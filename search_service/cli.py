@@ -644,9 +644,9 @@ def _search_payload(searcher, settings: Settings, args: dict[str, str], limit: i
     """One search as the API's JSON object; a query error is reported inside it, under
     ``error`` (a success has no ``error`` key, as in the API)."""
     from search_service.guards import BadRequest, check_page
+    from search_service.params import parse_search_request
     from search_service.query import QueryError
     from search_service.web.api import search_payload
-    from search_service.web.params import parse_search_request
 
     try:
         request = parse_search_request(args, settings)

@@ -31,10 +31,10 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from search_service.config import load_settings
+from search_service.params import BadRequest, parse_search_request
 from search_service.query import MESSAGES, ParsedQuery, QueryError, parse_query
 from search_service.searcher import ArchiveSearcher
 from search_service.web import create_app
-from search_service.web.params import BadRequest, parse_search_request
 
 # Profiles -------------------------------------------------------------------------------
 

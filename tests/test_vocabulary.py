@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from search_service import i18n, models, query, searcher, vocabulary
+from search_service import i18n, models, params, query, searcher, vocabulary
 from search_service.query import MESSAGES, QueryError
-from search_service.web import feed, openapi, pages, params
+from search_service.web import feed, openapi, pages
 
 # A query that fails with each query-error key (the unknown city is a filter value).
 FAILING = {
@@ -60,7 +60,7 @@ VOCABULARY_USERS = (
     "ranking.py",
     "cli.py",
     "check.py",
-    "web/params.py",
+    "params.py",
     "web/api.py",
     "web/pages.py",
     "web/openapi.py",

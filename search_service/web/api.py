@@ -27,6 +27,7 @@ from werkzeug.exceptions import HTTPException
 from search_service import i18n, store
 from search_service.guards import check_page, check_query
 from search_service.models import ArticleView, Hit, SearchPage
+from search_service.params import BadRequest, parse_search_request
 from search_service.query import Notice, QueryError
 from search_service.searcher import ArchiveSearcher
 from search_service.text.analyze import describe
@@ -35,7 +36,6 @@ from search_service.vocabulary import FACET_CITY, FACET_LANG, FACET_MONTH, SIMIL
 from search_service.web import SEARCHER_KEY, SETTINGS_KEY
 from search_service.web.openapi import openapi_document
 from search_service.web.pages import LANGUAGE_COOKIE
-from search_service.web.params import BadRequest, parse_search_request
 
 log = logging.getLogger(__name__)
 

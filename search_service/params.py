@@ -1,4 +1,5 @@
-"""Request parameters -> :class:`SearchRequest`, shared by the JSON API and the HTML pages.
+"""Request parameters -> :class:`SearchRequest`, shared by the JSON API, the HTML pages and
+the CLI (a plain mapping of names to strings: no Flask here).
 
 Every check a request can fail is here, each with a stable error code that the API puts in
 its JSON error and the pages translate: the web layer never sees a half-valid request.
