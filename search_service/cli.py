@@ -645,8 +645,8 @@ def _search_payload(searcher, settings: Settings, args: dict[str, str], limit: i
     ``error`` (a success has no ``error`` key, as in the API)."""
     from search_service.guards import BadRequest, check_page
     from search_service.params import parse_search_request
+    from search_service.payloads import search_payload
     from search_service.query import QueryError
-    from search_service.web.api import search_payload
 
     try:
         request = parse_search_request(args, settings)
