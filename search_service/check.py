@@ -25,6 +25,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from search_service import store
+from search_service.posting_arrays import ARRAYS_EXT, ARRAYS_TABLE_EXT
 from search_service.schema import ID_FIELD
 
 SHOWN_IDS = 5  # ids named in a problem; the rest are counted
@@ -49,8 +50,8 @@ _FILE_KINDS = (
     ("._stored.col", "stored fields"),
     ("_len.col", "field lengths"),
     (".col", "column"),
-    (".arr", "posting arrays"),
-    (".art", "posting array table"),
+    (ARRAYS_EXT, "posting arrays"),
+    (ARRAYS_TABLE_EXT, "posting array table"),
     (store.MANIFEST_FILE, "the source of every document"),
 )
 
@@ -206,7 +207,8 @@ def _check_segments(index_dir: Path, generation: Path, report: CheckReport) -> i
     """Open every segment and its columns; then open the index the way the server does and
     search for everything. The number of documents found, or None when the index cannot be
     opened or searched."""
-    from search_service.searcher import ArchiveSearcher, SearchRequest
+    from search_service.models import SearchRequest
+    from search_service.searcher import ArchiveSearcher
     from search_service.vocabulary import NEWEST
 
     try:

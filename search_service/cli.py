@@ -606,8 +606,8 @@ def search(ctx, index_dir, as_json, lang, date_from, date_to, city, sort, limit,
       search-service search --index /srv/index 'конституция date:2025'
       search-service search --index /srv/index --limit 1000 --queries queries.txt > hits.jsonl
     """
+    from search_service import i18n
     from search_service.searcher import ArchiveSearcher
-    from search_service.web import i18n
 
     settings = _settings(ctx).replace(index_dir=index_dir)
     _require_index(settings.index_dir)
@@ -644,9 +644,9 @@ def _search_payload(searcher, settings: Settings, args: dict[str, str], limit: i
     """One search as the API's JSON object; a query error is reported inside it, under
     ``error`` (a success has no ``error`` key, as in the API)."""
     from search_service.guards import BadRequest, check_page
+    from search_service.params import parse_search_request
+    from search_service.payloads import search_payload
     from search_service.query import QueryError
-    from search_service.web.api import search_payload
-    from search_service.web.params import parse_search_request
 
     try:
         request = parse_search_request(args, settings)

@@ -19,8 +19,8 @@ Both refusals say what went wrong with a stable code (``bad_page``, a query-erro
 
 from __future__ import annotations
 
+from search_service.models import SearchPage
 from search_service.query import UNKNOWN_CITY, QueryError, parse_query
-from search_service.searcher import SearchPage
 from search_service.vocabulary import PARAM_PAGE
 
 BAD_PAGE = "bad_page"

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 
 from markupsafe import Markup, escape
 
-from search_service.query import Marks
+from search_service.models import Marks
 from search_service.text.analyze import Judgements, find_words, find_words_in_table
 
 Span = tuple[int, int]  # start and end character offsets of a matched word

@@ -33,7 +33,7 @@ from search_service.archive import (
     walk_archive,
 )
 from search_service.parallel import SpawnMpWriter
-from search_service.schema import build_schema
+from search_service.schema import build_schema, date_number
 from search_service.segment_writer import BuildSegmentWriter, fewer_collections
 from search_service.sidecars import Sidecars
 from search_service.text.cities import canonical_city
@@ -55,7 +55,7 @@ POSTING_COMPRESSION = 3
 # inlines). Most of a news archive's terms are in one or two documents.
 INLINE_LIMIT = 8
 # Terms in at least this many documents (per segment) also get their postings stored as plain
-# arrays, read without unpickling (see segment_writer.PostingArrays). At 200,000 articles they
+# arrays, read without unpickling (see posting_arrays.PostingArrays). At 200,000 articles they
 # are the words whose first search read hundreds of posting blocks.
 ARRAY_MIN_DOCS = 256
 
@@ -145,11 +145,6 @@ def article_document(article: Article) -> dict[str, Any]:
 def _variant(article: Article) -> str | None:
     """The Latin Kazakh alphabet of a Latin-script article, for its dateline city."""
     return detect_variant(article.body) if article.script == "Latn" else None
-
-
-def date_number(date: dt.date) -> int:
-    """A date as the integer stored in the index: 2025-03-07 -> 20250307."""
-    return date.year * 10000 + date.month * 100 + date.day
 
 
 def build(

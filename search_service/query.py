@@ -40,7 +40,7 @@ from itertools import pairwise, product
 
 from whoosh import query as wq
 
-from search_service.indexer import date_number
+from search_service.models import Marks
 from search_service.schema import (
     CITY_FIELD,
     DATE_FIELD,
@@ -50,6 +50,7 @@ from search_service.schema import (
     TEXT_FIELD,
     TITLE_EXACT_FIELD,
     TITLE_FIELD,
+    date_number,
 )
 from search_service.text import Term, analyze_query
 from search_service.text.cities import canonical_city
@@ -117,7 +118,7 @@ FIELDS = (FIELD_TITLE, *FILTER_FIELDS)
 LANG_VALUES = {"kk": "kk", "kz": "kk", "ru": "ru", "mixed": "mixed"}
 
 # Message keys of QueryError, with the text shown to users: the one catalogue of query-error
-# texts. The API answers with them and the pages show them (web/i18n reads them from here).
+# texts. The API answers with them and the pages show them (i18n reads them from here).
 EMPTY = "query.empty"
 BAD_DATE = "query.bad_date"
 SHORT_PREFIX = "query.short_prefix"
@@ -233,19 +234,6 @@ class Notice:
         texts = NOTICES[self.code]
         template = texts.get(lang, texts["en"])
         return template.format(typed=self.typed, searched=self.searched, fields=FIELD_LIST)
-
-
-@dataclass(frozen=True)
-class Marks:
-    """What the highlighter marks in a text: the matched words of the query."""
-
-    keys: frozenset[str] = frozenset()
-    forms: frozenset[str] = frozenset()
-    folds: frozenset[str] = frozenset()
-    prefixes: tuple[str, ...] = ()
-
-    def __bool__(self) -> bool:
-        return bool(self.keys or self.forms or self.folds or self.prefixes)
 
 
 @dataclass(frozen=True)

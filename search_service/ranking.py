@@ -10,7 +10,7 @@ a count, a facet is a ``bincount``, a page is a partial sort. The scores are Who
 Whoosh would give; ``tests/test_ranking.py`` checks documents, scores and order against it.
 
 A frequent term's postings are read from the segment's plain arrays when the build wrote them
-(:class:`~search_service.segment_writer.PostingArrays`): a memory map and a view, instead of
+(:mod:`search_service.posting_arrays`): a memory map and a view, instead of
 unpickling and unzipping hundreds of blocks the first time the word is searched.
 
 Decoded postings are kept per searcher in a cache bounded in bytes (frequent words recur in
@@ -34,8 +34,6 @@ from __future__ import annotations
 
 import bisect
 import heapq
-import os
-import pickle
 import struct
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
@@ -53,8 +51,9 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from search_service.budget import Deadline, unlimited
+from search_service.models import PrefixLimit
+from search_service.posting_arrays import StoredArrays
 from search_service.schema import DATE_FIELD
-from search_service.segment_writer import ARRAYS_EXT, ARRAYS_TABLE_EXT
 from search_service.vocabulary import NEWEST, OLDEST, RELEVANCE  # noqa: F401 (sort orders)
 
 DEFAULT_CACHE_MB = 64
@@ -113,17 +112,6 @@ class Expansion:
         return len(self.words) < self.of
 
 
-@dataclass(frozen=True)
-class PrefixLimit:
-    """A prefix of the query searched as only its ``terms`` most frequent words, ``of`` all
-    the words the index has with it (the largest count over the fields searched)."""
-
-    prefix: str
-    terms: int
-    of: int
-    excluded: bool = False  # in an exclusion: only these words' articles were left out
-
-
 @dataclass
 class Match:
     """The documents a query matches and their scores (zero outside ``docs``)."""
@@ -146,7 +134,7 @@ class IndexArrays:
         self.max_prefix_terms = max_prefix_terms  # None: a prefix stands for all its words
         subsearchers = searcher.subsearchers or [(searcher, 0)]
         self._segments = [(sub.reader(), offset) for sub, offset in subsearchers]
-        self._arrays = [_StoredArrays.of(reader) for reader, _ in self._segments]
+        self._arrays = [StoredArrays.of(reader) for reader, _ in self._segments]
         self.size = searcher.doc_count_all()
         live = np.ones(self.size, dtype=bool)
         for reader, offset in self._segments:
@@ -636,78 +624,6 @@ def _add(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
 
 def _only(scores: np.ndarray | None, docs: np.ndarray) -> np.ndarray | None:
     return None if scores is None else np.where(docs, scores, 0.0)
-
-
-class _StoredArrays:
-    """One segment's posting arrays, memory-mapped (see ``segment_writer.ARRAYS_EXT``)."""
-
-    def __init__(self, table: dict[tuple[str, bytes], tuple[int, ...]], data: np.ndarray):
-        self._table = table
-        self._data = data
-
-    @classmethod
-    def of(cls, reader: Any) -> _StoredArrays | None:
-        """The arrays of a segment reader's segment, or None if its build wrote none."""
-        try:
-            segment, storage = reader.segment(), reader._storage
-            folder = storage.folder
-        except AttributeError:  # not a file segment of the shape written by the build
-            return None
-        table_name = segment.make_filename(ARRAYS_TABLE_EXT)
-        if not storage.file_exists(table_name):
-            return None
-        with open(os.path.join(folder, table_name), "rb") as handle:
-            table = pickle.load(handle)
-        path = os.path.join(folder, segment.make_filename(ARRAYS_EXT))
-        # A plain array over the map: slicing a ``np.memmap`` costs microseconds each.
-        return cls(table, np.memmap(path, dtype=np.uint8, mode="r").view(np.ndarray))
-
-    def postings(self, field: str, text: str | bytes) -> tuple[np.ndarray, np.ndarray] | None:
-        """Document numbers and weights of a term, if the segment has them as arrays."""
-        found = self._entry(field, text)
-        if found is None:
-            return None
-        start, count, _ = found
-        middle = start + 4 * count
-        ids = self._data[start:middle].view("<u4").astype(np.int64)
-        weights = self._data[middle : middle + 4 * count].view("<f4").astype(np.float64)
-        return ids, weights
-
-    def positions(
-        self, field: str, text: str | bytes, docnums: list[int]
-    ) -> dict[int, list[int]] | None:
-        """The positions of a term in those of ``docnums`` (sorted, segment numbering) that
-        have it, if the segment has them as arrays."""
-        found = self._entry(field, text)
-        if found is None or not found[2]:
-            return None
-        start, count, stored = found
-        data = self._data
-        ids = data[start : start + 4 * count].view("<u4")
-        counts = data[start + 8 * count : start + 12 * count].view("<u4")
-        first = start + 12 * count
-        positions = data[first : first + 4 * stored].view("<u4")
-        wanted = np.asarray(docnums, dtype=np.int64)
-        at = np.searchsorted(ids, wanted)
-        present = at < count
-        present[present] = ids[at[present]] == wanted[present]
-        chosen = at[present]
-        stops = np.cumsum(counts, dtype=np.int64)[chosen]
-        starts = (stops - counts[chosen]).tolist()
-        return {
-            docnum: positions[start:stop].tolist()
-            for docnum, start, stop in zip(
-                wanted[present].tolist(), starts, stops.tolist(), strict=True
-            )
-        }
-
-    def _entry(self, field: str, text: str | bytes) -> tuple[int, int, int] | None:
-        term = text.encode("utf-8") if isinstance(text, str) else text
-        found = self._table.get((field, term))
-        if found is None:
-            return None
-        start, count, *stored = found  # an index built before positions were stored: none
-        return start, count, stored[0] if stored else 0
 
 
 def _read_postings(matcher: Any) -> tuple[np.ndarray, np.ndarray]:

@@ -5,6 +5,8 @@ Field boosts are named constants here so ranking can be read and tuned in one pl
 
 from __future__ import annotations
 
+import datetime as dt
+
 from whoosh.fields import ID, NUMERIC, STORED, Schema
 
 from search_service.analysis import (
@@ -25,7 +27,7 @@ FOLD_BOOST = 0.3
 
 # Field names, used by the indexer, the query parser and the searcher.
 ID_FIELD = "id"
-DATE_FIELD = "date"  # yyyymmdd as an integer: ranges and sorting
+DATE_FIELD = "date"  # yyyymmdd as an integer (date_number): ranges and sorting
 YEAR_FIELD = "year"
 MONTH_FIELD = "month"  # "2025-03"
 LANG_FIELD = "lang"
@@ -40,6 +42,24 @@ BODY_FIELD = "body"
 # What highlighting needs of the headline's and the body's analysis (analysis.WordTable).
 HEADLINE_WORDS_FIELD = "headline_words"
 BODY_WORDS_FIELD = "body_words"
+
+
+def date_number(date: dt.date) -> int:
+    """A date as the integer stored in the index: 2025-03-07 -> 20250307.
+
+    >>> date_number(dt.date(2025, 3, 7))
+    20250307
+    """
+    return date.year * 10000 + date.month * 100 + date.day
+
+
+def number_date(number: int) -> dt.date:
+    """The date of an integer stored in the index: 20250307 -> 2025-03-07.
+
+    >>> number_date(20250307)
+    datetime.date(2025, 3, 7)
+    """
+    return dt.date(number // 10000, number // 100 % 100, number % 100)
 
 
 def build_schema() -> Schema:

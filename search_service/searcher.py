@@ -23,13 +23,11 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 import numpy as np
-from markupsafe import Markup
 from whoosh import query as wq
 from whoosh import scoring
 from whoosh.index import IndexError as WhooshIndexError
@@ -41,6 +39,14 @@ from search_service.archive import ARTICLE_ID
 from search_service.budget import Deadline
 from search_service.config import Settings
 from search_service.highlight import highlight, mark_paragraphs, plain_snippet, snippets
+from search_service.models import (
+    ArticleView,
+    FacetValue,
+    Hit,
+    Marks,
+    SearchPage,
+    SearchRequest,
+)
 from search_service.periods import period_range
 from search_service.query import (
     FILTER_CITY,
@@ -48,7 +54,6 @@ from search_service.query import (
     FILTER_MONTH,
     FILTER_YEAR,
     UNKNOWN_CITY_VALUE,
-    Marks,
     Notice,
     ParsedQuery,
     QueryError,
@@ -73,9 +78,9 @@ from search_service.schema import (
     TITLE_EXACT_FIELD,
     TITLE_FIELD,
     YEAR_FIELD,
+    number_date,
 )
 from search_service.vocabulary import (
-    DEFAULT_SORT,
     FACET_CITY,
     FACET_LANG,
     FACET_MONTH,
@@ -112,85 +117,6 @@ OPENING = "opening the index"
 
 class IndexUnavailable(store.IndexStoreError):
     """The index exists but cannot be read, even after reopening it."""
-
-
-@dataclass
-class SearchRequest:
-    q: str = ""
-    page: int = 1
-    per_page: int = 10
-    lang: str | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    city: str | None = None
-    year: str | None = None
-    month: str | None = None
-    sort: str = DEFAULT_SORT  # one of SORTS: relevance | newest | oldest
-    period: str | None = None  # a date preset (periods.PERIODS), counted from the newest article
-    dupes: str = "show"  # "fold": one article per group of near-duplicates (stories.FOLD)
-    group: str | None = None  # only the articles of this near-duplicate group
-
-
-@dataclass
-class Hit:
-    id: str
-    date: dt.date
-    headline: str
-    headline_html: Markup
-    language: str
-    city: str
-    fragments: list[Markup]
-    score: float
-    similar: int = 0  # other versions of this story among the results (when folded)
-    group: str | None = None  # its near-duplicate group, if any
-
-
-@dataclass
-class FacetValue:
-    value: str
-    count: int
-    selected: bool
-
-
-@dataclass
-class SearchPage:
-    request: SearchRequest
-    total: int = 0
-    took_ms: float = 0.0
-    hits: list[Hit] = field(default_factory=list)
-    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
-    suggestion: str | None = None
-    error: str | None = None  # a QueryError message key
-    pages: int = 0
-    # No article has every part of the query: the hits are those with the most parts, and
-    # these parts (as typed) are missing from the best of them.
-    missing: list[str] = field(default_factory=list)
-    # What the query parser repaired or reinterpreted (a lone quote, an unknown field, ...).
-    notices: list[Notice] = field(default_factory=list)
-    # The city filter names a city no article has: the page is empty (the API answers 400).
-    unknown_city: str | None = None
-    # The first and last day of the request's date preset, when it has one.
-    period_dates: tuple[dt.date, dt.date] | None = None
-    stories: int | None = None  # hits counting each group of near-duplicates once (folded)
-    # The prefixes searched as only their most frequent words (``max_prefix_terms``).
-    prefix_limited: list[ranking.PrefixLimit] = field(default_factory=list)
-    # The time budget ran out before everything was matched: the hits are the best found
-    # until then, and the total and facets may lack articles. (Past the budget, highlighting
-    # and "did you mean" are left out too; that alone does not make a page timed out.)
-    timed_out: bool = False
-
-
-@dataclass
-class ArticleView:
-    id: str
-    date: dt.date
-    headline: str
-    headline_html: Markup
-    body_html: list[Markup]  # one per paragraph
-    language: str
-    city: str
-    agency: str
-    path: str
 
 
 class ArchiveSearcher:
@@ -410,7 +336,7 @@ class ArchiveSearcher:
     def newest_date(self) -> dt.date | None:
         """The date of the newest article in the served index (``None`` when it is empty)."""
         number = self._run(lambda s: _newest(self._arrays(s)))
-        return _date(number) if number else None
+        return number_date(number) if number else None
 
     def period_dates(self, period: str) -> tuple[dt.date, dt.date]:
         """The days of a date preset, counted back from the newest article."""
@@ -427,7 +353,7 @@ class ArchiveSearcher:
         lang = fields.get("lang")
         return ArticleView(
             id=fields["id"],
-            date=_date(fields["date"]),
+            date=number_date(fields["date"]),
             headline=fields.get("headline", ""),
             headline_html=highlight(
                 fields.get("headline", ""), lang, marks, fields.get(HEADLINE_WORDS_FIELD)
@@ -505,7 +431,7 @@ def _export(
                 lang = fields.get("lang")
                 yield {
                     "id": fields["id"],
-                    "date": _date(fields["date"]).isoformat(),
+                    "date": number_date(fields["date"]).isoformat(),
                     "language": lang or "",
                     "city": fields.get("city", ""),
                     "headline": fields.get("headline", ""),
@@ -788,7 +714,7 @@ def _hit(
     headline = fields.get("headline", "")
     return Hit(
         id=fields["id"],
-        date=_date(fields["date"]),
+        date=number_date(fields["date"]),
         headline=headline,
         headline_html=highlight(headline, lang, marks, fields.get(HEADLINE_WORDS_FIELD)),
         language=lang or "",
@@ -798,10 +724,6 @@ def _hit(
         similar=similar,
         group=group,
     )
-
-
-def _date(number: int) -> dt.date:
-    return dt.date(number // 10000, number // 100 % 100, number % 100)
 
 
 def _ms(started: float) -> float:

@@ -18,9 +18,9 @@ This writer changes how postings reach the files, not what the files hold:
   (as a ``ListMatcher``) but its own writer fails to write them.
 
 - The postings of terms in at least ``array_min_docs`` documents are also written as plain
-  arrays (:class:`PostingArrays`: document numbers, then weights), which
-  :mod:`search_service.ranking` maps instead of unpickling Whoosh's blocks: the first search
-  of a frequent word at 200,000 articles read about a thousand blocks.
+  arrays (:class:`~search_service.posting_arrays.PostingArrays`, whose module owns the
+  layout), which :mod:`search_service.ranking` maps instead of unpickling Whoosh's blocks:
+  the first search of a frequent word at 200,000 articles read about a thousand blocks.
 
 Whoosh needs nothing of this module: the index is a plain Whoosh 3 index, and the arrays are
 extra files of each segment (named like its other files, so Whoosh deletes them with it).
@@ -36,11 +36,10 @@ import struct
 from array import array
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from itertools import chain, groupby, islice
+from itertools import groupby, islice
 from operator import itemgetter
 from typing import Any
 
-import numpy as np
 from whoosh.codec.whoosh3 import W3PostingsWriter, W3TermInfo
 from whoosh.formats import Positions
 from whoosh.util import random_name
@@ -48,6 +47,7 @@ from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from search_service import words
+from search_service.posting_arrays import PostingArrays
 from search_service.sidecars import Sidecars
 
 # A posting as Whoosh's writer makes it: (field, term bytes, docnum, weight, value bytes).
@@ -66,13 +66,6 @@ TERM_BYTES = 250
 RUN_RECORD_TERMS = 4096
 # Most runs merged at once (each holds a file open).
 MAX_OPEN_RUNS = 100
-
-# A segment's posting arrays: each frequent term's document numbers (little-endian uint32),
-# then its weights (little-endian float32, as Whoosh stores them), and in a field with
-# positions each posting's number of positions (uint32) and the positions (uint32); a pickled
-# table holds ``{(field, term bytes): (byte offset, postings, positions stored)}``.
-ARRAYS_EXT = ".arr"
-ARRAYS_TABLE_EXT = ".art"
 
 # The cyclic garbage collector's thresholds while a build writes (see ``fewer_collections``).
 BUILD_GC_THRESHOLDS = (50_000, 20, 100)
@@ -289,55 +282,6 @@ class _PostingsWriter(W3PostingsWriter):
                 if self._minlength is None or shortest < self._minlength:
                     self._minlength = shortest
                 self._maxlength = max(self._maxlength, max(known))
-
-
-class PostingArrays:
-    """Writes a segment's posting arrays (see ``ARRAYS_EXT``); for ``positional`` fields also
-    each posting's number of positions and the positions themselves."""
-
-    def __init__(self, storage: Any, segment: Any, positional: frozenset[str]):
-        self._storage = storage
-        self._segment = segment
-        self._positional = positional
-        self._file: Any = None
-        self._offset = 0
-        self.table: dict[TermKey, tuple[int, int, int]] = {}
-
-    def add(self, fieldname: str, text: bytes, flat: Flat) -> None:
-        if self._file is None:
-            self._file = self._segment.create_file(self._storage, ARRAYS_EXT)
-        parts = [np.array(flat[0::3], dtype="<u4"), np.array(flat[1::3], dtype="<f4")]
-        stored_positions = 0
-        if fieldname in self._positional:
-            counts, positions = _positions(flat[2::3])
-            parts += [counts, positions]
-            stored_positions = len(positions)
-        self.table[fieldname, text] = (self._offset, len(flat) // 3, stored_positions)
-        for part in parts:
-            data = part.tobytes()
-            self._file.write(data)
-            self._offset += len(data)
-
-    def close(self) -> None:
-        if self._file is None:
-            return
-        self._file.close()
-        table = self._segment.create_file(self._storage, ARRAYS_TABLE_EXT)
-        table.write(pickle.dumps(self.table, protocol=pickle.HIGHEST_PROTOCOL))
-        table.close()
-
-
-def _positions(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
-    """Each posting's number of positions and all the positions, from Whoosh ``Positions``
-    values (a 4-byte count, then the pickled gaps between positions)."""
-    gap_lists = [pickle.loads(value[4:]) for value in values]
-    counts = np.fromiter(map(len, gap_lists), dtype="<u4", count=len(gap_lists))
-    gaps = np.fromiter(chain.from_iterable(gap_lists), dtype=np.int64, count=int(counts.sum()))
-    running = np.cumsum(gaps)
-    # Gaps restart at each posting: take off the running total before its first gap.
-    starts = np.cumsum(counts, dtype=np.int64) - counts
-    before = np.concatenate(([0], running))[starts]
-    return counts, (running - np.repeat(before, counts)).astype("<u4")
 
 
 class BuildSegmentWriter(SegmentWriter):

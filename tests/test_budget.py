@@ -23,13 +23,14 @@ import numpy as np
 import pytest
 from whoosh import query as wq
 
-from search_service import indexer, ranking
+from search_service import indexer, models, ranking
 from search_service import searcher as searcher_module
 from search_service.budget import Deadline
 from search_service.config import ConfigError, load_settings, package_folder
+from search_service.models import SearchRequest
 from search_service.query import MAX_TERMS
 from search_service.schema import TEXT_EXACT_FIELD, TITLE_EXACT_FIELD
-from search_service.searcher import ArchiveSearcher, SearchRequest
+from search_service.searcher import ArchiveSearcher
 from search_service.web import create_app
 
 from .test_openapi import check_response
@@ -138,7 +139,7 @@ def test_a_limited_prefix_matches_and_scores_as_its_chosen_words(sample_index, c
         assert found.docs.sum() < everything.docs.sum()
         assert not (found.docs & ~everything.docs).any()
         assert arrays.prefix_limits([prefix, None]) == [
-            ranking.PrefixLimit("по", 4, len(whoosh_prefix_words(s, TEXT_EXACT_FIELD, "по")))
+            models.PrefixLimit("по", 4, len(whoosh_prefix_words(s, TEXT_EXACT_FIELD, "по")))
         ]
     finally:
         ix_searcher.close()

@@ -10,8 +10,8 @@ import pytest
 from search_service import guards
 from search_service.cli import EXIT_USAGE, main
 from search_service.guards import BadRequest, check_page, page_number
+from search_service.models import SearchPage, SearchRequest
 from search_service.query import BAD_DATE, UNKNOWN_CITY, QueryError
-from search_service.searcher import SearchPage, SearchRequest
 
 
 def _page(**fields) -> SearchPage:

@@ -31,10 +31,10 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from search_service.config import load_settings
+from search_service.params import BadRequest, parse_search_request
 from search_service.query import MESSAGES, ParsedQuery, QueryError, parse_query
 from search_service.searcher import ArchiveSearcher
 from search_service.web import create_app
-from search_service.web.params import BadRequest, parse_search_request
 
 # Profiles -------------------------------------------------------------------------------
 
@@ -598,6 +598,6 @@ def test_letters_without_a_unicode_name(hostile_client, url):
 
 def test_a_lone_soft_sign_is_answered(hostile_searcher):
     # its form is empty: Whoosh's spelling corrector failed on it (found by the test above)
-    from search_service.searcher import SearchRequest
+    from search_service.models import SearchRequest
 
     assert hostile_searcher.search(SearchRequest(q="Ь")).total == 0

@@ -9,8 +9,9 @@ import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
+from search_service import params
 from search_service.config import load_settings
-from search_service.web import create_app, params
+from search_service.web import create_app
 
 from .conftest import FILLER_WORD
 

@@ -14,8 +14,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from search_service import query
-from search_service.web import SEARCHER_KEY, i18n, params
+from search_service import i18n, params, query
+from search_service.web import SEARCHER_KEY
 from search_service.web.pages import page_numbers, safe_next, search_state
 from search_service.web.timeline import build_timeline, fill_months, fill_years
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from search_service import indexer
-from search_service.searcher import ArchiveSearcher, SearchRequest
+from search_service.models import SearchRequest
+from search_service.searcher import ArchiveSearcher
 from search_service.text.analyze import analyze_query, word_keys
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"

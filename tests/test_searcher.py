@@ -9,8 +9,9 @@ from whoosh import query as wq
 
 from search_service import indexer, store
 from search_service.highlight import SNIPPET_CHARS, _scorer, mark_text, snippets
+from search_service.models import SearchRequest
 from search_service.query import BAD_DATE, combine, filter_clauses, parse_query
-from search_service.searcher import ArchiveSearcher, SearchRequest
+from search_service.searcher import ArchiveSearcher
 
 from .conftest import FILLER_COUNT, FILLER_WORD, write_article, write_tiny_archive
 

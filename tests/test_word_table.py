@@ -91,7 +91,7 @@ def test_the_index_stores_a_table_for_each_headline_and_body(tiny_index):
 
 
 def test_result_pages_are_highlighted_from_the_tables(tiny_searcher, monkeypatch):
-    from search_service.searcher import SearchRequest
+    from search_service.models import SearchRequest
 
     expected = tiny_searcher.search(SearchRequest(q="сайлау"))
     assert expected.total and any("<mark>" in str(f) for h in expected.hits for f in h.fragments)

@@ -41,7 +41,7 @@ from search_service import searcher as searcher_module
 from search_service.archive import Article, read_article, walk_archive
 from search_service.bench import build, peers
 from search_service.bench.queries import QUERY_CLASSES, OurPages, QuerySpec, percentile
-from search_service.indexer import date_number
+from search_service.schema import date_number
 from search_service.searcher import ArchiveSearcher
 
 SHARED_KINDS = (

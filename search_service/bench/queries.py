@@ -32,8 +32,9 @@ from whoosh import scoring, sorting
 from whoosh.qparser import AndGroup, MultifieldParser
 
 from search_service import searcher as searcher_module
-from search_service.indexer import date_number
-from search_service.searcher import ArchiveSearcher, SearchRequest
+from search_service.models import SearchRequest
+from search_service.schema import date_number
+from search_service.searcher import ArchiveSearcher
 
 PER_PAGE = 10
 

@@ -29,7 +29,8 @@ from typing import Any, TextIO
 from search_service import indexer, store
 from search_service.bench import corpus, report
 from search_service.bench.queries import summary
-from search_service.searcher import ArchiveSearcher, SearchRequest
+from search_service.models import SearchRequest
+from search_service.searcher import ArchiveSearcher
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"  # ../shared beside the repository
 DEFAULT_SET = SHARED / "retrieval"

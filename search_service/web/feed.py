@@ -22,14 +22,15 @@ from xml.etree import ElementTree as ET
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
-from search_service import store
+from search_service import i18n, store
 from search_service.guards import check_page
+from search_service.models import Hit, SearchPage
+from search_service.params import BadRequest, parse_search_request
 from search_service.query import QueryError
-from search_service.searcher import ArchiveSearcher, Hit, SearchPage
+from search_service.searcher import ArchiveSearcher
 from search_service.vocabulary import NEWEST, PAGING_PARAMS, PARAM_SORT, SEARCH_PARAMS
-from search_service.web import SEARCHER_KEY, SETTINGS_KEY, i18n
+from search_service.web import SEARCHER_KEY, SETTINGS_KEY
 from search_service.web.api import interface_language
-from search_service.web.params import BadRequest, parse_search_request
 
 log = logging.getLogger(__name__)
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from search_service.archive import ARTICLE_ID
 from search_service.config import Settings
+from search_service.params import LANGUAGES
 from search_service.periods import PERIODS
 from search_service.stories import DUPES_MODES
 from search_service.vocabulary import (
@@ -22,7 +23,6 @@ from search_service.vocabulary import (
     SORTS,
     YEAR_PATTERN,
 )
-from search_service.web.params import LANGUAGES
 
 OPENAPI_VERSION = "3.1.0"
 REF = "#/components/schemas/"

@@ -24,8 +24,9 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from search_service import store
+from search_service import i18n, store
 from search_service.guards import check_page
+from search_service.params import BadRequest, parse_search_request
 from search_service.periods import PERIODS
 from search_service.query import QueryError
 from search_service.text.cities import city_name
@@ -40,8 +41,7 @@ from search_service.vocabulary import (
     SIMILAR_LIMIT,
     SORTS,
 )
-from search_service.web import SEARCHER_KEY, SETTINGS_KEY, i18n
-from search_service.web.params import BadRequest, parse_search_request
+from search_service.web import SEARCHER_KEY, SETTINGS_KEY
 from search_service.web.timeline import timeline_for
 
 log = logging.getLogger(__name__)

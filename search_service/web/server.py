@@ -86,7 +86,7 @@ def warm_up_app(app: Any) -> None:
 
 def warm_up_worker(app: Any) -> None:
     """Open the index and answer one search, so the first request finds everything loaded."""
-    from search_service.searcher import SearchRequest
+    from search_service.models import SearchRequest
     from search_service.web import SEARCHER_KEY
 
     started = time.perf_counter()

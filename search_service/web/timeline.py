@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from search_service.i18n import count_articles, month_label, translate
 from search_service.vocabulary import MONTH_PATTERN, YEAR_PATTERN
-from search_service.web.i18n import count_articles, month_label, translate
 
 # The drawing's geometry: across, in per cent of the column's width, so the chart always fits
 # its column (a phone's too) and the text is drawn at its real size; up and down, in pixels.

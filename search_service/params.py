@@ -1,4 +1,5 @@
-"""Request parameters -> :class:`SearchRequest`, shared by the JSON API and the HTML pages.
+"""Request parameters -> :class:`SearchRequest`, shared by the JSON API, the HTML pages and
+the CLI (a plain mapping of names to strings: no Flask here).
 
 Every check a request can fail is here, each with a stable error code that the API puts in
 its JSON error and the pages translate: the web layer never sees a half-valid request.
@@ -13,8 +14,8 @@ from collections.abc import Mapping
 from search_service.archive import ARTICLE_ID
 from search_service.config import Settings
 from search_service.guards import BadRequest, page_number, whole_number
+from search_service.models import SearchRequest
 from search_service.periods import PERIODS
-from search_service.searcher import SearchRequest
 from search_service.stories import DUPES_MODES, FOLD
 from search_service.vocabulary import (
     DEFAULT_SORT,

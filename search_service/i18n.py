@@ -1,10 +1,12 @@
-"""Interface strings of the pages in Kazakh, Russian and English, and how to pick one.
+"""Interface strings in Kazakh, Russian and English, and how to pick one.
+
+The pages, the API's labels and the CLI's notes all read them here (no Flask here).
 
 A plain dictionary catalogue: one entry per message key, one string per language. Strings are
 ``str.format`` templates; the templates escape them like any other text, so a catalogue entry
 never carries markup. The query-error messages are :data:`search_service.query.MESSAGES`, taken
 in as they are, so the pages word a query error exactly as the API does; bad-parameter codes
-come from :mod:`search_service.web.params`; an unknown key falls back to a generic message.
+come from :mod:`search_service.params`; an unknown key falls back to a generic message.
 """
 
 from __future__ import annotations

@@ -1,0 +1,226 @@
+"""The import rules of the package: data flows one way, and each test names the rule it keeps.
+
+Two ways of looking: the import statements of every module, read with ``ast`` (all of them,
+those inside functions too, which run later), and what importing a module really loads, seen
+in ``sys.modules`` of a fresh interpreter (an import of an import counts there).
+
+The rules:
+
+- ``search_service.text`` (plain ``str -> str`` language functions) imports nothing else of
+  the package;
+- the read path (``query``, ``searcher``, ``ranking``, ``highlight``) never imports the write
+  path (``indexer``, ``parallel``, ``segment_writer``), Flask or the web layer;
+- what the web layer and the CLI share (the models, the JSON payloads, the request
+  parameters, the interface strings, the guards, the vocabulary) loads no Flask either;
+- the CLI's ``search`` uses no part of the web layer (only ``serve`` imports it);
+- ``search_service.web`` is the only package that imports Flask;
+- the ``.arr`` posting-array layout is written down in one module, ``posting_arrays``.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import search_service
+
+PACKAGE_DIR = Path(search_service.__file__).parent
+PACKAGE = "search_service"
+
+TEXT = "search_service.text"
+READ_PATH = (
+    "search_service.query",
+    "search_service.searcher",
+    "search_service.ranking",
+    "search_service.highlight",
+)
+WRITE_PATH = ("search_service.indexer", "search_service.parallel", "search_service.segment_writer")
+WEB = ("flask", "search_service.web")
+SHARED = (
+    "search_service.models",
+    "search_service.payloads",
+    "search_service.params",
+    "search_service.i18n",
+    "search_service.guards",
+    "search_service.vocabulary",
+)
+CLI = "search_service.cli"
+CLI_WEB_COMMANDS = {"serve"}  # the CLI's functions that may import the web layer
+WEB_SEARCH_MODULES = ("search_service.web.api", "search_service.web.params")
+POSTING_ARRAYS = "search_service.posting_arrays"
+POSTING_ARRAY_LITERALS = {".arr", ".art", "<u4", "<f4"}
+
+
+@dataclass(frozen=True)
+class Import:
+    importer: str  # the module whose statement it is
+    target: str  # a module imported, or a name imported from one (``package.name``)
+    line: int
+    function: str | None  # the function it sits in, if any
+    type_checking: bool  # under ``if TYPE_CHECKING:`` (never runs)
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE_DIR.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _package_of(module: str, path: Path) -> str:
+    return module if path.name == "__init__.py" else module.rpartition(".")[0]
+
+
+def _imports(path: Path) -> list[Import]:
+    module = _module_name(path)
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: list[Import] = []
+
+    def visit(node: ast.AST, function: str | None, type_checking: bool) -> None:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            function = node.name
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for child in node.body:
+                visit(child, function, True)
+            for child in node.orelse:
+                visit(child, function, type_checking)
+            return
+        targets: list[str] = []
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # relative: resolved against the importing module's package
+                package = _package_of(module, path).split(".")
+                package = package[: len(package) - node.level + 1]
+                base = ".".join([*package, base] if base else package)
+            targets = [base] + [f"{base}.{alias.name}" for alias in node.names]
+        found.extend(Import(module, t, node.lineno, function, type_checking) for t in targets)
+        for child in ast.iter_child_nodes(node):
+            visit(child, function, type_checking)
+
+    visit(tree, None, False)
+    return found
+
+
+def _is_under(target: str, prefixes: tuple[str, ...] | list[str]) -> bool:
+    return any(target == prefix or target.startswith(prefix + ".") for prefix in prefixes)
+
+
+MODULE_PATHS = {_module_name(path): path for path in sorted(PACKAGE_DIR.rglob("*.py"))}
+IMPORTS = {name: _imports(path) for name, path in MODULE_PATHS.items()}
+
+
+def _shown(imports: list[Import]) -> list[str]:
+    return [f"{i.importer}:{i.line} imports {i.target}" for i in imports]
+
+
+def _loaded_by_importing(module: str) -> set[str]:
+    """The modules in ``sys.modules`` of a fresh interpreter after ``import module``."""
+    code = f"import sys, {module}; print('\\n'.join(sorted(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    return set(done.stdout.split())
+
+
+def test_the_rules_see_the_whole_package():
+    assert len(MODULE_PATHS) > 40
+    for module in (TEXT, *READ_PATH, *SHARED, CLI, POSTING_ARRAYS, "search_service.web.api"):
+        assert module in MODULE_PATHS, module
+    # The reader sees imports inside functions (the CLI imports lazily), and names the function.
+    web = [i for i in IMPORTS[CLI] if i.target.startswith("search_service.web")]
+    assert any(i.function in CLI_WEB_COMMANDS and not i.type_checking for i in web)
+
+
+def test_text_imports_nothing_else_of_the_package():
+    wrong = [
+        i
+        for name, imports in IMPORTS.items()
+        if _is_under(name, [TEXT])
+        for i in imports
+        if _is_under(i.target, [PACKAGE]) and not _is_under(i.target, [TEXT])
+    ]
+    assert _shown(wrong) == []
+
+
+@pytest.mark.parametrize("module", READ_PATH)
+def test_the_read_path_imports_neither_the_write_path_nor_the_web(module):
+    wrong = [i for i in IMPORTS[module] if _is_under(i.target, [*WRITE_PATH, *WEB])]
+    assert _shown(wrong) == []
+    loaded = _loaded_by_importing(module)
+    assert sorted(m for m in loaded if _is_under(m, [*WRITE_PATH, *WEB])) == []
+
+
+@pytest.mark.parametrize("module", SHARED)
+def test_what_the_web_and_the_cli_share_loads_no_flask(module):
+    loaded = _loaded_by_importing(module)
+    assert sorted(m for m in loaded if _is_under(m, WEB)) == []
+
+
+def test_the_cli_imports_the_web_layer_only_to_serve():
+    wrong = [
+        i
+        for i in IMPORTS[CLI]
+        if _is_under(i.target, ["search_service.web"])
+        and (i.function not in CLI_WEB_COMMANDS or _is_under(i.target, WEB_SEARCH_MODULES))
+    ]
+    assert _shown(wrong) == []
+
+
+def test_the_cli_searches_without_the_web_layer(tiny_index):
+    """``search-service search`` run in a fresh interpreter: it finds hits, and neither Flask
+    nor any module of the web layer was loaded on the way."""
+    code = (
+        "import json, sys\n"
+        "from click.testing import CliRunner\n"
+        "from search_service.cli import main\n"
+        f"result = CliRunner().invoke(main, ['search', '--json', '--index', {str(tiny_index)!r},"
+        " 'тариф'])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "web = sorted(m for m in sys.modules if m == 'flask' or m.startswith('flask.')"
+        " or m.startswith('search_service.web'))\n"
+        "print(json.dumps({'total': json.loads(result.stdout)['total'], 'web': web}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.splitlines()[-1])
+    assert report["total"] == 2  # the tiny archive's two articles about тариф
+    assert report["web"] == []
+
+
+def test_only_the_web_package_imports_flask():
+    wrong = [
+        i
+        for name, imports in IMPORTS.items()
+        if not _is_under(name, ["search_service.web"])
+        for i in imports
+        if _is_under(i.target, ["flask"])
+    ]
+    assert _shown(wrong) == []
+
+
+def test_the_posting_array_layout_has_one_owner():
+    """The file extensions and item types of the ``.arr`` layout are written only in
+    ``posting_arrays``; the writer and the reader both take them from there."""
+    wrong = []
+    for name, path in MODULE_PATHS.items():
+        if name == POSTING_ARRAYS:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        wrong += [
+            f"{name}:{node.lineno} writes {node.value!r}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and node.value in POSTING_ARRAY_LITERALS
+        ]
+    assert wrong == []
+    for user in ("search_service.segment_writer", "search_service.ranking"):
+        assert any(_is_under(i.target, [POSTING_ARRAYS]) for i in IMPORTS[user]), user
