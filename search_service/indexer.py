@@ -159,7 +159,8 @@ def build(
     started = time.monotonic()
     roots = [Path(r) for r in roots]
     summary = RunSummary(job="build")
-    with store.job_lock(index_dir):
+    # A job holds millions of objects to its end (postings, then the sidecars' words).
+    with store.job_lock(index_dir), fewer_collections():
         store.remove_old_generations(index_dir)
         files = list(walk_archive(roots))
         known = _words_file(store.current_generation(index_dir))
@@ -203,7 +204,8 @@ def update(
     started = time.monotonic()
     roots = [Path(r) for r in roots]
     summary = RunSummary(job="update")
-    with store.job_lock(index_dir):
+    # A job holds millions of objects to its end (postings, then the sidecars' words).
+    with store.job_lock(index_dir), fewer_collections():
         current = store.current_generation(index_dir)
         if current is None:
             raise store.IndexMissing(f"no index in {index_dir}")
@@ -288,13 +290,12 @@ def _writer(ix, procs: int, known_words: Path | None = None, sidecars: bool = Fa
             array_min_docs=ARRAY_MIN_DOCS,
             **keep,
         )
-    with fewer_collections():
-        try:
-            yield writer
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
+    try:
+        yield writer
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
 
 
 class IncompleteBuild(store.IndexStoreError):
