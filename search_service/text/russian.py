@@ -129,8 +129,18 @@ def _superlative_lemma(parse, word: str) -> str:
     return best
 
 
-def scored_lemmas(word: str) -> list[tuple[str, float]]:
+def _parses(word: str) -> list:
+    """pymorphy3's parses of ``word``; none for a word it cannot look up."""
+    try:
+        return morph().parse(word)
+    except ValueError:  # pymorphy3 looks up Unicode names; some letters have none (U+17000)
+        return []
+
+
+def scored_lemmas(word: str, parses: list | None = None) -> list[tuple[str, float]]:
     """Lemmas of a lower-case word with their summed parse scores, best first.
+
+    ``parses`` are the word's parses when the caller has them already.
 
     >>> [lemma for lemma, _ in scored_lemmas("стали")]
     ['стать', 'сталь']
@@ -138,10 +148,8 @@ def scored_lemmas(word: str) -> list[tuple[str, float]]:
     abbreviation = word.rstrip(".")
     if abbreviation in ABBREVIATIONS:
         return [(ABBREVIATIONS[abbreviation], 1.0)]
-    try:
-        parses = morph().parse(word)
-    except ValueError:  # pymorphy3 looks up Unicode names; some letters have none (U+17000)
-        return []
+    if parses is None:
+        parses = _parses(word)
     if not parses:
         return []
     dropped = _dropped_classes(parses)
@@ -173,7 +181,6 @@ def select_lemmas(
 _SURNAME_ENDINGS = ("ов", "ев", "ин", "ын")
 
 
-@lru_cache(maxsize=200_000)
 def lemmas(word: str, capitalised: bool = False) -> tuple[str, ...]:
     """Index keys of a lower-case Russian word form: its likely lemmas, best first.
 
@@ -185,19 +192,30 @@ def lemmas(word: str, capitalised: bool = False) -> tuple[str, ...]:
     ('токаев', 'токай')
     """
     word = _yo(word)
-    chosen = select_lemmas(scored_lemmas(word)) or (word,)
+    chosen, surname = _word_lemmas(word)
     # A capitalised "-ов/-ев/-ин" word is a surname in the nominative far more often than
     # the genitive plural the dictionary offers ("Токаев" is not "of the Tokays"); without a
     # surname reading of its own, the form itself goes first, so that its fold key meets
     # the Kazakh spelling ("Тоқаев").
-    if (
-        capitalised
-        and word.endswith(_SURNAME_ENDINGS)
-        and word not in chosen
-        and not any("Surn" in parse.tag for parse in morph().parse(word))
-    ):
+    if capitalised and word.endswith(_SURNAME_ENDINGS) and word not in chosen and not surname:
         return (word, *chosen)
     return chosen
+
+
+@lru_cache(maxsize=200_000)
+def _word_lemmas(word: str) -> tuple[tuple[str, ...], bool]:
+    """A word's chosen lemmas, and whether pymorphy3 has a surname reading of it.
+
+    Cached by the word alone, not by :func:`lemmas`' arguments: a word met both capitalised
+    and not ("Президент", "президент") is parsed once, and so is a surname candidate.
+    """
+    parses = [] if word.rstrip(".") in ABBREVIATIONS else _parses(word)
+    chosen = select_lemmas(scored_lemmas(word, parses)) or (word,)
+    surname = word.endswith(_SURNAME_ENDINGS) and any("Surn" in parse.tag for parse in parses)
+    return chosen, surname
+
+
+lemmas.cache_clear = _word_lemmas.cache_clear  # type: ignore[attr-defined]  # as lru_cache offers
 
 
 # Function words that carry no search meaning on their own. Kept short on purpose: negation
