@@ -80,10 +80,13 @@ _TAG_FACTS: dict = {}  # tag -> _TagFacts; the dictionary has a few hundred dist
 
 def _facts(tag) -> _TagFacts:
     """A tag's facts, read once per distinct tag: pymorphy3 works out ``tag.POS`` and each
-    ``in`` test anew, in Python, and a build of the archive would ask them a million times."""
+    ``in`` test anew, in Python, and a build of the archive would ask them a million times.
+    The part of speech is kept as a plain ``str``: pymorphy3's own compares and hashes in
+    Python too."""
     found = _TAG_FACTS.get(tag)
     if found is None:
-        found = _TAG_FACTS[tag] = _TagFacts(tag.POS, "Supr" in tag, _POSSESSIVE in tag)
+        pos = None if tag.POS is None else str(tag.POS)
+        found = _TAG_FACTS[tag] = _TagFacts(pos, "Supr" in tag, _POSSESSIVE in tag)
     return found
 
 
