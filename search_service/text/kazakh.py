@@ -377,20 +377,29 @@ def _spelled(stem: str, lexicon: frozenset[str]) -> str | None:
 # Endings that make a new word of a known one. A stem made with them is attested when what
 # it is made from is (derivation is not inflection: ``серіктестік`` is a word of its own, not
 # ``серіктес`` + ``-ті`` + ``-к``; ``қымбатта-`` is a verb made from ``қымбат``).
-_NOUN_DERIVATIONS = (
-    "лық лік дық дік тық тік шылық шілік сыз сіз шы ші",  # from nouns
-    "ушы уші ма ме ба бе па пе ыс іс ым ім ғыш гіш қыш кіш",  # from verbs
+# (each list split once, into the tuple ``str.endswith`` takes)
+_NOUN_DERIVATIONS = tuple(
+    tuple(suffixes.split())
+    for suffixes in (
+        "лық лік дық дік тық тік шылық шілік сыз сіз шы ші",  # from nouns
+        "ушы уші ма ме ба бе па пе ыс іс ым ім ғыш гіш қыш кіш",  # from verbs
+    )
 )
-_VERB_DERIVATIONS = (
-    "ла ле да де та те лан лен дан ден тан тен лас лес дас дес тас тес ландыр лендір",  # nouns
-    "т тыр тір дыр дір ғыз гіз қыз кіз ыс іс",  # causatives and reciprocals of verbs
+_VERB_DERIVATIONS = tuple(
+    tuple(suffixes.split())
+    for suffixes in (
+        "ла ле да де та те лан лен дан ден тан тен лас лес дас дес тас тес ландыр лендір",  # nouns
+        "т тыр тір дыр дір ғыз гіз қыз кіз ыс іс",  # causatives and reciprocals of verbs
+    )
 )
 
 
-def _split_derivation(stem: str, suffixes: str) -> list[str]:
+def _split_derivation(stem: str, suffixes: tuple[str, ...]) -> list[str]:
+    if not stem.endswith(suffixes):  # most stems end in none: one test in C for all of them
+        return []
     return [
         stem[: -len(suffix)]
-        for suffix in suffixes.split()
+        for suffix in suffixes
         if stem.endswith(suffix) and len(stem) - len(suffix) >= 2
     ]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from functools import lru_cache
+from typing import NamedTuple
 
 import pymorphy3
 
@@ -66,14 +67,38 @@ def _yo(text: str) -> str:
 _POSSESSIVE = frozenset({"Fixd", "Apro", "Anph"})
 
 
-def _dropped_classes(parses: list) -> frozenset[str]:
-    """Parts of speech whose readings of this word form are not keyed (see the comments)."""
-    tags = {parse.tag.POS for parse in parses}
+class _TagFacts(NamedTuple):
+    """What the rules below ask of a pymorphy3 tag."""
+
+    pos: str | None
+    superlative: bool
+    possessive: bool
+
+
+_TAG_FACTS: dict = {}  # tag -> _TagFacts; the dictionary has a few hundred distinct tags
+
+
+def _facts(tag) -> _TagFacts:
+    """A tag's facts, read once per distinct tag: pymorphy3 works out ``tag.POS`` and each
+    ``in`` test anew, in Python, and a build of the archive would ask them a million times.
+    The part of speech is kept as a plain ``str``: pymorphy3's own compares and hashes in
+    Python too."""
+    found = _TAG_FACTS.get(tag)
+    if found is None:
+        pos = None if tag.POS is None else str(tag.POS)
+        found = _TAG_FACTS[tag] = _TagFacts(pos, "Supr" in tag, _POSSESSIVE in tag)
+    return found
+
+
+def _dropped_classes(parses: list, facts: list[_TagFacts]) -> frozenset[str]:
+    """Parts of speech whose readings of this word form are not keyed (see the comments);
+    ``facts`` are those of the parses' tags."""
+    tags = {fact.pos for fact in facts}
     dropped: set[str] = set()
     # "быстро", "видимо" are first adverbs; the short adjective or short participle reading
     # ("быстрый", "видеть") would join the adverb to every form of the word it comes from:
     # on GSD dev that cost precision only (the participle part: 0.9476 -> 0.9484).
-    if parses[0].tag.POS in _ADVERBS:
+    if facts[0].pos in _ADVERBS:
         dropped |= {"ADJS", "PRTS"}
     # A short passive participle ("открыт", "избран", "отделен") is a verb form in the
     # predicate; pymorphy3 also offers the short form of the adjective made from it
@@ -88,23 +113,23 @@ def _dropped_classes(parses: list) -> frozenset[str]:
     # lemmatised as adjectives, 17 as verbs, but by pairs 57 false ones go for 12 true ones:
     # recall 0.9606 -> 0.9556, precision 0.9241 -> 0.9476.
     if "PRTF" in tags and "ADJF" in tags:
-        adjective = sum(parse.score for parse in parses if parse.tag.POS == "ADJF")
-        participle = sum(parse.score for parse in parses if parse.tag.POS == "PRTF")
+        pairs = list(zip(parses, facts, strict=True))
+        adjective = sum(parse.score for parse, fact in pairs if fact.pos == "ADJF")
+        participle = sum(parse.score for parse, fact in pairs if fact.pos == "PRTF")
         dropped.add("PRTF" if adjective >= participle else "ADJF")
     return frozenset(dropped)
 
 
-def _lemma(parse, parses: list, word: str) -> str:
+def _lemma(parse, facts: _TagFacts, parses: list, word: str) -> str:
     """The lemma a reading is keyed by: pymorphy3's normal form, but for two classes."""
-    tag = parse.tag
     # A superlative is its own word ("лучший", "новейший", "крупнейший"), not a form of the
     # positive ("хороший", "новый"): keyed by itself it stops joining "лучшая" to
     # "хорошая". GSD dev lemmatises all 9 superlative words so; precision 0.9104 -> 0.9225.
-    if "Supr" in tag:
+    if facts.superlative:
         return _superlative_lemma(parse, word)
     # The possessives его/её/их are genitives of он/она/они: keyed by the personal
     # pronoun, as GSD does (dev recall 0.9556 -> 0.9579).
-    if _POSSESSIVE in tag:
+    if facts.possessive:
         for other in parses:
             if other.tag.POS == "NPRO":
                 return other.normal_form
@@ -129,8 +154,18 @@ def _superlative_lemma(parse, word: str) -> str:
     return best
 
 
-def scored_lemmas(word: str) -> list[tuple[str, float]]:
+def _parses(word: str) -> list:
+    """pymorphy3's parses of ``word``; none for a word it cannot look up."""
+    try:
+        return morph().parse(word)
+    except ValueError:  # pymorphy3 looks up Unicode names; some letters have none (U+17000)
+        return []
+
+
+def scored_lemmas(word: str, parses: list | None = None) -> list[tuple[str, float]]:
     """Lemmas of a lower-case word with their summed parse scores, best first.
+
+    ``parses`` are the word's parses when the caller has them already.
 
     >>> [lemma for lemma, _ in scored_lemmas("стали")]
     ['стать', 'сталь']
@@ -138,18 +173,17 @@ def scored_lemmas(word: str) -> list[tuple[str, float]]:
     abbreviation = word.rstrip(".")
     if abbreviation in ABBREVIATIONS:
         return [(ABBREVIATIONS[abbreviation], 1.0)]
-    try:
-        parses = morph().parse(word)
-    except ValueError:  # pymorphy3 looks up Unicode names; some letters have none (U+17000)
-        return []
+    if parses is None:
+        parses = _parses(word)
     if not parses:
         return []
-    dropped = _dropped_classes(parses)
+    facts = [_facts(parse.tag) for parse in parses]
+    dropped = _dropped_classes(parses, facts)
     totals: dict[str, float] = {}
-    for parse in parses:
-        if parse.tag.POS in dropped:
+    for parse, fact in zip(parses, facts, strict=True):
+        if fact.pos in dropped:
             continue
-        lemma = _yo(_lemma(parse, parses, word))
+        lemma = _yo(_lemma(parse, fact, parses, word))
         totals[lemma] = totals.get(lemma, 0.0) + parse.score
     return sorted(totals.items(), key=lambda item: -item[1])
 
@@ -173,7 +207,6 @@ def select_lemmas(
 _SURNAME_ENDINGS = ("ов", "ев", "ин", "ын")
 
 
-@lru_cache(maxsize=200_000)
 def lemmas(word: str, capitalised: bool = False) -> tuple[str, ...]:
     """Index keys of a lower-case Russian word form: its likely lemmas, best first.
 
@@ -185,19 +218,30 @@ def lemmas(word: str, capitalised: bool = False) -> tuple[str, ...]:
     ('токаев', 'токай')
     """
     word = _yo(word)
-    chosen = select_lemmas(scored_lemmas(word)) or (word,)
+    chosen, surname = _word_lemmas(word)
     # A capitalised "-ов/-ев/-ин" word is a surname in the nominative far more often than
     # the genitive plural the dictionary offers ("Токаев" is not "of the Tokays"); without a
     # surname reading of its own, the form itself goes first, so that its fold key meets
     # the Kazakh spelling ("Тоқаев").
-    if (
-        capitalised
-        and word.endswith(_SURNAME_ENDINGS)
-        and word not in chosen
-        and not any("Surn" in parse.tag for parse in morph().parse(word))
-    ):
+    if capitalised and word.endswith(_SURNAME_ENDINGS) and word not in chosen and not surname:
         return (word, *chosen)
     return chosen
+
+
+@lru_cache(maxsize=200_000)
+def _word_lemmas(word: str) -> tuple[tuple[str, ...], bool]:
+    """A word's chosen lemmas, and whether pymorphy3 has a surname reading of it.
+
+    Cached by the word alone, not by :func:`lemmas`' arguments: a word met both capitalised
+    and not ("Президент", "президент") is parsed once, and so is a surname candidate.
+    """
+    parses = [] if word.rstrip(".") in ABBREVIATIONS else _parses(word)
+    chosen = select_lemmas(scored_lemmas(word, parses)) or (word,)
+    surname = word.endswith(_SURNAME_ENDINGS) and any("Surn" in parse.tag for parse in parses)
+    return chosen, surname
+
+
+lemmas.cache_clear = _word_lemmas.cache_clear  # type: ignore[attr-defined]  # as lru_cache offers
 
 
 # Function words that carry no search meaning on their own. Kept short on purpose: negation
