@@ -132,7 +132,7 @@ class WordCounts:
     """
 
     documents: Counter
-    forms: dict[str, Counter]
+    forms: dict[str, dict[str, int]]  # plain dicts: a job holds a hundred thousand of them
     _words: Counter = field(default_factory=Counter)
     _opening: Counter = field(default_factory=Counter)
 
@@ -181,8 +181,9 @@ class WordCounts:
                 if n:
                     counter = forms.get(key)
                     if counter is None:
-                        counter = forms[key] = Counter()
-                    counter[label] += n
+                        forms[key] = {label: n}
+                    else:
+                        counter[label] = counter.get(label, 0) + n
         if self._words:
             for key in list(forms):
                 if key not in self.documents:
@@ -200,7 +201,7 @@ class WordCounts:
         frequent at all (a form that is not all capitals first)."""
         if self._words:
             self.fold()
-        counter = self.forms.get(key) or Counter()
+        counter = self.forms.get(key) or {}
         inside = [(n, label[1:]) for label, n in counter.items() if label[0] == "+"]
         if inside:
             return max(inside)[1]
@@ -220,7 +221,7 @@ class WordCounts:
         except (OSError, ValueError):
             return None
         documents = Counter({key: value[0] for key, value in data.items()})
-        forms = {key: Counter(value[1]) for key, value in data.items()}
+        forms = {key: value[1] for key, value in data.items()}
         return cls(documents, forms)
 
 
