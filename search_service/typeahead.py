@@ -209,8 +209,17 @@ class WordCounts:
         return max(other)[2] if other else key
 
     def save(self, generation: Path) -> None:
-        forms = self.fold().forms
-        data = {key: [n, dict(forms.get(key, {}))] for key, n in sorted(self.documents.items())}
+        """Write the counts file: the words sorted, and each one's written forms sorted too,
+        so that the file does not depend on the order the forms were first met in (which
+        differs when a build's processes count the documents and their counts are merged)."""
+        forms, documents = self.fold().forms, self.documents
+        data = {}
+        for key in sorted(documents):
+            labels = forms.get(key, {})
+            data[key] = [
+                documents[key],
+                dict(sorted(labels.items())) if len(labels) > 1 else labels,
+            ]
         store.write_json(generation / COUNTS_FILE, data)
 
     @classmethod

@@ -68,6 +68,40 @@ def test_written_forms_by_their_place_in_the_sentence(headline, body, expected):
     assert not counts.documents and not counts.fold().forms
 
 
+# Documents whose words have several written forms: opening sentences, in capitals, inside.
+_DOCUMENTS = [
+    ("Сайлау өтті", "Биыл сайлау болады. Сайлау науқаны басталды. Тоқаев сөйледі."),
+    ("ЦИК хабарлады", "ЦИК: сайлау Нұр-Сұлтан қаласында өтеді. САЙЛАУ және ҚР."),
+    ("Qazaqstan", "Qazaqstan men Ózbekstan. Sóz 5. ózbekstan jáne qazaq tili."),
+    ("Бюджет", "Депутаты обсудили бюджет. Бюджет принят; «Бюджет» в СМИ."),
+    ("Жаңа жыл", "Мемлекет басшысы Тоқаев құттықтады. Сайлау-2026 басталды."),
+    ("ÓZBEKSTAN", "ÓZBEKSTAN prezıdenti. Sóz Ózbekstan turaly, qazaq."),
+    ("Президент сөзі", "Президент ТОҚАЕВ айтты."),
+]
+
+
+def _counted(documents) -> WordCounts:
+    counts = WordCounts.empty()
+    for headline, body in documents:
+        counts.add(headline, body)
+    return counts
+
+
+def _files(directory, counts: WordCounts) -> dict[str, bytes]:
+    directory.mkdir()
+    counts.save(directory)
+    write_table(directory, counts)
+    return {name: (directory / name).read_bytes() for name in (COUNTS_FILE, TABLE_FILE)}
+
+
+def test_the_files_do_not_depend_on_the_order_of_the_documents(tmp_path):
+    forward, backward = _counted(_DOCUMENTS), _counted(reversed(_DOCUMENTS))
+    # the forms of a word are met in another order...
+    assert list(forward.fold().forms["тоқаев"]) != list(backward.fold().forms["тоқаев"])
+    # ...and written in one
+    assert _files(tmp_path / "forward", forward) == _files(tmp_path / "backward", backward)
+
+
 def test_table_completes_by_prefix_most_used_first(tmp_path):
     counts = WordCounts.empty()
     for n in range(5):
