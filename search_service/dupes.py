@@ -255,6 +255,19 @@ class Signatures:
     def remove(self, doc_id: str) -> None:
         self.by_id.pop(doc_id, None)
 
+    def merge(self, other: Signatures) -> None:
+        """Add the documents of ``other`` (another process's share of a build)."""
+        self.by_id.update(other.by_id)
+
+    def __getstate__(self) -> dict:
+        """Pickled as the ids and one matrix, not an array per document."""
+        ids = list(self.by_id)
+        matrix = np.stack(list(self.by_id.values())) if ids else np.zeros((0, NUM_PERM), np.uint32)
+        return {"ids": ids, "matrix": matrix}
+
+    def __setstate__(self, state: dict) -> None:
+        self.by_id = dict(zip(state["ids"], state["matrix"], strict=True))
+
     def arrays(self) -> tuple[list[str], np.ndarray]:
         ids = sorted(self.by_id)
         if not ids:

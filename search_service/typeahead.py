@@ -166,6 +166,31 @@ class WordCounts:
     def remove(self, headline: str, body: str) -> None:
         self.add(headline, body, sign=-1)
 
+    def merge(self, other: WordCounts) -> None:
+        """Add the counts of other documents (another process's share of a build): the same
+        counts as if they had been added here, whether either side was folded or not.
+
+        Folding is additive, so folded forms are summed as they are and words not yet folded
+        are folded with this side's.
+        """
+        self.documents.update(other.documents)
+        self._words.update(other._words)
+        self._opening.update(other._opening)
+        forms = self.forms
+        for key, labels in other.forms.items():
+            mine = forms.get(key)
+            if mine is None:
+                forms[key] = dict(labels)
+            else:
+                for label, n in labels.items():
+                    mine[label] = mine.get(label, 0) + n
+
+    def __getstate__(self) -> dict:
+        """Folded before it is pickled: the process that counted the words has their forms in
+        its cache (the one that unpickles may not), and folded counts are smaller."""
+        self.fold()
+        return self.__dict__
+
     def fold(self) -> WordCounts:
         """Turn the words counted since the last fold into counts of written forms."""
         forms, opening = self.forms, self._opening
