@@ -70,10 +70,29 @@ def text_words(text: str, raws: list[str], script: str | None = None) -> list[st
     stand in it (``tokenize.WORD_RE.findall``), which the indexer finds once for all it keeps
     beside the index."""
     variant = detect_variant(text) if script == "Latn" else None
-    return list(map(_word, raws, itertools.repeat(variant)))
+    cache = _words_of.get(variant)
+    if cache is None or len(cache) >= WORD_CACHE:
+        cache = _words_of[variant] = _Words(variant)
+    return list(map(cache.__getitem__, raws))
 
 
-@functools.lru_cache(maxsize=WORD_CACHE)
+class _Words(dict):
+    """``raw word -> normalised word`` for one alphabet, made on a miss: read by
+    ``map(cache.__getitem__, words)``, a lookup at C speed, where an ``lru_cache`` call of
+    two arguments costs several times as much a word."""
+
+    def __init__(self, variant: str | None):
+        super().__init__()
+        self.variant = variant
+
+    def __missing__(self, raw: str) -> str:
+        word = self[raw] = _word(raw, self.variant)
+        return word
+
+
+_words_of: dict[str | None, _Words] = {}  # by Latin alphabet (None: Cyrillic)
+
+
 def _word(raw: str, variant: str | None) -> str:
     """One word as :func:`words` gives it; ``variant``: its Latin alphabet, if Latin."""
     word = clean(raw)
@@ -83,8 +102,8 @@ def _word(raw: str, variant: str | None) -> str:
 
 
 def forget_words() -> None:
-    """Empty the per-word cache a job filled."""
-    _word.cache_clear()
+    """Empty the per-word caches a job filled."""
+    _words_of.clear()
 
 
 def shingles(items: list[str], size: int = SHINGLE) -> set[str]:
@@ -254,6 +273,19 @@ class Signatures:
 
     def remove(self, doc_id: str) -> None:
         self.by_id.pop(doc_id, None)
+
+    def merge(self, other: Signatures) -> None:
+        """Add the documents of ``other`` (another process's share of a build)."""
+        self.by_id.update(other.by_id)
+
+    def __getstate__(self) -> dict:
+        """Pickled as the ids and one matrix, not an array per document."""
+        ids = list(self.by_id)
+        matrix = np.stack(list(self.by_id.values())) if ids else np.zeros((0, NUM_PERM), np.uint32)
+        return {"ids": ids, "matrix": matrix}
+
+    def __setstate__(self, state: dict) -> None:
+        self.by_id = dict(zip(state["ids"], state["matrix"], strict=True))
 
     def arrays(self) -> tuple[list[str], np.ndarray]:
         ids = sorted(self.by_id)

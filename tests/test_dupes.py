@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import pickle
+import shutil
 
 import numpy as np
+import pytest
 
 from search_service import dupes, indexer, store
+from search_service.archive import Article, read_article, walk_archive
 from tests.conftest import FOLLOW_ARCHIVE, write_article, write_follow_archive
 
 WIRE = ("ru.2026.01.wire-repost", "ru.2026.02.wire", "ru.2026.02.wire-update")
@@ -215,3 +219,40 @@ def test_the_store_names_every_sidecar_file():
     written = {typeahead.COUNTS_FILE, typeahead.TABLE_FILE}
     written |= {dupes.SIGNATURES_FILE, dupes.IDS_FILE, dupes.GROUPS_FILE}
     assert set(store.SIDECAR_FILES) == written
+
+
+def _saved(generation, directory, signatures: dupes.Signatures) -> dict[str, bytes]:
+    """The files ``signatures`` writes into a copy of ``generation`` (its stored texts)."""
+    shutil.copytree(generation, directory)
+    signatures.save(directory)
+    names = (dupes.SIGNATURES_FILE, dupes.IDS_FILE, dupes.GROUPS_FILE)
+    return {name: (directory / name).read_bytes() for name in names}
+
+
+@pytest.mark.parametrize("order", ["in order", "reversed"])
+@pytest.mark.parametrize("pickled", [False, True])
+def test_merged_signatures_are_those_of_all_the_documents(tmp_path, follow_index, order, pickled):
+    """A build's processes each sign their share; merged, the files are the same bytes as
+    those of one process that signed every document, whichever share came first."""
+    write_follow_archive(tmp_path / "archive")
+    articles = [read_article(f, 1_000_000) for f in walk_archive([tmp_path / "archive"])]
+    assert all(isinstance(article, Article) for article in articles)
+    shares = [dupes.Signatures(), dupes.Signatures()]
+    for n, article in enumerate(articles):
+        shares[n % 2].add(article.id, article.headline, article.body, article.script)
+    whole = dupes.Signatures()
+    for article in articles:
+        whole.add(article.id, article.headline, article.body, article.script)
+    if order == "reversed":
+        shares.reverse()
+    if pickled:
+        shares = [pickle.loads(pickle.dumps(share)) for share in shares]
+    merged = dupes.Signatures()
+    for share in shares:
+        merged.merge(share)
+    ids, matrix = merged.arrays()
+    assert ids == whole.arrays()[0] and np.array_equal(matrix, whole.arrays()[1])
+    generation = store.current_generation(follow_index)
+    files = _saved(generation, tmp_path / "merged", merged)
+    assert files == _saved(generation, tmp_path / "whole", whole)
+    assert set(json.loads(files[dupes.GROUPS_FILE])) == set(WIRE)  # the groups are found

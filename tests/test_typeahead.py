@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 
 import pytest
 
@@ -66,6 +67,73 @@ def test_written_forms_by_their_place_in_the_sentence(headline, body, expected):
         assert dict(counts.forms[key]) == labels, key
     counts.remove(headline, body)
     assert not counts.documents and not counts.fold().forms
+
+
+# Documents whose words have several written forms: opening sentences, in capitals, inside.
+_DOCUMENTS = [
+    ("Сайлау өтті", "Биыл сайлау болады. Сайлау науқаны басталды. Тоқаев сөйледі."),
+    ("ЦИК хабарлады", "ЦИК: сайлау Нұр-Сұлтан қаласында өтеді. САЙЛАУ және ҚР."),
+    ("Qazaqstan", "Qazaqstan men Ózbekstan. Sóz 5. ózbekstan jáne qazaq tili."),
+    ("Бюджет", "Депутаты обсудили бюджет. Бюджет принят; «Бюджет» в СМИ."),
+    ("Жаңа жыл", "Мемлекет басшысы Тоқаев құттықтады. Сайлау-2026 басталды."),
+    ("ÓZBEKSTAN", "ÓZBEKSTAN prezıdenti. Sóz Ózbekstan turaly, qazaq."),
+    ("Президент сөзі", "Президент ТОҚАЕВ айтты."),
+]
+
+
+def _counted(documents) -> WordCounts:
+    counts = WordCounts.empty()
+    for headline, body in documents:
+        counts.add(headline, body)
+    return counts
+
+
+def _files(directory, counts: WordCounts) -> dict[str, bytes]:
+    directory.mkdir()
+    counts.save(directory)
+    write_table(directory, counts)
+    return {name: (directory / name).read_bytes() for name in (COUNTS_FILE, TABLE_FILE)}
+
+
+def test_the_files_do_not_depend_on_the_order_of_the_documents(tmp_path):
+    forward, backward = _counted(_DOCUMENTS), _counted(reversed(_DOCUMENTS))
+    # the forms of a word are met in another order...
+    assert list(forward.fold().forms["тоқаев"]) != list(backward.fold().forms["тоқаев"])
+    # ...and written in one
+    assert _files(tmp_path / "forward", forward) == _files(tmp_path / "backward", backward)
+
+
+@pytest.mark.parametrize("order", ["in order", "reversed"])
+@pytest.mark.parametrize("folded", ["neither", "first", "second", "both", "pickled"])
+def test_merged_counts_are_those_of_all_the_documents(tmp_path, order, folded):
+    """A build's processes each count their share; merged, their counts are those of one
+    count of every document, and the files are the same bytes, whichever share came first
+    and whichever had been folded (or pickled, which folds)."""
+    first, second = _DOCUMENTS[::2], _DOCUMENTS[1::2]
+    if order == "reversed":
+        first, second = second, first
+    merged, other = _counted(first), _counted(second)
+    if folded in ("first", "both"):
+        merged.fold()
+    if folded in ("second", "both"):
+        other.fold()
+    if folded == "pickled":
+        merged, other = pickle.loads(pickle.dumps(merged)), pickle.loads(pickle.dumps(other))
+    merged.merge(other)
+    merged.add("Сайлау", "ҚР сайлау.")  # counting goes on after a merge
+    other.add("Тоқаев", "Тоқаев және ҚР.")  # the merged share is left as it was, its own
+    other.fold()
+    whole = _counted([*_DOCUMENTS, ("Сайлау", "ҚР сайлау.")])
+    assert merged.documents == whole.documents
+    assert merged.fold().forms == whole.fold().forms
+    assert _files(tmp_path / "merged", merged) == _files(tmp_path / "whole", whole)
+
+
+def test_pickled_counts_are_folded_and_give_the_same_files(tmp_path):
+    counts = _counted(_DOCUMENTS)
+    restored = pickle.loads(pickle.dumps(counts))
+    assert restored.forms and restored.forms == counts.forms
+    assert _files(tmp_path / "restored", restored) == _files(tmp_path / "counts", counts)
 
 
 def test_table_completes_by_prefix_most_used_first(tmp_path):
