@@ -55,7 +55,6 @@ from search_service.query import (
     FILTER_CITY,
     FILTER_LANG,
     FILTER_MONTH,
-    FILTER_PERIOD,  # noqa: F401 (the date preset's clause among the filters)
     FILTER_YEAR,
     UNKNOWN_CITY_VALUE,
     Notice,
