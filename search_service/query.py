@@ -34,7 +34,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise, product
 
@@ -820,6 +820,7 @@ FILTER_CITY = "city"
 FILTER_YEAR = "year"
 FILTER_MONTH = "month"
 FILTER_DATES = "dates"
+FILTER_PERIOD = "period"  # a date preset's days (the searcher knows them: see plan.with_period)
 
 
 def filter_clauses(
@@ -849,6 +850,20 @@ def filter_clauses(
     if date_from or date_to:
         clauses[FILTER_DATES] = date_range(date_from, date_to)
     return clauses
+
+
+def prefixes_of(query: wq.Query, excluded: bool = False) -> Iterator[tuple[wq.Prefix, bool]]:
+    """The prefixes of ``query``, each with whether it stands in an exclusion."""
+    if isinstance(query, wq.Prefix):
+        yield query, excluded
+    elif isinstance(query, wq.AndNot):
+        yield from prefixes_of(query.a, excluded)
+        yield from prefixes_of(query.b, not excluded)
+    elif isinstance(query, wq.Not):
+        yield from prefixes_of(query.query, not excluded)
+    else:
+        for child in query.children():
+            yield from prefixes_of(child, excluded)
 
 
 def combine(clauses: Iterable[wq.Query]) -> wq.Query | None:

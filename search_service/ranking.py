@@ -53,6 +53,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from search_service.budget import Deadline, unlimited
 from search_service.models import PrefixLimit
 from search_service.posting_arrays import StoredArrays
+from search_service.query import prefixes_of
 from search_service.schema import DATE_FIELD
 from search_service.vocabulary import NEWEST, OLDEST, RELEVANCE  # noqa: F401 (sort orders)
 
@@ -238,24 +239,29 @@ class IndexArrays:
             yield from _prefix_frequencies(reader, field, start)
 
     def prefix_limits(self, queries: Iterable[wq.Query | None]) -> list[PrefixLimit]:
-        """The prefixes of ``queries`` searched as fewer words than the index has, each once,
-        in the order of the queries. Only prefixes already expanded are looked at: one that
-        a search past its deadline never reached was not searched at all (and is not
-        expanded now, which would take time the search no longer has)."""
+        """The prefixes of ``queries`` searched as fewer words than the index has (see
+        :meth:`limits_of`)."""
+        return self.limits_of(
+            found for query in queries if query is not None for found in prefixes_of(query)
+        )
+
+    def limits_of(self, prefixes: Iterable[tuple[wq.Prefix, bool]]) -> list[PrefixLimit]:
+        """Those of ``prefixes`` (each with whether it stands in an exclusion) searched as
+        fewer words than the index has, each once, in their order. Only prefixes already
+        expanded are looked at: one that a search past its deadline never reached was not
+        searched at all (and is not expanded now, which would take time the search no longer
+        has)."""
         found: dict[tuple[str, bool], PrefixLimit] = {}
-        for query in queries:
-            if query is None:
+        for prefix, excluded in prefixes:
+            key = (prefix.fieldname, prefix.text, self.max_prefix_terms)
+            expansion = self._expansions.get(key)
+            if expansion is None or not expansion.limited:
                 continue
-            for prefix, excluded in _prefixes(query):
-                key = (prefix.fieldname, prefix.text, self.max_prefix_terms)
-                expansion = self._expansions.get(key)
-                if expansion is None or not expansion.limited:
-                    continue
-                seen = found.get((prefix.text, excluded))
-                if seen is None or expansion.of > seen.of:
-                    terms = len(expansion.words)
-                    limit = PrefixLimit(prefix.text, terms, expansion.of, excluded)
-                    found[(prefix.text, excluded)] = limit
+            seen = found.get((prefix.text, excluded))
+            if seen is None or expansion.of > seen.of:
+                terms = len(expansion.words)
+                limit = PrefixLimit(prefix.text, terms, expansion.of, excluded)
+                found[(prefix.text, excluded)] = limit
         return list(found.values())
 
     def _evaluate(self, query: wq.Query, scored: bool, deadline: Deadline) -> Match:
@@ -571,20 +577,6 @@ def _prefix_frequencies(reader: Any, field: str, prefix: bytes) -> Iterator[tupl
         if name != field or not text.startswith(prefix):
             return
         yield text, _DOC_FREQUENCY.unpack_from(value, _DOC_FREQUENCY_AT)[0]
-
-
-def _prefixes(query: wq.Query, excluded: bool = False) -> Iterator[tuple[wq.Prefix, bool]]:
-    """The prefixes of ``query``, each with whether it stands in an exclusion."""
-    if isinstance(query, wq.Prefix):
-        yield query, excluded
-    elif isinstance(query, wq.AndNot):
-        yield from _prefixes(query.a, excluded)
-        yield from _prefixes(query.b, not excluded)
-    elif isinstance(query, wq.Not):
-        yield from _prefixes(query.query, not excluded)
-    else:
-        for child in query.children():
-            yield from _prefixes(child, excluded)
 
 
 def _best(chosen: np.ndarray, values: np.ndarray, limit: int | None) -> tuple[np.ndarray, ...]:

@@ -23,6 +23,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
@@ -44,10 +45,12 @@ from search_service.models import (
     FacetValue,
     Hit,
     Marks,
+    PrefixLimit,
     SearchPage,
     SearchRequest,
 )
 from search_service.periods import period_range
+from search_service.plan import SearchPlan, plan_search
 from search_service.query import (
     FILTER_CITY,
     FILTER_LANG,
@@ -57,11 +60,6 @@ from search_service.query import (
     Notice,
     ParsedQuery,
     QueryError,
-    city_key,
-    combine,
-    date_query,
-    date_range,
-    filter_clauses,
     parse_query,
 )
 from search_service.schema import (
@@ -85,13 +83,11 @@ from search_service.vocabulary import (
     FACET_LANG,
     FACET_MONTH,
     FACET_YEAR,
-    NEWEST,
     OLDEST,
     RELEVANCE,
     SIMILAR_LIMIT,
 )
 
-FILTER_PERIOD = "period"  # the date preset's clause among the filters
 FACETS = {  # facet name -> (index field, the filters it ignores when counting)
     FACET_LANG: (LANG_FIELD, {FILTER_LANG}),
     FACET_YEAR: (YEAR_FIELD, {FILTER_YEAR, FILTER_MONTH}),
@@ -229,38 +225,30 @@ class ArchiveSearcher:
         Raises :class:`store.IndexMissing` or :class:`IndexUnavailable` when there is no
         readable index. Past the time budget, what can be left out is: the page says
         ``timed_out``, and its hits are the best found until then.
+
+        One pass: the request is planned once (:func:`~search_service.plan.plan_search`),
+        the plan evaluated in one turn of the shared searcher, its hits marked outside the
+        lock, and "did you mean" looked for with the same plan.
         """
         deadline = Deadline(self.time_budget_ms)
         started = deadline.started
         page = SearchPage(request)
         try:
-            parsed = parse_query(request.q)
-            filters = _filters(request)
+            plan = plan_search(request)
         except QueryError as error:
             page.error = error.key
             page.took_ms = _ms(started)
             return page
-        page.notices = list(parsed.notices)
-        unknown = self._run(lambda s: _unknown_cities(s, [request.city, *parsed.cities]), deadline)
-        page.notices += [Notice(UNKNOWN_CITY_VALUE, city) for city in unknown]
-        if request.city in unknown:  # nothing to find, and no invented facet value
+        page.notices = list(plan.notices)
+        evaluated = self._run(lambda s: self._evaluate(s, plan, deadline), deadline)
+        page.notices += [Notice(UNKNOWN_CITY_VALUE, city) for city in evaluated.unknown]
+        if evaluated.found is None:  # a city no article has: nothing to find, no facet value
             page.unknown_city = request.city
             page.took_ms = _ms(started)
             return page
-        if request.period:
-            page.period_dates = self.period_dates(request.period)
-            filters[FILTER_PERIOD] = date_range(*page.period_dates)
-
-        def search_and_limits(s: Searcher):
-            # In one call: the expansions the page used are those of this searcher, and no
-            # other thread's search evicts them before they are read.
-            arrays = self._arrays(s)
-            found = _search_page(s, arrays, request, parsed, filters, deadline)
-            # (parsed.query holds the exclusions too: the limits say which prefix was one)
-            return found, arrays.prefix_limits([parsed.query])
-
-        found, page.prefix_limited = self._run(search_and_limits, deadline)
-        page.total, page.facets, stored, page.missing, page.stories = found
+        plan, page.period_dates = evaluated.plan, evaluated.period_dates
+        page.total, page.facets, stored, page.missing, page.stories = evaluated.found
+        page.prefix_limited = evaluated.prefix_limited
         listed = page.total if page.stories is None else page.stories
         page.pages = math.ceil(listed / request.per_page) if request.per_page else 0
         page.hits = [
@@ -269,27 +257,45 @@ class ArchiveSearcher:
             _hit(
                 fields,
                 score,
-                Marks() if deadline.skip(extra=True) else parsed.marks,
+                Marks() if deadline.skip(extra=True) else plan.marks,
                 similar,
                 group,
             )
             for fields, score, similar, group in stored
         ]
         if (
-            parsed.words
+            plan.parsed.words
             and (page.total < SUGGEST_BELOW or page.missing)
             and not deadline.skip(extra=True)
         ):
             # Only a correction that finds clearly more is offered (Алмата: 3, Алматы: 200);
             # when some words are missing, one that finds articles with every word.
             at_least = 1 if page.missing else max(1, suggest.SUGGEST_GAIN * page.total)
-            page.suggestion = self.suggest(
-                request.q, filters=filters, at_least=at_least, parsed=parsed
-            )
+            page.suggestion = self.suggest(request.q, at_least=at_least, plan=plan)
         page.timed_out = deadline.cut
         page.took_ms = _ms(started)
         self._log_if_slow(request, page, deadline.waited)
         return page
+
+    def _evaluate(self, searcher: Searcher, plan: SearchPlan, deadline: Deadline) -> _Evaluated:
+        """The plan over the index, in one turn of the shared searcher (lock held): the
+        cities no article has, the days of the date preset, the page's numbers and hits, and
+        the prefixes that were limited. In one call, the expansions the page reports are
+        those this searcher used, and no other thread's search evicts them before they are
+        read."""
+        unknown = _unknown_cities(searcher, plan.cities)
+        if plan.request.city in unknown:
+            return _Evaluated(plan, unknown)
+        period_dates = None
+        arrays = self._arrays(searcher)
+        if plan.request.period:
+            newest = _newest(arrays)
+            period_dates = period_range(
+                plan.request.period, number_date(newest) if newest else dt.date.today()
+            )
+            plan = plan.with_period(*period_dates)
+        found = _search_page(searcher, arrays, plan, deadline)
+        return _Evaluated(plan, unknown, period_dates, found, arrays.limits_of(plan.prefixes))
 
     def _log_if_slow(
         self, request: SearchRequest, page: SearchPage, waited: dict[str, float]
@@ -311,27 +317,18 @@ class ArchiveSearcher:
             request.sort,
         )
 
-    def suggest(
-        self,
-        q: str,
-        *,
-        filters: dict[str, wq.Query] | None = None,
-        at_least: int = 1,
-        parsed: ParsedQuery | None = None,
-    ) -> str | None:
+    def suggest(self, q: str, *, at_least: int = 1, plan: SearchPlan | None = None) -> str | None:
         """A corrected query from the index's own words that finds at least ``at_least``
-        hits, or ``None`` (see :mod:`search_service.suggest`); ``parsed`` is ``q`` already
-        parsed, when the caller has it."""
-        if parsed is None:
+        hits (with the plan's filters), or ``None`` (see :mod:`search_service.suggest`);
+        ``plan`` is the search of ``q`` already planned, when the caller has it."""
+        if plan is None:
             try:
-                parsed = parse_query(q)
+                plan = plan_search(SearchRequest(q=q))
             except QueryError:
                 return None
-        if not parsed.words:
+        if not plan.parsed.words:
             return None
-        return self._run(
-            lambda s: suggest.suggest(s, self._arrays(s), q, parsed, filters or {}, at_least)
-        )
+        return self._run(lambda s: suggest.suggest(s, self._arrays(s), plan, at_least))
 
     def newest_date(self) -> dt.date | None:
         """The date of the newest article in the served index (``None`` when it is empty)."""
@@ -382,15 +379,13 @@ class ArchiveSearcher:
         searcher, so a long download neither holds the shared lock nor breaks on a switch.
         """
         try:
-            parsed = parse_query(request.q)
-            filters = _filters(request)
+            plan = plan_search(request)
         except QueryError:
             return iter(())
         if request.period:
-            filters[FILTER_PERIOD] = date_range(*self.period_dates(request.period))
-        filter_query = combine(filters.values())
+            plan = plan.with_period(*self.period_dates(request.period))
         ix, _ = store.open_current(self.index_dir)  # raises now, not on the first row
-        return _export(ix, parsed, filter_query, request.sort, self.max_prefix_terms)
+        return _export(ix, plan, self.max_prefix_terms)
 
     def health(self) -> dict[str, Any]:
         """``status`` ("ok" or "unavailable"), ``documents`` and ``generation``."""
@@ -409,22 +404,17 @@ class ArchiveSearcher:
 
 
 def _export(
-    ix: Any,
-    parsed: ParsedQuery,
-    filter_query: wq.Query | None,
-    sort: str,
-    max_prefix_terms: int | None = None,
+    ix: Any, plan: SearchPlan, max_prefix_terms: int | None = None
 ) -> Iterator[dict[str, Any]]:
     with ix.searcher(weighting=scoring.BM25F()) as searcher:
-        query, order = _plan(parsed, sort)
-        if isinstance(query, wq.AndMaybe):  # the export is not paged: no proximity window
-            query = query.a
-        # The same prefix words as the pages (the export has the pages' hits), no time budget
+        # The export is not paged: no proximity window. The same prefix words as the pages
+        # (the export has the pages' hits), and no time budget.
         arrays = ranking.IndexArrays(searcher, max_prefix_terms=max_prefix_terms)
-        matched = arrays.evaluate(query, scored=order == RELEVANCE)
+        matched = arrays.evaluate(plan.match, scored=plan.order == RELEVANCE)
+        filter_query = plan.filter_query
         allowed = [arrays.filter_docs(filter_query)] if filter_query is not None else []
-        matched, docs, _ = _with_fallback(arrays, parsed, matched, allowed)
-        docnums = [docnum for _, docnum in arrays.top(docs, matched.scores, None, order)]
+        matched, docs, _ = _with_fallback(arrays, plan.parsed, matched, allowed)
+        docnums = [docnum for _, docnum in arrays.top(docs, matched.scores, None, plan.order)]
         for start in range(0, len(docnums), EXPORT_BATCH):
             for docnum in docnums[start : start + EXPORT_BATCH]:
                 fields = searcher.stored_fields(docnum)
@@ -435,7 +425,7 @@ def _export(
                     "language": lang or "",
                     "city": fields.get("city", ""),
                     "headline": fields.get("headline", ""),
-                    "snippet": plain_snippet(fields.get("body", ""), lang, parsed.marks),
+                    "snippet": plain_snippet(fields.get("body", ""), lang, plan.marks),
                 }
 
 
@@ -444,6 +434,21 @@ def _export(
 StoredHits = list[tuple[dict[str, Any], float]]
 # A page's hits: stored fields, score, other versions of the story among the results, group.
 PageHits = list[tuple[dict[str, Any], float, int, str | None]]
+# Exact total, facets, the page's hits, the parts missing, the number of stories (folded).
+FoundPage = tuple[int, dict[str, list[FacetValue]], PageHits, list[str], int | None]
+
+
+@dataclass
+class _Evaluated:
+    """What a plan's evaluation gives the page: the plan with its date preset's days, the
+    cities no article has, and (``None`` when the form's city is one of them) the page's
+    numbers and hits, and the prefixes searched as only their most frequent words."""
+
+    plan: SearchPlan
+    unknown: list[str]
+    period_dates: tuple[dt.date, dt.date] | None = None
+    found: FoundPage | None = None
+    prefix_limited: list[PrefixLimit] = field(default_factory=list)
 
 
 def _group_name(groups: stories.StoryGroups | None, docnum: int) -> str | None:
@@ -455,11 +460,9 @@ def _group_name(groups: stories.StoryGroups | None, docnum: int) -> str | None:
 def _search_page(
     searcher: Searcher,
     arrays: ranking.IndexArrays,
-    request: SearchRequest,
-    parsed: ParsedQuery,
-    filters: dict[str, wq.Query],
+    plan: SearchPlan,
     deadline: Deadline | None = None,
-) -> tuple[int, dict[str, list[FacetValue]], PageHits, list[str], int | None]:
+) -> FoundPage:
     """Exact total, facets, the stored fields of the hits on the requested page, the
     query parts missing from the best hits when no article has them all, and the number of
     stories when near-duplicates are folded.
@@ -469,29 +472,29 @@ def _search_page(
     Past the ``deadline`` the evaluation leaves out what it can (see :mod:`budget`), and
     so does the proximity bonus; the total and facets count what was found.
     """
-    query, order = _plan(parsed, request.sort)
-    near = None
-    if isinstance(query, wq.AndMaybe):  # the proximity clause: a bonus for the best hits
-        query, near = query.a, query.b
-    matched = arrays.evaluate(query, scored=order == RELEVANCE, deadline=deadline)
+    request, order, filters = plan.request, plan.order, plan.filters
+    matched = arrays.evaluate(plan.match, scored=order == RELEVANCE, deadline=deadline)
     allowed = {name: arrays.filter_docs(clause) for name, clause in filters.items()}
-    matched, selected, missing = _with_fallback(arrays, parsed, matched, allowed.values(), deadline)
+    matched, selected, missing = _with_fallback(
+        arrays, plan.parsed, matched, allowed.values(), deadline
+    )
     groups = stories.groups_of(searcher)
     if request.group is not None:
         selected = selected & (groups.members(request.group) if groups else False)
-    chosen_year = request.year or (request.month[:4] if request.month else None)
     counts = {}
     for name, (field_name, ignored) in FACETS.items():
-        if name == FACET_MONTH and not chosen_year:
+        if name == FACET_MONTH and not (request.year or request.month):
             continue
         docs = selected
         if not ignored.isdisjoint(filters):
             kept = [docs for key, docs in allowed.items() if key not in ignored]
-            if name == FACET_MONTH:
-                kept.append(arrays.filter_docs(date_query(chosen_year)))
+            if name == FACET_MONTH and plan.months_of is not None:
+                kept.append(arrays.filter_docs(plan.months_of))
             docs = _intersect(matched.docs, kept)
         counts[name] = arrays.count(field_name, docs)
-    facets = {name: _facet(name, counts[name], request) for name in FACETS if name in counts}
+    facets = {
+        name: _facet(name, counts[name], plan.selected[name]) for name in FACETS if name in counts
+    }
     total = int(np.count_nonzero(selected))
     shown, similar, story_count = selected, None, None
     if request.dupes == stories.FOLD and request.group is None and groups and not groups.empty:
@@ -506,7 +509,7 @@ def _search_page(
     stored: PageHits = []
     if offset < (total if story_count is None else story_count):
         limit = offset + request.per_page
-        rescore = near is not None and order == RELEVANCE
+        rescore = plan.near is not None and order == RELEVANCE
         rescore = rescore and not (deadline is not None and deadline.skip())
         top = arrays.top(
             shown,
@@ -515,7 +518,7 @@ def _search_page(
             order,
         )
         if rescore:
-            top = _rescored(arrays, top, near)
+            top = _rescored(arrays, top, plan.near)
         stored = [
             (
                 searcher.stored_fields(docnum),
@@ -620,23 +623,7 @@ def index_arrays(
     return found
 
 
-def _plan(parsed: ParsedQuery, sort: str) -> tuple[wq.Query, str]:
-    """The query to run and its order: browsing without words lists the newest first."""
-    query = parsed.query if parsed.query is not None else wq.Every()
-    if sort == OLDEST:
-        return query, OLDEST
-    if sort == NEWEST or not parsed.scored:
-        return query, NEWEST
-    return query, RELEVANCE
-
-
-def _facet(name: str, counts: dict[Any, int], request: SearchRequest) -> list[FacetValue]:
-    selected = {
-        FACET_LANG: request.lang,
-        FACET_YEAR: request.year,
-        FACET_MONTH: request.month,
-        FACET_CITY: city_key(request.city) if request.city else None,
-    }[name]
+def _facet(name: str, counts: dict[Any, int], selected: str | None) -> list[FacetValue]:
     values = {str(key): n for key, n in counts.items() if key}
     if selected and selected not in values:
         values[selected] = 0  # keep a chosen value visible so it can be unchosen
@@ -649,13 +636,10 @@ def _facet(name: str, counts: dict[Any, int], request: SearchRequest) -> list[Fa
     return [FacetValue(value, values[value], value == selected) for value in order]
 
 
-def _unknown_cities(searcher: Searcher, cities: Iterable[str | None]) -> list[str]:
-    """The cities (as typed) that no article of the index has."""
-    return [
-        city
-        for city in dict.fromkeys(cities)
-        if city and not searcher.doc_frequency(CITY_FIELD, city_key(city))
-    ]
+def _unknown_cities(searcher: Searcher, cities: Iterable[tuple[str, str]]) -> list[str]:
+    """The cities (as typed, each with the name it is filed under) that no article of the
+    index has."""
+    return [typed for typed, key in cities if not searcher.doc_frequency(CITY_FIELD, key)]
 
 
 def _newest(arrays: ranking.IndexArrays) -> int:
@@ -682,17 +666,6 @@ def _similar(searcher: Searcher, article_id: str, limit: int) -> StoredHits:
 
 
 # Plain helpers --------------------------------------------------------------------------
-
-
-def _filters(request: SearchRequest) -> dict[str, wq.Query]:
-    return filter_clauses(
-        lang=request.lang,
-        date_from=request.date_from,
-        date_to=request.date_to,
-        city=request.city,
-        year=request.year,
-        month=request.month,
-    )
 
 
 def _marks(q: str | None) -> Marks:

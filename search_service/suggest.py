@@ -16,16 +16,16 @@ finds on its own, so a rare real word (``Kaspi``) is left alone.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from itertools import islice
 
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
-from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from search_service.query import ParsedQuery, QueryError, combine, parse_query
+from search_service.plan import SearchPlan
+from search_service.query import QueryError, parse_query
 from search_service.ranking import IndexArrays
 from search_service.schema import LANG_FIELD, TEXT_EXACT_FIELD
 from search_service.text.language import KAZAKH_ONLY, script
@@ -40,18 +40,16 @@ _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _EDGE_PUNCTUATION = "\"'«»“”„.,;:!?()[]{}…"
 
 
-def suggest(
-    searcher: Searcher,
-    arrays: IndexArrays,
-    q: str,
-    parsed: ParsedQuery,
-    filters: Mapping[str, wq.Query],
-    at_least: int,
-) -> str | None:
-    """``q`` with its rare words corrected, when the corrected query finds at least
-    ``at_least`` articles (with the filters); else ``None``."""
+def suggest(searcher: Searcher, arrays: IndexArrays, plan: SearchPlan, at_least: int) -> str | None:
+    """The plan's query with its rare words corrected, when the corrected query finds at
+    least ``at_least`` articles (with the plan's filters); else ``None``.
+
+    The plan gives the words; what is parsed here is only what the plan cannot hold: the
+    corrected query (a new text) and each rare word alone (how many articles it finds).
+    """
+    q = plan.request.q
     suggestion = q
-    for typed, _form in parsed.words:
+    for typed, _form in plan.parsed.words:
         core = typed.strip(_EDGE_PUNCTUATION)
         better = _correction(searcher, arrays, core)
         if better:
@@ -65,7 +63,7 @@ def suggest(
     if corrected.query is None:
         return None
     found = arrays.evaluate(corrected.query, scored=False).docs
-    filter_query = combine(filters.values())
+    filter_query = plan.filter_query
     if filter_query is not None:
         found = found & arrays.filter_docs(filter_query)
     return suggestion if int(np.count_nonzero(found)) >= at_least else None

@@ -36,6 +36,7 @@ PACKAGE = "search_service"
 TEXT = "search_service.text"
 READ_PATH = (
     "search_service.query",
+    "search_service.plan",
     "search_service.searcher",
     "search_service.ranking",
     "search_service.highlight",
