@@ -65,8 +65,8 @@ class Sidecars:
         for part in sorted(generation.glob(f"*{PART_SUFFIX}")):
             with open(part, "rb") as handle:
                 words, signatures = pickle.load(handle)  # written by this build's own workers
-            _merge_words(sidecars.words, words)
-            sidecars.signatures.by_id.update(signatures.by_id)
+            sidecars.words.merge(words)
+            sidecars.signatures.merge(signatures)
             part.unlink()
         return sidecars
 
@@ -120,12 +120,3 @@ class Sidecars:
         finally:
             ix.close()
         return sidecars
-
-
-def _merge_words(into: typeahead.WordCounts, other: typeahead.WordCounts) -> None:
-    """Add a worker's counts (not yet folded: its words are folded once, when written)."""
-    into.documents.update(other.documents)
-    into._words.update(other._words)
-    into._opening.update(other._opening)
-    for key, counter in other.forms.items():
-        into.forms.setdefault(key, typeahead.Counter()).update(counter)

@@ -154,7 +154,7 @@ def analyze_word(text: str, lang: str, alphabet: str | None = None) -> _Word:
     cache_key = (text, lang, alphabet)
     found = _cache.get(cache_key)
     if found is None:
-        tokens = list(tokenize(text))
+        tokens = list(tokenize(text)) if HYPHEN_RE.search(text) else ()  # only for compounds
         if len(tokens) == 1 and tokens[0].parts:
             found = _analyze_compound(tokens[0], lang, alphabet)
         else:
