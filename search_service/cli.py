@@ -17,7 +17,6 @@ Exit codes (cron jobs and scripts rely on them):
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import os
@@ -37,6 +36,7 @@ from search_service.config import (
 )
 from search_service.progress import Progress
 from search_service.stats import index_stats
+from search_service.tools import TOOLS, ToolGroup, tools
 from search_service.vocabulary import NEWEST, OLDEST, RELEVANCE
 
 EXIT_OK = 0
@@ -61,7 +61,8 @@ class CommandError(click.ClickException):
         self.exit_code = exit_code
 
 
-def _settings(ctx: click.Context) -> Settings:
+def settings_of(ctx: click.Context) -> Settings:
+    """The settings the group loaded (its --config and the layers below)."""
     return ctx.ensure_object(dict)["settings"]
 
 
@@ -91,7 +92,27 @@ index_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class CommandTree(ToolGroup):
+    """The top of the command tree: the service's commands, then the tools under a heading
+    of their own (each tool's module is imported when it runs or its help is shown)."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        sections: dict[str, list[tuple[str, click.Command]]] = {"Commands": [], "Tools": []}
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                tool = name in TOOLS or command is tools
+                sections["Tools" if tool else "Commands"].append((name, command))
+        width = max(len(name) for rows in sections.values() for name, _ in rows)
+        limit = formatter.width - 6 - width
+        for title, rows in sections.items():
+            with formatter.section(title):  # one column width for both sections
+                formatter.write_dl(
+                    [(name.ljust(width), cmd.get_short_help_str(limit)) for name, cmd in rows]
+                )
+
+
+@click.group(cls=CommandTree, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--config",
     "config_file",
@@ -123,7 +144,7 @@ def main(ctx: click.Context, config_file: Path | None) -> None:
 
 
 def _job_settings(ctx: click.Context, archives: tuple[Path, ...], index_dir: Path | None):
-    settings = _settings(ctx).replace(archive=archives or None, index_dir=index_dir)
+    settings = settings_of(ctx).replace(archive=archives or None, index_dir=index_dir)
     missing = [str(root) for root in settings.archive if not root.is_dir()]
     if missing:
         raise CommandError(f"archive folder not found: {', '.join(missing)}", EXIT_USAGE)
@@ -160,8 +181,11 @@ def _index_error(error: store.IndexStoreError) -> CommandError:
     return CommandError(str(error))
 
 
-def _require_index(index_dir: Path) -> None:
-    """Stop with exit code 5 when there is no index, 6 when this version cannot read it."""
+def require_index(index_dir: Path) -> None:
+    """Stop with exit code 5 when there is no index, 6 when this version cannot read it.
+
+    Every command that needs a built index calls this first, so each says the same.
+    """
     generation = store.current_generation(index_dir)
     if generation is None:
         raise CommandError(
@@ -259,7 +283,7 @@ def stats(ctx, index_dir, as_json):
     Example:
       search-service stats --index /srv/index --json
     """
-    settings = _settings(ctx).replace(index_dir=index_dir)
+    settings = settings_of(ctx).replace(index_dir=index_dir)
     try:
         info = index_stats(settings.index_dir)
     except (store.IndexMissing, store.IndexUnreadable) as error:
@@ -295,7 +319,7 @@ def check(ctx, index_dir, as_json):
     """
     from search_service.check import FORMAT, NO_INDEX, check_index, describe
 
-    settings = _settings(ctx).replace(index_dir=index_dir)
+    settings = settings_of(ctx).replace(index_dir=index_dir)
     report = check_index(settings.index_dir)
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
@@ -414,68 +438,6 @@ def analyze(lang, as_json, words):
             click.echo(f"{item['input']}\t{item['lang']}\t{keys}\t[exact: {item['form']}]")
 
 
-def _pass_through(name: str, module: str, doc: str) -> None:
-    """A subcommand that hands its arguments to ``module.main`` (argparse owns --help)."""
-
-    @main.command(
-        name,
-        help=doc,
-        context_settings={"ignore_unknown_options": True, "help_option_names": []},
-        add_help_option=False,
-    )
-    @click.argument("args", nargs=-1, type=click.UNPROCESSED)
-    def command(args):
-        sys.exit(importlib.import_module(module).main(list(args)))
-
-
-_pass_through(
-    "bench-text",
-    "search_service.text.bench",
-    """Measure the normalisers against gold lemmas (UD treebanks); --help for options.
-
-    \b
-    Example:
-      search-service bench-text --ud ../shared/ud --json normalisation.json
-    """,
-)
-_pass_through(
-    "bench",
-    "search_service.bench",
-    """Benchmark build, update, queries and HTTP against stock Whoosh; --help for options.
-
-    \b
-    Examples:
-      search-service bench --profile small
-      search-service bench --profile full --corpus ../shared/corpus --json bench.json
-    """,
-)
-
-_pass_through(
-    "bench-follow",
-    "search_service.bench.follow",
-    """Type-ahead latency (/api/suggest p50/p95 over HTTP, next to a term scan) and the
-    precision and recall of near-duplicate groups on the real corpus; --help for options.
-
-    \b
-    Example:
-      search-service bench-follow --corpus ../shared/corpus --work /var/tmp/bench-follow
-    """,
-)
-
-_pass_through(
-    "bench-retrieval",
-    "search_service.bench.retrieval",
-    """Score the search on the retrieval development set next to its baselines; --help for
-    options.
-
-    \b
-    Examples:
-      search-service bench-retrieval --json retrieval.json --runs run.jsonl
-      search-service bench-retrieval --profile small
-    """,
-)
-
-
 @main.command("hash-password")
 @click.option("--stdin", "from_stdin", is_flag=True, help="Read the password from standard input.")
 @click.option("--user", help="Print a whole `auth_users` line for this user name.")
@@ -503,58 +465,6 @@ def hash_password(from_stdin, user):
 
 @main.command()
 @index_option
-@click.option("--url", help="Load a running server at http://127.0.0.1:PORT instead.")
-@click.option("--seconds", type=click.FloatRange(min=1), default=60, show_default=True)
-@click.option("--clients", type=click.IntRange(1, 64), default=8, show_default=True)
-@click.option(
-    "--with-update",
-    "update_archives",
-    multiple=True,
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="The index's archive root (repeat for several): also load it during an update.",
-)
-@click.option("--copies", type=click.IntRange(min=1), default=300, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-@click.pass_context
-def loadtest(ctx, index_dir, url, seconds, clients, update_archives, copies, as_json):
-    """Load the production server from this machine: requests/s, latency, errors.
-
-    Starts `serve` on a free loopback port (or uses --url, 127.0.0.1 or localhost only) and
-    sends a mix of searches in both languages, filters, article pages and API calls. With
-    --with-update a second phase runs `update` meanwhile, adding --copies copies of articles
-    under new ids; a last update removes them again. Exit code 1 when any request failed.
-
-    \b
-    Examples:
-      search-service loadtest --index /srv/index --seconds 60
-      search-service loadtest --index /srv/index --with-update /srv/archive
-    """
-    from search_service.loadtest import LoadTestError, run_loadtest
-
-    settings = _settings(ctx).replace(index_dir=index_dir)
-    if url is None:
-        _require_index(settings.index_dir)
-    try:
-        report = run_loadtest(
-            index_dir=settings.index_dir,
-            url=url,
-            seconds=seconds,
-            clients=clients,
-            update_archives=update_archives,
-            copies=copies,
-        )
-    except LoadTestError as error:
-        raise CommandError(str(error), EXIT_USAGE if url else EXIT_FAILED) from None
-    if as_json:
-        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
-    else:
-        click.echo(report.describe())
-    if report.errors:
-        sys.exit(EXIT_FAILED)
-
-
-@main.command()
-@index_option
 @click.option("--host", help="Address to listen on. Default: the `host` setting.")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port. Default: the `port` setting.")
 @click.pass_context
@@ -567,8 +477,8 @@ def serve(ctx, index_dir, host, port):
     """
     from search_service.web.server import PortUnavailable, check_port, run_server
 
-    settings = _settings(ctx).replace(index_dir=index_dir, host=host, port=port)
-    _require_index(settings.index_dir)
+    settings = settings_of(ctx).replace(index_dir=index_dir, host=host, port=port)
+    require_index(settings.index_dir)
     try:
         check_port(settings.host, settings.port)
     except PortUnavailable as error:
@@ -609,8 +519,8 @@ def search(ctx, index_dir, as_json, lang, date_from, date_to, city, sort, limit,
     from search_service import i18n
     from search_service.searcher import ArchiveSearcher
 
-    settings = _settings(ctx).replace(index_dir=index_dir)
-    _require_index(settings.index_dir)
+    settings = settings_of(ctx).replace(index_dir=index_dir)
+    require_index(settings.index_dir)
     searcher = ArchiveSearcher.for_settings(settings)
     options = {"lang": lang, "from": date_from, "to": date_to, "city": city, "sort": sort}
     args = {name: value for name, value in options.items() if value}
@@ -667,3 +577,6 @@ def _search_payload(searcher, settings: Settings, args: dict[str, str], limit: i
     except BadRequest as error:  # a page past the end (the CLI always asks for the first)
         raise CommandError(f"{error.code}: {error.message}", EXIT_USAGE) from None
     return payload
+
+
+main.add_command(tools)

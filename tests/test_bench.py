@@ -11,8 +11,8 @@ import os
 import pytest
 from click.testing import CliRunner
 
-from search_service.bench import SAMPLE_ARCHIVE, _scale_list, corpus, queries, report
 from search_service.cli import main
+from search_service.tools.bench import SAMPLE_ARCHIVE, _scale_list, corpus, queries, report
 
 SECTIONS = (
     "machine",

@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from search_service.archive import article_id
-from search_service.bench import retrieval
 from search_service.cli import EXIT_USAGE, main
+from search_service.tools.bench import retrieval
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SET = SHARED / "retrieval"

@@ -449,7 +449,7 @@ def scaled_index(tmp_path_factory) -> Path:
     given = os.environ.get("BUDGET_TEST_INDEX")
     if given:
         return Path(given)
-    from search_service.bench import corpus
+    from search_service.tools.bench import corpus
 
     work = tmp_path_factory.mktemp("budget-scale")
     if (SHARED_CORPUS / corpus.CORPUS_TARBALLS[0]).is_file():

@@ -22,9 +22,9 @@ from urllib.parse import quote, urlencode
 import pytest
 
 from search_service import indexer
-from search_service.bench.http import free_port, stop_server, wait_ready
 from search_service.cli import main
-from search_service.loadtest import LoadTestError, check_target
+from search_service.tools.bench.http import free_port, stop_server, wait_ready
+from search_service.tools.loadtest import LoadTestError, check_target
 
 from .conftest import run_service, service_environ, write_article, write_tiny_archive
 

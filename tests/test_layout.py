@@ -14,7 +14,10 @@ The rules:
   parameters, the interface strings, the guards, the vocabulary) loads no Flask either;
 - the CLI's ``search`` uses no part of the web layer (only ``serve`` imports it);
 - ``search_service.web`` is the only package that imports Flask;
-- the ``.arr`` posting-array layout is written down in one module, ``posting_arrays``.
+- the ``.arr`` posting-array layout is written down in one module, ``posting_arrays``;
+- the tools (``search_service.tools``: benchmarks, load test, lexicon builder) are imported
+  by nothing else of the package but the CLI, and the CLI loads a tool's module only when
+  that tool runs.
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ CLI = "search_service.cli"
 CLI_WEB_COMMANDS = {"serve"}  # the CLI's functions that may import the web layer
 WEB_SEARCH_MODULES = ("search_service.web.api", "search_service.web.params")
 POSTING_ARRAYS = "search_service.posting_arrays"
+TOOLS = "search_service.tools"
 POSTING_ARRAY_LITERALS = {".arr", ".art", "<u4", "<f4"}
 
 
@@ -225,3 +229,22 @@ def test_the_posting_array_layout_has_one_owner():
     assert wrong == []
     for user in ("search_service.segment_writer", "search_service.ranking"):
         assert any(_is_under(i.target, [POSTING_ARRAYS]) for i in IMPORTS[user]), user
+
+
+def test_only_the_cli_imports_the_tools():
+    wrong = [
+        i
+        for name, imports in IMPORTS.items()
+        if not _is_under(name, [TOOLS]) and name != CLI
+        for i in imports
+        if _is_under(i.target, [TOOLS])
+    ]
+    assert _shown(wrong) == []
+    # The CLI takes only the tool table and its group, never a tool's own module.
+    from_cli = {i.target for i in IMPORTS[CLI] if _is_under(i.target, [TOOLS])}
+    assert from_cli <= {TOOLS, f"{TOOLS}.TOOLS", f"{TOOLS}.ToolGroup", f"{TOOLS}.tools"}
+
+
+def test_the_cli_loads_no_tool_until_one_runs():
+    loaded = _loaded_by_importing(CLI)
+    assert sorted(m for m in loaded if _is_under(m, [TOOLS]) and m != TOOLS) == []

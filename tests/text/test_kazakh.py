@@ -1,11 +1,7 @@
 """Kazakh stemmer: one table per rule family, with real Kazakh word forms."""
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
-from search_service.text import kazakh
 from search_service.text.kazakh import STOPWORDS, stem
 
 
@@ -183,11 +179,9 @@ def test_stopwords_are_lower_case_cyrillic():
 
 
 def _build_script():
-    path = Path(kazakh.__file__).parent / "data" / "build_kk_lexicon.py"
-    spec = importlib.util.spec_from_file_location("build_kk_lexicon", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    from search_service.tools import kk_lexicon
+
+    return kk_lexicon
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,6 @@ Example::
 
 from __future__ import annotations
 
-import argparse
 import heapq
 import http.client
 import itertools
@@ -35,19 +34,20 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import click
 from whoosh import index as whoosh_index
 
 from search_service import dupes, indexer, store, typeahead
 from search_service.archive import Article, article_id, read_article, walk_archive
-from search_service.bench import corpus as bench_corpus
-from search_service.bench import http as bench_http
-from search_service.bench.queries import percentile
 from search_service.schema import TEXT_EXACT_FIELD
 from search_service.sidecars import Sidecars
 from search_service.text.fold import is_cyrillic, is_latin
+from search_service.tools.bench import corpus as bench_corpus
+from search_service.tools.bench import http as bench_http
+from search_service.tools.bench.queries import percentile
 from search_service.typeahead import LIMIT, SuggestTable, search_key
 
-REAL_CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
+REAL_CORPUS = Path(__file__).resolve().parents[3] / ".." / "shared" / "corpus"
 GOLD_FILE = "ru.near_duplicates.tsv"
 PREFIXES_PER_CLASS = 200
 PREFIX_LENGTHS = (1, 2, 3, 4, 6)
@@ -56,40 +56,53 @@ TARGET_P95_MS = 20.0
 SWEEP = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="search-service bench-follow",
-        description="Type-ahead latency and near-duplicate grouping on the real corpus.",
-        epilog="Example: search-service bench-follow --corpus ../shared/corpus "
-        "--work /var/tmp/bench-follow",
-    )
-    p.add_argument("--corpus", type=Path, default=REAL_CORPUS, help="The corpus folder.")
-    p.add_argument(
-        "--work", type=Path, help="Work folder, kept and reused (default: a temporary one)."
-    )
-    p.add_argument("--json", type=Path, help="Also write the figures to this JSON file.")
-    p.add_argument("--skip-http", action="store_true", help="Do not start the server.")
-    p.add_argument(
-        "--reuse-index",
-        action="store_true",
-        help="Use the index already built in the work folder instead of building it again.",
-    )
-    return p
+@click.command(
+    "bench-follow",
+    epilog="Example: search-service bench-follow --corpus ../shared/corpus "
+    "--work /var/tmp/bench-follow",
+)
+@click.option(
+    "--corpus",
+    type=click.Path(path_type=Path),
+    default=REAL_CORPUS,
+    show_default="../shared/corpus beside the repository",
+    help="The corpus folder.",
+)
+@click.option(
+    "--work",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Work folder, kept and reused (default: a temporary one).",
+)
+@click.option(
+    "--json",
+    "json_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the figures to this JSON file.",
+)
+@click.option("--skip-http", is_flag=True, help="Do not start the server.")
+@click.option(
+    "--reuse-index",
+    is_flag=True,
+    help="Use the index already built in the work folder instead of building it again.",
+)
+def command(
+    corpus: Path, work: Path | None, json_file: Path | None, skip_http: bool, reuse_index: bool
+) -> None:
+    """Type-ahead latency and near-duplicate grouping on the real corpus.
 
-
-def main(argv: list[str] | None = None) -> int:
-    options = parser().parse_args(argv)
-    work = options.work or Path(tempfile.mkdtemp(prefix="bench-follow-"))
+    Type-ahead latency is /api/suggest p50/p95 over HTTP, next to a term scan; the
+    near-duplicate groups are scored for precision and recall against the gold pairs.
+    """
+    work = work or Path(tempfile.mkdtemp(prefix="bench-follow-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        result = run(options.corpus, work.resolve(), not options.skip_http, options.reuse_index)
+        result = run(corpus, work.resolve(), not skip_http, reuse_index)
     except (OSError, RuntimeError, ValueError) as error:
         print(f"bench-follow: {error}", file=sys.stderr)
-        return 1
+        sys.exit(1)
     print(report(result))
-    if options.json:
-        options.json.write_text(json.dumps(result, indent=2, ensure_ascii=False), "utf-8")
-    return 0
+    if json_file:
+        json_file.write_text(json.dumps(result, indent=2, ensure_ascii=False), "utf-8")
 
 
 def _say(text: str) -> None:

@@ -13,7 +13,6 @@ never copied.
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import json
 import os
@@ -23,16 +22,18 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 from typing import Any, TextIO
 
+import click
+
 from search_service import indexer, store
-from search_service.bench import corpus, report
-from search_service.bench.queries import summary
 from search_service.models import SearchRequest
 from search_service.searcher import ArchiveSearcher
+from search_service.tools.bench import corpus, report
+from search_service.tools.bench.queries import summary
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"  # ../shared beside the repository
+SHARED = Path(__file__).resolve().parents[4] / "shared"  # ../shared beside the repository
 DEFAULT_SET = SHARED / "retrieval"
 DEFAULT_CORPUS = SHARED / "corpus"
 SET_FILES = ("queries.jsonl", "score.py", "baselines.py", "verify.py")
@@ -217,57 +218,6 @@ def _figures(report_: dict) -> dict:
 # The command ----------------------------------------------------------------------------------
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="search-service bench-retrieval",
-        description="Score the search on the retrieval development set, next to its baselines.",
-        epilog="Examples: search-service bench-retrieval --json retrieval.json --runs run.jsonl; "
-        "search-service bench-retrieval --profile small",
-    )
-    p.add_argument(
-        "--corpus",
-        type=Path,
-        default=DEFAULT_CORPUS,
-        metavar="DIR",
-        help="Folder of the corpus tarballs. Default: ../shared/corpus beside the repository.",
-    )
-    p.add_argument(
-        "--set",
-        type=Path,
-        default=DEFAULT_SET,
-        metavar="DIR",
-        help="The retrieval set folder (queries.jsonl, score.py, baselines.py, verify.py). "
-        "Default: ../shared/retrieval beside the repository.",
-    )
-    p.add_argument(
-        "--index",
-        type=Path,
-        metavar="DIR",
-        help="Index folder: reused when it holds a built index (unless --rebuild), built "
-        "there otherwise. Default: a fresh index in the work folder.",
-    )
-    p.add_argument(
-        "--work",
-        type=Path,
-        metavar="DIR",
-        help="Work folder (extracted corpus, index); kept. Default: a temporary folder.",
-    )
-    p.add_argument("--rebuild", action="store_true", help="Build the --index folder anew.")
-    p.add_argument(
-        "--profile",
-        choices=sorted(PROFILES),
-        default="full",
-        help="full: every tarball and query; small: the Kazakh tarballs and their queries.",
-    )
-    p.add_argument(
-        "--json", type=Path, metavar="FILE", help="Also write the figures to this JSON file."
-    )
-    p.add_argument(
-        "--runs", type=Path, metavar="FILE", help="Also write our run as JSON lines for score.py."
-    )
-    return p
-
-
 def _say(text: str) -> None:
     print(f"[bench-retrieval {time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
@@ -285,21 +235,78 @@ def _check_inputs(set_dir: Path, corpus_dir: Path, tarballs: Iterable[str]) -> N
             raise SetMissing(f"{folder} lacks {', '.join(missing)} (give {option} DIR)")
 
 
-def main(argv: list[str] | None = None) -> int:
-    options = parser().parse_args(argv)
+@click.command(
+    "bench-retrieval",
+    epilog="Examples: search-service bench-retrieval --json retrieval.json --runs run.jsonl; "
+    "search-service bench-retrieval --profile small",
+)
+@click.option(
+    "--corpus",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_CORPUS,
+    metavar="DIR",
+    help="Folder of the corpus tarballs. Default: ../shared/corpus beside the repository.",
+)
+@click.option(
+    "--set",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_SET,
+    metavar="DIR",
+    help="The retrieval set folder (queries.jsonl, score.py, baselines.py, verify.py). "
+    "Default: ../shared/retrieval beside the repository.",
+)
+@click.option(
+    "--index",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Index folder: reused when it holds a built index (unless --rebuild), built "
+    "there otherwise. Default: a fresh index in the work folder.",
+)
+@click.option(
+    "--work",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Work folder (extracted corpus, index); kept. Default: a temporary folder.",
+)
+@click.option("--rebuild", is_flag=True, help="Build the --index folder anew.")
+@click.option(
+    "--profile",
+    type=click.Choice(sorted(PROFILES)),
+    default="full",
+    show_default=True,
+    help="full: every tarball and query; small: the Kazakh tarballs and their queries.",
+)
+@click.option(
+    "--json",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Also write the figures to this JSON file.",
+)
+@click.option(
+    "--runs",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Also write our run as JSON lines for score.py.",
+)
+def command(**given: Any) -> None:
+    """Score the search on the retrieval development set, next to its baselines.
+
+    Exit code 2 when the set or the corpus tarballs are missing, 1 when a run fails.
+    """
+    options = SimpleNamespace(**given)
     tarballs = PROFILES[options.profile]
     try:
         _check_inputs(options.set, options.corpus, tarballs)
     except SetMissing as error:
         print(f"bench-retrieval: {error}", file=sys.stderr)
-        return 2
+        sys.exit(2)
     temporary = options.work is None
     work = Path(tempfile.mkdtemp(prefix="archive-retrieval-")) if temporary else options.work
     try:
         result = run(options, tarballs, work.resolve() / options.profile)
     except (OSError, store.IndexStoreError, SetMissing) as error:
         print(f"bench-retrieval: {error}", file=sys.stderr)
-        return 1
+        sys.exit(1)
     finally:
         if temporary:
             shutil.rmtree(work, ignore_errors=True)
@@ -309,10 +316,9 @@ def main(argv: list[str] | None = None) -> int:
             json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
         )
         print(f"\nJSON: {options.json}")
-    return 0
 
 
-def _index(options: argparse.Namespace, tarballs: tuple[str, ...], work: Path) -> dict:
+def _index(options: SimpleNamespace, tarballs: tuple[str, ...], work: Path) -> dict:
     """Reuse ``--index`` when it holds an index (and no ``--rebuild``); else build one."""
     index_dir = options.index or work / "index"
     if options.index and not options.rebuild and store.current_generation(index_dir):
@@ -334,7 +340,7 @@ def _index(options: argparse.Namespace, tarballs: tuple[str, ...], work: Path) -
     }
 
 
-def run(options: argparse.Namespace, tarballs: tuple[str, ...], work: Path) -> dict[str, Any]:
+def run(options: SimpleNamespace, tarballs: tuple[str, ...], work: Path) -> dict[str, Any]:
     """Build or reuse the index, run ours and the baselines, score them all."""
     score = load_set_module(options.set, "score")
     baselines = load_set_module(options.set, "baselines")

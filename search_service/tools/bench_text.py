@@ -1,6 +1,6 @@
 """Conflation benchmark of the word normalisers on Universal Dependencies treebanks.
 
-Run ``python -m search_service.text.bench [--ud DIR] [--json FILE]``. For each language it
+Run ``search-service bench-text [--ud DIR] [--json FILE]``. For each language it
 takes the distinct lower-cased word forms of a treebank (punctuation, symbols, numbers and
 multi-word-token lines left out, ``ё`` folded) and asks of every normaliser:
 
@@ -20,7 +20,6 @@ ours (the keys a query word of that form searches for) next to the first-5-lette
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import importlib.util
 import json
@@ -30,8 +29,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 from typing import Any
+
+import click
 
 KeyFunction = Callable[[str], Sequence[str]]
 
@@ -358,33 +359,56 @@ def format_table(scores: list[Score]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark; print a table, optionally write JSON. Returns an exit status."""
-    parser = argparse.ArgumentParser(
-        prog="python -m search_service.text.bench", description=__doc__.split("\n\n")[0]
-    )
-    parser.add_argument("--ud", type=Path, default=DEFAULT_UD, help="folder of UD treebanks")
-    parser.add_argument("--lang", choices=sorted(TREEBANKS), action="append", help="repeatable")
-    parser.add_argument("--kk-split", default=None, help="KTB split (default test)")
-    parser.add_argument("--ru-split", default=None, help="GSD split (default test; dev to tune)")
-    parser.add_argument("--kk-file", type=Path, help="a CoNLL-U file instead of KTB")
-    parser.add_argument("--ru-file", type=Path, help="a CoNLL-U file instead of GSD")
-    parser.add_argument("--keys", help="our key function as module:function(word, lang)")
-    parser.add_argument(
-        "--kk-lemmas",
-        type=Path,
-        help="folder of the Kazakh news lemma set (forms.tsv, evaluate.py); default "
-        "../shared/kk-news-lemmas beside the repository, skipped when absent",
-    )
-    parser.add_argument("--json", type=Path, help="also write the scores to this file")
-    args = parser.parse_args(argv)
+@click.command("bench-text")
+@click.option(
+    "--ud",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_UD,
+    show_default="../shared/ud beside the repository",
+    help="Folder of UD treebanks.",
+)
+@click.option("--lang", type=click.Choice(sorted(TREEBANKS)), multiple=True, help="Repeatable.")
+@click.option("--kk-split", help="KTB split (default test).")
+@click.option("--ru-split", help="GSD split (default test; dev to tune).")
+@click.option(
+    "--kk-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A CoNLL-U file instead of KTB.",
+)
+@click.option(
+    "--ru-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A CoNLL-U file instead of GSD.",
+)
+@click.option("--keys", help="Our key function as module:function(word, lang).")
+@click.option(
+    "--kk-lemmas",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the Kazakh news lemma set (forms.tsv, evaluate.py); default "
+    "../shared/kk-news-lemmas beside the repository, skipped when absent.",
+)
+@click.option(
+    "--json",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the scores to this file.",
+)
+def command(**given: Any) -> None:
+    """Measure the normalisers against gold lemmas (UD treebanks and the Kazakh news lemmas).
 
+    Prints a table of recall, precision, lemma accuracy and speed per language and
+    normaliser; exit code 2 when a treebank or the lemma set asked for is missing.
+
+    \b
+    Example:
+      search-service bench-text --ud ../shared/ud --json normalisation.json
+    """
+    args = SimpleNamespace(**given)
     languages = args.lang or sorted(TREEBANKS)
     lemma_folder = args.kk_lemmas or DEFAULT_KK_LEMMAS
     has_lemmas = (lemma_folder / "forms.tsv").is_file() and (lemma_folder / "evaluate.py").is_file()
     if args.kk_lemmas and not has_lemmas:
         print(f"error: no forms.tsv and evaluate.py in {args.kk_lemmas}", file=sys.stderr)
-        return 2
+        sys.exit(2)
     scores: list[Score] = []
     for language in languages:
         path = getattr(args, f"{language}_file") or _treebank_path(
@@ -392,7 +416,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         if not path.is_file():
             print(f"error: treebank not found: {path}", file=sys.stderr)
-            return 2
+            sys.exit(2)
         with path.open(encoding="utf-8") as lines:
             treebank = read_conllu(lines)
         for name, key_fn, clear in systems(language, args.keys):
@@ -414,12 +438,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         figures = {"ud": [asdict(s) for s in scores], "kk_news_lemmas": lemmas}
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", "utf-8")
-    return 0
 
 
 def _kazakh(key_fn: Callable[[str, str], Sequence[str]]) -> KeyFunction:
     return lambda word: key_fn(word, "kk")
-
-
-if __name__ == "__main__":
-    sys.exit(main())

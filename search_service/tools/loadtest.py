@@ -3,7 +3,7 @@
 ``search-service loadtest`` starts ``search-service serve`` on a free port of 127.0.0.1 (or
 takes ``--url`` of a server already running on this machine), then loads it from this
 process with N client threads, each on its own keep-alive connection (the client of
-:mod:`search_service.bench.http`). The mix is what readers do: words in Kazakh (Cyrillic and
+:mod:`search_service.tools.bench.http`). The mix is what readers do: words in Kazakh (Cyrillic and
 Latin script) and Russian, phrases, operators, filters, second pages, article pages and the
 JSON API. It prints requests per second, latency percentiles and the error count.
 
@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -28,7 +29,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
-from search_service.bench import http as http_load
+import click
+
+from search_service.cli import (
+    EXIT_FAILED,
+    EXIT_USAGE,
+    CommandError,
+    index_option,
+    require_index,
+    settings_of,
+)
+from search_service.tools.bench import http as http_load
 
 ALLOWED_HOSTS = ("127.0.0.1", "localhost")
 COPY_FOLDER = "loadtest-copy"
@@ -285,3 +296,53 @@ def _last_json(output: str) -> dict[str, Any]:
         except ValueError:
             continue
     return {}
+
+
+@click.command("loadtest")
+@index_option
+@click.option("--url", help="Load a running server at http://127.0.0.1:PORT instead.")
+@click.option("--seconds", type=click.FloatRange(min=1), default=60, show_default=True)
+@click.option("--clients", type=click.IntRange(1, 64), default=8, show_default=True)
+@click.option(
+    "--with-update",
+    "update_archives",
+    multiple=True,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="The index's archive root (repeat for several): also load it during an update.",
+)
+@click.option("--copies", type=click.IntRange(min=1), default=300, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.pass_context
+def command(ctx, index_dir, url, seconds, clients, update_archives, copies, as_json):
+    """Load the production server from this machine: requests/s, latency, errors.
+
+    Starts `serve` on a free loopback port (or uses --url, 127.0.0.1 or localhost only) and
+    sends a mix of searches in both languages, filters, article pages and API calls. With
+    --with-update a second phase runs `update` meanwhile, adding --copies copies of articles
+    under new ids; a last update removes them again. Exit code 1 when any request failed.
+
+    \b
+    Examples:
+      search-service loadtest --index /srv/index --seconds 60
+      search-service loadtest --index /srv/index --with-update /srv/archive
+    """
+    settings = settings_of(ctx).replace(index_dir=index_dir)
+    if url is None:
+        require_index(settings.index_dir)
+    try:
+        report = run_loadtest(
+            index_dir=settings.index_dir,
+            url=url,
+            seconds=seconds,
+            clients=clients,
+            update_archives=update_archives,
+            copies=copies,
+        )
+    except LoadTestError as error:
+        raise CommandError(str(error), EXIT_USAGE if url else EXIT_FAILED) from None
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(report.describe())
+    if report.errors:
+        sys.exit(EXIT_FAILED)

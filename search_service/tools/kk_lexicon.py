@@ -4,7 +4,9 @@ Usage (the package is ``hunspell-kk`` 1.1-3)::
 
     apt-get download hunspell-kk
     dpkg-deb -x hunspell-kk_*.deb pkg
-    python search_service/text/data/build_kk_lexicon.py pkg/usr/share/hunspell
+    search-service build-kk-lexicon pkg/usr/share/hunspell
+
+It writes ``kk_nouns.txt`` and ``kk_verbs.txt`` into ``search_service/text/data/``.
 
 The dictionary lists verbs in their ``-у`` form (``табу``, ``шығу``) with the verbal affix flags,
 and everything else with the nominal flags. We keep:
@@ -20,15 +22,17 @@ from __future__ import annotations
 
 import bisect
 import re
-import sys
 from pathlib import Path
 
+import click
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "text" / "data"  # where the lists live
 HEADER = """\
 # {what}
 # Derived from the Debian package hunspell-kk 1.1-3 (kk_KZ.dic), (c) 2009 Akmaral
 # Mussayeva, László Németh, Rail Aliev; licence GPL-2+ or LGPL-2.1+ or MPL-1.1+ (this
 # derived file is offered under the same terms). Lower-cased, ё folded to е.
-# Rebuilt by build_kk_lexicon.py: {how}
+# Rebuilt by `search-service build-kk-lexicon`: {how}
 """
 NOUNS_WHAT = "Kazakh nominal stems (nouns, adjectives, adverbs, names), one per line."
 NOUNS_HOW = (
@@ -51,7 +55,7 @@ VERB_FLAG = "M"  # every verb entry carries the verbal affix flags M..z
 # case ending (қала is not қал-а, тонна is not тон-на): a hand-written list beside this script.
 KEEP = frozenset(
     line.strip()
-    for line in (Path(__file__).parent / "kk_whole_nouns.txt").read_text("utf-8").splitlines()
+    for line in (DATA_DIR / "kk_whole_nouns.txt").read_text("utf-8").splitlines()
     if line.strip() and not line.startswith("#")
 )
 
@@ -303,17 +307,19 @@ def write(path: Path, what: str, how: str, words: list[str]) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) != 1:
-        print(__doc__, file=sys.stderr)
-        return 2
-    nouns, verbs = build(Path(argv[0]))
-    out = Path(__file__).parent
-    write(out / "kk_nouns.txt", NOUNS_WHAT, NOUNS_HOW, nouns)
-    write(out / "kk_verbs.txt", VERBS_WHAT, VERBS_HOW, verbs)
-    print(f"{len(nouns)} nominal stems, {len(verbs)} verb roots")
-    return 0
+@click.command("build-kk-lexicon")
+@click.argument("hunspell_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def command(hunspell_dir: Path) -> None:
+    """Rebuild the Kazakh stem lists (text/data/kk_nouns.txt, kk_verbs.txt) from hunspell-kk.
 
+    HUNSPELL_DIR is the folder holding kk_KZ.dic of the Debian package hunspell-kk 1.1-3.
 
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    \b
+    Example:
+      apt-get download hunspell-kk && dpkg-deb -x hunspell-kk_*.deb pkg
+      search-service build-kk-lexicon pkg/usr/share/hunspell
+    """
+    nouns, verbs = build(hunspell_dir)
+    write(DATA_DIR / "kk_nouns.txt", NOUNS_WHAT, NOUNS_HOW, nouns)
+    write(DATA_DIR / "kk_verbs.txt", VERBS_WHAT, VERBS_HOW, verbs)
+    click.echo(f"{len(nouns)} nominal stems, {len(verbs)} verb roots")

@@ -4,10 +4,11 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from search_service.text import bench
+from search_service.tools import bench_text as bench
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
+SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 
 TOY = """\
 # text = Стали стали сталью.
@@ -52,6 +53,11 @@ def test_conflation(keys, recall, precision):
     assert found[:2] == pytest.approx((recall, precision))
 
 
+def _run(arguments):
+    """The `bench-text` command with these arguments, its output kept apart by stream."""
+    return CliRunner().invoke(bench.command, arguments)
+
+
 def test_score_on_toy_treebank():
     treebank = bench.read_conllu(TOY.splitlines(keepends=True))
     result = bench.score("ru", "lower", treebank, lambda word: (bench.normal_form(word),))
@@ -61,27 +67,31 @@ def test_score_on_toy_treebank():
 
 
 @pytest.mark.skipif(not (SHARED / "ud").is_dir(), reason="../shared/ud is not beside the repo")
-def test_main_on_real_treebanks(tmp_path, capsys):
+def test_main_on_real_treebanks(tmp_path):
     out = tmp_path / "bench.json"
-    assert bench.main(["--lang", "ru", "--json", str(out)]) == 0
-    table = capsys.readouterr().out
+    result = _run(["--lang", "ru", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    table = result.output
     assert "pymorphy3 first" in table and "ours" in table
     assert '"system": "ours"' in out.read_text(encoding="utf-8")
 
 
 def test_main_reports_a_missing_treebank(tmp_path):
-    assert bench.main(["--ud", str(tmp_path), "--lang", "ru"]) == 2
+    result = _run(["--ud", str(tmp_path), "--lang", "ru"])
+    assert result.exit_code == 2
+    assert "error: treebank not found" in result.output
 
 
 @pytest.mark.skipif(
     not (SHARED / "kk-news-lemmas" / "forms.tsv").is_file(),
     reason="../shared/kk-news-lemmas is not beside the repo",
 )
-def test_kazakh_news_lemmas_beside_ud(tmp_path, capsys):
+def test_kazakh_news_lemmas_beside_ud(tmp_path):
     out = tmp_path / "bench.json"
     arguments = ["--lang", "kk", "--kk-lemmas", str(SHARED / "kk-news-lemmas")]
-    assert bench.main([*arguments, "--json", str(out)]) == 0
-    table = capsys.readouterr().out
+    result = _run([*arguments, "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    table = result.output
     assert "kk-news-lemmas: 1943 forms" in table and "first 5 letters" in table
     lemmas = json.loads(out.read_text(encoding="utf-8"))["kk_news_lemmas"]
     assert set(lemmas["systems"]) == {bench.LEMMA_BASELINE, "ours"}
@@ -98,7 +108,9 @@ def test_kazakh_news_lemmas_beside_ud(tmp_path, capsys):
 
 
 def test_missing_kk_lemmas_folder_given_is_an_error(tmp_path):
-    assert bench.main(["--lang", "ru", "--kk-lemmas", str(tmp_path)]) == 2
+    result = _run(["--lang", "ru", "--kk-lemmas", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "no forms.tsv and evaluate.py" in result.output
 
 
 def test_lemma_set_uses_search_keys_when_the_analysis_has_it(monkeypatch):

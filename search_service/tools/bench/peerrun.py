@@ -26,7 +26,6 @@ less the time spent making the hits' markup (headline and snippets) and in "did 
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import functools
 import json
@@ -37,12 +36,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import click
+
 from search_service import searcher as searcher_module
 from search_service.archive import Article, read_article, walk_archive
-from search_service.bench import build, peers
-from search_service.bench.queries import QUERY_CLASSES, OurPages, QuerySpec, percentile
 from search_service.schema import date_number
 from search_service.searcher import ArchiveSearcher
+from search_service.tools.bench import build, peers
+from search_service.tools.bench.queries import QUERY_CLASSES, OurPages, QuerySpec, percentile
 
 SHARED_KINDS = (
     "kk_word",
@@ -77,7 +78,7 @@ def peer_list(text: str) -> tuple[str, ...]:
     unknown = [name for name in names if name not in peers.PEERS]
     if unknown or not names:
         known = ", ".join(peers.PEERS)
-        raise argparse.ArgumentTypeError(f"unknown peer {', '.join(unknown)!r}; known: {known}")
+        raise click.BadParameter(f"unknown peer {', '.join(unknown)!r}; known: {known}")
     return tuple(dict.fromkeys(names))
 
 

@@ -1,6 +1,6 @@
 """Build runs: our full build and the stock-Whoosh baseline, each in a fresh process.
 
-Every build runs in its own interpreter (``python -m search_service.bench.build``) so that its
+Every build runs in its own interpreter (``python -m search_service.tools.bench.build``) so that its
 peak memory is its own: the worker reports ``getrusage`` of itself and of its waited-for
 children (the multi-process writer forks workers). Inside the worker the reader, the text
 analysis and the writer's commit are wrapped in timers, which costs a few microseconds per
@@ -174,7 +174,7 @@ def run_in_subprocess(
     kind: str, roots: list[Path], index_dir: Path, procs: int = 1, megabytes: float = 0.0
 ) -> dict[str, Any]:
     """One build in a fresh interpreter; adds docs/s and MB/s to the worker's figures."""
-    command = [sys.executable, "-m", "search_service.bench.build", "--kind", kind]
+    command = [sys.executable, "-m", "search_service.tools.bench.build", "--kind", kind]
     command += ["--procs", str(procs), "--index", str(index_dir)]
     for root in roots:
         command += ["--archive", str(root)]
@@ -196,7 +196,7 @@ def profile_build(roots: list[Path], limit: int, top: int = 15) -> dict[str, Any
     Returns the share of the build's time spent reading files, analysing text, in Whoosh's
     indexing of the analysed tokens, and committing, plus the top functions by own time.
     """
-    from search_service.bench.corpus import scan, write_copies
+    from search_service.tools.bench.corpus import scan, write_copies
 
     _warm_up()
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:

@@ -12,7 +12,6 @@ tantivy and SQLite FTS5, with ``--peers``), ``report`` (targets, table).
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import os
@@ -24,14 +23,16 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
+import click
 import whoosh
 
-from search_service.bench import build, corpus, firstquery, http, peerrun, queries, report
+from search_service.tools.bench import build, corpus, firstquery, http, peerrun, queries, report
 
-SAMPLE_ARCHIVE = Path(__file__).resolve().parent.parent / "sample_archive"
-REAL_CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
+SAMPLE_ARCHIVE = Path(__file__).resolve().parents[2] / "sample_archive"
+REAL_CORPUS = Path(__file__).resolve().parents[3] / ".." / "shared" / "corpus"
 UPDATE_COPY = 9000  # the folder number of the update's new articles (c9000/)
 UPDATE_SHIFT_DAYS = 1
 UPDATE_TIMEOUT_S = 3600
@@ -77,72 +78,82 @@ PROFILES = {
 
 
 def _scale_list(text: str) -> tuple[int, ...]:
+    """``--scale`` value: corpus sizes, comma-separated (``none`` or ``0`` for no scale runs)."""
     if text.strip().lower() in ("", "none", "0"):
         return ()
     try:
         values = tuple(sorted(int(part.replace("_", "")) for part in text.split(",")))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a list of numbers: {text!r}") from None
+        raise click.BadParameter(f"not a list of numbers: {text!r}") from None
     if any(v <= 0 for v in values):
-        raise argparse.ArgumentTypeError("scale sizes must be positive")
+        raise click.BadParameter("scale sizes must be positive")
     return values
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="search-service bench",
-        description="Benchmark build, update, queries and HTTP against stock Whoosh.",
-        epilog="Example: search-service bench --profile full --corpus ../shared/corpus "
-        "--json bench.json --work /var/tmp/bench",
-    )
-    p.add_argument(
-        "--corpus",
-        type=Path,
-        action="append",
-        help="A folder of corpus tarballs (kk.tar.gz, kk-cyr.tar.gz, ru.tar.gz) or an archive "
-        "folder; repeat for several. Default: the sample archive (small) or ../shared/corpus.",
-    )
-    p.add_argument("--profile", choices=sorted(PROFILES), default="small")
-    p.add_argument(
-        "--scale",
-        type=_scale_list,
-        help="Corpus sizes for the scale runs, e.g. 10000,50000,200000 ('none' to skip).",
-    )
-    p.add_argument("--no-baseline-at-scale", action="store_true", help="Skip baseline builds.")
-    p.add_argument("--json", type=Path, help="Also write every figure to this JSON file.")
-    p.add_argument(
-        "--work",
-        type=Path,
-        help="Work folder (extracted corpus, copies, indexes); kept and reused. "
-        "Default: a temporary folder, deleted at the end.",
-    )
-    p.add_argument("--repeats", type=int, help="Timed runs of each query.")
-    p.add_argument("--http-seconds", type=float, help="Length of the HTTP load.")
-    p.add_argument("--clients", type=int, help="Concurrent HTTP client threads.")
-    p.add_argument("--skip-http", action="store_true", help="Do not measure HTTP.")
-    p.add_argument(
-        "--peers",
-        type=peerrun.peer_list,
-        default=(),
-        metavar="NAMES",
-        help="Also build and query the same articles with these engines, comma-separated "
-        "(xapian, tantivy, fts5, or all), and print ours / peer ratios; a peer that is not "
-        "installed is skipped with a line saying so.",
-    )
-    p.add_argument(
-        "--peers-only",
-        action="store_true",
-        help="With --peers: only our two builds and the peers (no baseline, query classes, "
-        "HTTP, update or scale).",
-    )
-    return p
+def _converted(convert):
+    """A click callback that converts a given value with ``convert`` (``None`` stays)."""
+    return lambda ctx, param, value: value if value is None else convert(value)
 
 
-def main(argv: list[str] | None = None) -> int:
-    arguments = parser()
-    options = arguments.parse_args(argv)
+@click.command(
+    "bench",
+    epilog="Example: search-service bench --profile full --corpus ../shared/corpus "
+    "--json bench.json --work /var/tmp/bench",
+)
+@click.option(
+    "--corpus",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    help="A folder of corpus tarballs (kk.tar.gz, kk-cyr.tar.gz, ru.tar.gz) or an archive "
+    "folder; repeat for several. Default: the sample archive (small) or ../shared/corpus.",
+)
+@click.option("--profile", type=click.Choice(sorted(PROFILES)), default="small", show_default=True)
+@click.option(
+    "--scale",
+    callback=_converted(_scale_list),
+    help="Corpus sizes for the scale runs, e.g. 10000,50000,200000 ('none' to skip).",
+)
+@click.option("--no-baseline-at-scale", is_flag=True, help="Skip baseline builds.")
+@click.option(
+    "--json",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write every figure to this JSON file.",
+)
+@click.option(
+    "--work",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Work folder (extracted corpus, copies, indexes); kept and reused. "
+    "Default: a temporary folder, deleted at the end.",
+)
+@click.option("--repeats", type=int, help="Timed runs of each query.")
+@click.option("--http-seconds", type=float, help="Length of the HTTP load.")
+@click.option("--clients", type=int, help="Concurrent HTTP client threads.")
+@click.option("--skip-http", is_flag=True, help="Do not measure HTTP.")
+@click.option(
+    "--peers",
+    metavar="NAMES",
+    callback=lambda ctx, param, value: peerrun.peer_list(value) if value else (),
+    help="Also build and query the same articles with these engines, comma-separated "
+    "(xapian, tantivy, fts5, or all), and print ours / peer ratios; a peer that is not "
+    "installed is skipped with a line saying so.",
+)
+@click.option(
+    "--peers-only",
+    is_flag=True,
+    help="With --peers: only our two builds and the peers (no baseline, query classes, "
+    "HTTP, update or scale).",
+)
+def command(**given: Any) -> None:
+    """Benchmark build, update, queries and HTTP against stock Whoosh.
+
+    \b
+    Examples:
+      search-service bench --profile small
+      search-service bench --profile full --corpus ../shared/corpus --json bench.json
+    """
+    options = SimpleNamespace(**given)
     if options.peers_only and not options.peers:
-        arguments.error("--peers-only needs --peers")
+        raise click.UsageError("--peers-only needs --peers")
     profile = PROFILES[options.profile]
     temporary = options.work is None
     work = Path(tempfile.mkdtemp(prefix="archive-bench-")) if temporary else options.work
@@ -151,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         result = run(options, profile, work.resolve())
     except (OSError, RuntimeError, ValueError) as error:
         print(f"bench: {error}", file=sys.stderr)
-        return 1
+        sys.exit(1)
     finally:
         if temporary:
             shutil.rmtree(work, ignore_errors=True)
@@ -160,14 +171,13 @@ def main(argv: list[str] | None = None) -> int:
     if options.json:
         report.write_json(result, options.json)
         print(f"\nJSON: {options.json}")
-    return 0
 
 
 def _say(text: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
 
-def run(options: argparse.Namespace, profile: Profile, work: Path) -> dict[str, Any]:
+def run(options: SimpleNamespace, profile: Profile, work: Path) -> dict[str, Any]:
     """Every section in turn; returns the figures (without the verdicts)."""
     sources = [Path(p) for p in (options.corpus or profile.corpus)]
     scale = profile.scale if options.scale is None else options.scale

@@ -8,7 +8,7 @@ first request's time, p50 and p95 of all of them, and how long the server took t
 
 Run alone (the benchmark runs it too)::
 
-    python -m search_service.bench.firstquery --index DIR [--serve-command CMD]
+    python -m search_service.tools.bench.firstquery --index DIR [--serve-command CMD]
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from search_service.bench import http as served
-from search_service.bench.queries import QUERY_CLASSES, QuerySpec, percentile
+from search_service.tools.bench import http as served
+from search_service.tools.bench.queries import QUERY_CLASSES, QuerySpec, percentile
 
 # More words of the same kinds, so that with the benchmark's fixed queries there are 100
 # distinct ones (Kazakh in both scripts, Russian, two words, phrases, prefixes, filters).

@@ -1,8 +1,9 @@
 """HTTP load: the production server in one process, a load client in another, on loopback.
 
 :func:`run` starts ``search-service serve`` on a free port of 127.0.0.1, waits for
-``/health``, then runs this module as the load client (``python -m search_service.bench.http``)
-in a separate process: N client threads, each on its own keep-alive connection, send a fixed
+``/health``, then runs this module as the load client
+(``python -m search_service.tools.bench.http``) in a separate process: N client threads, each
+on its own keep-alive connection, send a fixed
 mix of ``/search`` (HTML) and ``/api/search`` (JSON) requests until a deadline or a request
 budget is reached. Every non-2xx answer and every exception is counted. The server's peak
 memory is read from ``/proc`` before it is stopped.
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from search_service.bench.queries import QUERY_CLASSES, QuerySpec, percentile
+from search_service.tools.bench.queries import QUERY_CLASSES, QuerySpec, percentile
 
 HOST = "127.0.0.1"
 START_TIMEOUT_S = 120
@@ -129,7 +130,7 @@ def run(index_dir: Path, clients: int, seconds: float, max_requests: int, log: P
         )
     try:
         wait_ready(base, server)
-        client = [sys.executable, "-m", "search_service.bench.http", "--base", base]
+        client = [sys.executable, "-m", "search_service.tools.bench.http", "--base", base]
         client += ["--clients", str(clients), "--seconds", str(seconds)]
         client += ["--max-requests", str(max_requests)]
         done = subprocess.run(
