@@ -3,7 +3,7 @@
 An ambiguous word form (``стали``: *стать* or *сталь*; ``мой``: *мой* or *мыть*) gets
 the lemmas whose summed parse score is close to the best one, not just the first parse
 (misses real matches) nor every parse (joins unrelated words). The threshold was tuned on
-UD Russian-GSD dev with ``python -m search_service.text.bench`` and checked on test; see
+UD Russian-GSD dev with ``search-service bench-text`` and checked on test; see
 :data:`LEMMA_SCORE_RATIO`. Before the scores are summed, a few rules of Russian morphology
 settle the readings that pymorphy3 leaves tied: participle or adjective, superlative or
 positive degree, possessive or personal pronoun (see :func:`scored_lemmas`).
