@@ -25,7 +25,9 @@ log = logging.getLogger(__name__)
 
 WORDS_FILE = store.WORDS_FILE
 PART_SUFFIX = ".words"
-GZIP_LEVEL = 6
+# zlib's fastest level: on the real corpus 0.06 s for the 5.5 MB table (level 6: 0.35 s, at the
+# end of every build, when one core works) for a file of 1.8 MB instead of 1.4.
+GZIP_LEVEL = 1
 
 
 def load(path: Path | str) -> int:
