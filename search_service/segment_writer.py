@@ -348,12 +348,12 @@ class BuildSegmentWriter(SegmentWriter):
                 column = field.column_type
                 if column and stored is not None:
                     perdocwriter.add_column_value(fieldname, column, field.to_column_value(stored))
+            if self.sidecars is not None:
+                self.sidecars.add_fields(fields)
         except Exception:
             perdocwriter.cancel_doc()
             raise
         perdocwriter.finish_doc()
-        if self.sidecars is not None:
-            self.sidecars.add_fields(fields)
         self._added = True
         self.docnum += 1
 

@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 from whoosh.query import Term
 
-from search_service import indexer, store
+from search_service import dupes, indexer, store, typeahead
 from search_service.archive import article_id
+from search_service.cli import SAMPLE_ARCHIVE
 
 
 def write(root: Path, relative: str, headline: str, body: str, date: str = "2025-01-15") -> Path:
@@ -185,17 +186,15 @@ def test_build_whose_worker_fails_is_refused(tmp_path, monkeypatch):
 def test_sidecars_counted_by_the_workers_are_those_of_one_process(tmp_path):
     """A build's workers each count the documents they index for the sidecars (type-ahead,
     near-duplicate signatures); merged, their counts are those one process makes."""
-    from search_service import dupes, typeahead
-    from search_service.cli import SAMPLE_ARCHIVE
-
     one, two = tmp_path / "one", tmp_path / "two"
     indexer.build([SAMPLE_ARCHIVE], one, procs=1)
     indexer.build([SAMPLE_ARCHIVE], two, procs=2)
     first, second = store.current_generation(one), store.current_generation(two)
     assert typeahead.WordCounts.load(first) == typeahead.WordCounts.load(second)
     assert typeahead.SuggestTable.load(first).keys == typeahead.SuggestTable.load(second).keys
-    signatures = dupes.Signatures.load(first).by_id, dupes.Signatures.load(second).by_id
-    assert sorted(signatures[0]) == sorted(signatures[1])
-    assert all((signatures[0][i] == signatures[1][i]).all() for i in signatures[0])
+    (ids, matrix), (ids_two, matrix_two) = (
+        dupes.Signatures.load(generation).arrays() for generation in (first, second)
+    )
+    assert ids == ids_two and (matrix == matrix_two).all()
     assert dupes.load_groups(first) == dupes.load_groups(second)
     assert not list(second.glob("*.sidecars")), "the workers' part files are merged and removed"

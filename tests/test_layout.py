@@ -56,7 +56,7 @@ SHARED = (
 )
 CLI = "search_service.cli"
 CLI_WEB_COMMANDS = {"serve"}  # the CLI's functions that may import the web layer
-WEB_SEARCH_MODULES = ("search_service.web.api", "search_service.web.params")
+WEB_SEARCH_MODULES = ("search_service.web.api",)
 POSTING_ARRAYS = "search_service.posting_arrays"
 TOOLS = "search_service.tools"
 POSTING_ARRAY_LITERALS = {".arr", ".art", "<u4", "<f4"}
