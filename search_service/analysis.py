@@ -17,7 +17,7 @@ from whoosh.fields import STORED, TEXT
 from whoosh.formats import Format, Frequency, Positions
 from whoosh.system import pack_uint
 
-from search_service.text import Term, analyze
+from search_service.text import Term, analyze, caches
 from search_service.text.analyze import IndexAnalysis, index_analysis
 
 KEYS = "keys"
@@ -57,6 +57,7 @@ def analysed_terms(text: str, lang: str | None) -> list[Term]:
 # store them in turn (see indexer.article_document), and each is analysed once.
 _recent: list[tuple[str, str | None, IndexAnalysis]] = []
 _RECENT = 2
+caches.register(_recent.clear)
 
 
 def indexed(text: str, lang: str | None) -> IndexAnalysis:

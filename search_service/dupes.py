@@ -35,6 +35,7 @@ from whoosh import index as whoosh_index
 
 from search_service import store
 from search_service.archive import article_text
+from search_service.text.caches import WordCache
 from search_service.text.fold import fold_case, skeleton
 from search_service.text.tokenize import WORD_RE, clean
 from search_service.text.translit import detect_variant, latin_to_cyrillic
@@ -71,26 +72,16 @@ def text_words(text: str, raws: list[str], script: str | None = None) -> list[st
     beside the index."""
     variant = detect_variant(text) if script == "Latn" else None
     cache = _words_of.get(variant)
-    if cache is None or len(cache) >= WORD_CACHE:
-        cache = _words_of[variant] = _Words(variant)
+    if cache is None:
+        # raw word -> normalised word for one alphabet, read by ``map(cache.__getitem__, raws)``,
+        # a lookup at C speed, where an ``lru_cache`` call of two arguments costs several times
+        # as much a word
+        make = functools.partial(_word, variant=variant)
+        cache = _words_of[variant] = WordCache(WORD_CACHE, make=make)
     return list(map(cache.__getitem__, raws))
 
 
-class _Words(dict):
-    """``raw word -> normalised word`` for one alphabet, made on a miss: read by
-    ``map(cache.__getitem__, words)``, a lookup at C speed, where an ``lru_cache`` call of
-    two arguments costs several times as much a word."""
-
-    def __init__(self, variant: str | None):
-        super().__init__()
-        self.variant = variant
-
-    def __missing__(self, raw: str) -> str:
-        word = self[raw] = _word(raw, self.variant)
-        return word
-
-
-_words_of: dict[str | None, _Words] = {}  # by Latin alphabet (None: Cyrillic)
+_words_of: dict[str | None, WordCache] = {}  # by Latin alphabet (None: Cyrillic)
 
 
 def _word(raw: str, variant: str | None) -> str:

@@ -10,7 +10,6 @@ else here only chooses which spans and which slices of text to hand it.
 
 from __future__ import annotations
 
-import functools
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 
@@ -18,6 +17,7 @@ from markupsafe import Markup, escape
 
 from search_service.models import Marks
 from search_service.text.analyze import Judgements, find_words, find_words_in_table
+from search_service.text.caches import memoize
 
 Span = tuple[int, int]  # start and end character offsets of a matched word
 
@@ -58,7 +58,7 @@ def matched_spans(
     return _merge(found)
 
 
-@functools.lru_cache(maxsize=64)
+@memoize(maxsize=64)
 def _judgements(marks: Marks) -> Judgements:
     """One dict of judged words per recent query: its hits (and the same query asked again)
     share the verdicts, so each distinct word is analysed and judged once."""

@@ -30,7 +30,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +39,7 @@ import numpy as np
 from search_service import store
 from search_service.archive import article_text
 from search_service.store import CURRENT, IndexMissing
+from search_service.text.caches import WordCache
 from search_service.text.fold import fold_case, is_cyrillic
 from search_service.text.tokenize import HYPHEN_RE, WORD_RE, clean, tokenize
 
@@ -113,24 +114,10 @@ def _forms_of_word(raw: str) -> tuple[tuple[str, str, str, bool], ...]:
     )
 
 
-class _PerWord(dict):
-    """``raw word -> what type-ahead keeps of it``, made by ``make`` on a miss and emptied when
-    full: read by ``map(cache.__getitem__, words)``, a lookup at C speed, where an
-    ``lru_cache`` call costs several times as much a word."""
-
-    def __init__(self, make: Callable[[str], tuple]):
-        super().__init__()
-        self.make = make
-
-    def __missing__(self, raw: str) -> tuple:
-        if len(self) >= WORD_CACHE:
-            self.clear()
-        value = self[raw] = self.make(raw)
-        return value
-
-
-_word_forms = _PerWord(_forms_of_word)
-_word_keys = _PerWord(lambda raw: tuple(key for key, _, _, _ in _word_forms[raw]))
+# raw word -> what type-ahead keeps of it, read by ``map(cache.__getitem__, words)``, a lookup
+# at C speed, where an ``lru_cache`` call costs several times as much a word.
+_word_forms = WordCache(WORD_CACHE, make=_forms_of_word)
+_word_keys = WordCache(WORD_CACHE, make=lambda raw: tuple(key for key, _, _, _ in _word_forms[raw]))
 
 
 def forget_words() -> None:

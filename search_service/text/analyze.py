@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from search_service.text import kazakh, russian, translit
+from search_service.text import caches, kazakh, russian, translit
+from search_service.text.caches import WordCache
 from search_service.text.fold import (
     fold_case,
     is_cyrillic,
@@ -84,17 +85,13 @@ def _word(form: str, keys: tuple[str, ...], stop: bool, lang: str) -> _Word:
 
 
 _CACHE_LIMIT = 200_000  # word forms; a worker stays well under 300 MB
-_cache: dict[tuple[str, str, str | None], _Word] = {}
+_cache: WordCache = WordCache(_CACHE_LIMIT)  # (word, language, alphabet) -> _Word
 
 
 def clear_caches() -> None:
-    """Forget every cached word analysis (the benchmark's cold runs start from here)."""
-    _cache.clear()
-    _raw_cache.clear()
-    _packed_cache.clear()
-    russian.lemmas.cache_clear()
-    for function in (kazakh.stem, translit.latin_to_cyrillic):
-        getattr(function, "cache_clear", lambda: None)()
+    """Forget every cached word analysis (the benchmark's cold runs start from here): every
+    cache of :mod:`.caches`, those of the rest of the package included."""
+    caches.clear_caches()
 
 
 _DIGRAPH_H = re.compile(r"(?<=[SCZK])h")
@@ -159,9 +156,7 @@ def analyze_word(text: str, lang: str, alphabet: str | None = None) -> _Word:
             found = _analyze_compound(tokens[0], lang, alphabet)
         else:
             found = _analyze_simple(text, lang, alphabet)
-        if len(_cache) >= _CACHE_LIMIT:
-            _cache.clear()
-        _cache[cache_key] = found
+        _cache.put(cache_key, found)
     return found
 
 
@@ -175,16 +170,14 @@ def _alphabet(text: str) -> str | None:
 # stands in the document, so the common case costs one regex match and one dict lookup.
 _Piece = tuple[int, int, "_Word"]
 _RawEntry = tuple["_Word", tuple[_Piece, ...]]
-_raw_cache: dict[tuple[str, str, str | None], _RawEntry] = {}
+_raw_cache: WordCache = WordCache(_CACHE_LIMIT)  # (raw, language, alphabet) -> _RawEntry
 
 
 def _analyze_raw(raw: str, lang: str, alphabet: str | None) -> _RawEntry:
     known = _known_words.get((raw, lang, alphabet))
     if known is not None:  # analysed by an earlier job (see import_words)
         entry = _unpack_entry(raw, known)
-        if len(_raw_cache) >= _CACHE_LIMIT:
-            _raw_cache.clear()
-        _raw_cache[(raw, lang, alphabet)] = entry
+        _raw_cache.put((raw, lang, alphabet), entry)
         return entry
     token = Token(clean(raw), 0, len(raw), ())
     if HYPHEN_RE.search(raw):
@@ -195,10 +188,8 @@ def _analyze_raw(raw: str, lang: str, alphabet: str | None) -> _RawEntry:
         pieces = tuple(
             (part.start, part.end, analyze_word(part.text, lang, alphabet)) for part in token.parts
         )
-    if len(_raw_cache) >= _CACHE_LIMIT:
-        _raw_cache.clear()
     entry = (word, pieces)
-    _raw_cache[(raw, lang, alphabet)] = entry
+    _raw_cache.put((raw, lang, alphabet), entry)
     return entry
 
 
@@ -408,9 +399,7 @@ def find_words_in_table(
                     if number >= len(lines):
                         return None  # the text is not the one the table was made from
                     entry = _unpack_entry(raw, lines[number])
-                    if len(_raw_cache) >= _CACHE_LIMIT:
-                        _raw_cache.clear()
-                    _raw_cache[key] = entry  # the analysis, as analysing the word gives it
+                    _raw_cache.put(key, entry)  # the analysis, as analysing the word gives it
                 marked = judged[key] = _judge(entry, len(raw), accept)
             if marked:
                 at = match.start()
@@ -464,14 +453,11 @@ def _packed(key: tuple[str, str, str | None], entry: _RawEntry) -> str:
     """A word's line of a word table: from an earlier job's words or packed once."""
     packed = _packed_cache.get(key) or _known_words.get(key)
     if packed is None:
-        packed = _pack_entry(key[0], entry)
-        if len(_packed_cache) >= _CACHE_LIMIT:
-            _packed_cache.clear()
-        _packed_cache[key] = packed
+        packed = _packed_cache.put(key, _pack_entry(key[0], entry))
     return packed
 
 
-_packed_cache: dict[tuple[str, str, str | None], str] = {}
+_packed_cache: WordCache = WordCache(_CACHE_LIMIT)  # (raw, language, alphabet) -> packed
 # Word analyses of earlier jobs, packed (import_words): a word found here is not analysed.
 _known_words: dict[tuple[str, str, str | None], str] = {}
 

@@ -22,12 +22,14 @@ Word lists, in ``data/``: ``kk_nouns.txt`` and ``kk_verbs.txt`` come from the De
 from __future__ import annotations
 
 import re
-from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
+from search_service.text.caches import WordCache, memoize
 from search_service.text.fold import kazakh_key_fold
 from search_service.text.wordlists import read_items, read_paradigms
+
+_STEM_CACHE = 500_000  # words (or stems) remembered by each cache of this module
 
 _DATA = Path(__file__).parent / "data"
 
@@ -315,7 +317,7 @@ class _Reading(NamedTuple):
     derived: bool = False  # attested through what it is made from, not listed itself
 
 
-@cache
+@memoize(maxsize=_STEM_CACHE)
 def _known(stem: str, chain: str) -> _Reading | None:
     """The lexicon form of a stripped remainder, undoing stem alternations, or None.
 
@@ -404,7 +406,7 @@ def _split_derivation(stem: str, suffixes: tuple[str, ...]) -> list[str]:
     ]
 
 
-@cache
+@memoize(maxsize=_STEM_CACHE)
 def _derived_noun(stem: str) -> str | None:
     """``stem`` when it is a noun or adjective made from an attested word, else None.
 
@@ -425,7 +427,7 @@ def _derived_noun(stem: str) -> str | None:
     return None
 
 
-@cache
+@memoize(maxsize=_STEM_CACHE)
 def _derived_verb(stem: str) -> str | None:
     """``stem`` when it is a verb made from an attested noun or verb, else None.
 
@@ -453,7 +455,7 @@ def _verb_root(stem: str) -> str | None:
     return _spelled(stem, VERBS) or _derived_verb(stem)
 
 
-@cache
+@memoize(maxsize=_STEM_CACHE)
 def _loanword(word: str) -> bool:
     """A Russian noun in its dictionary form that Kazakh writes unchanged (``шахта``,
     ``магнитуда``, ``турист``, ``Канада``): the Russian dictionary attests it as a stem, so
@@ -735,7 +737,7 @@ def ascii_respellings(word: str, most: int = 3, widest: int = 400) -> list[str]:
     return found
 
 
-_STEMS: dict[str, str] = {}
+_STEMS = WordCache(_STEM_CACHE)  # word -> its stem
 
 
 def stem(word: str) -> str:
@@ -746,9 +748,7 @@ def stem(word: str) -> str:
     """
     found = _STEMS.get(word)
     if found is None:
-        if len(_STEMS) >= 500_000:
-            _STEMS.clear()
-        found = _STEMS[word] = _stem(word)
+        found = _STEMS.put(word, _stem(word))
     return found
 
 

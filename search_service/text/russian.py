@@ -12,10 +12,11 @@ positive degree, possessive or personal pronoun (see :func:`scored_lemmas`).
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
 from typing import NamedTuple
 
 import pymorphy3
+
+from search_service.text.caches import WordCache, memoize
 
 # A second lemma is kept when its summed score is at least this share of the best lemma's.
 # GSD dev, distinct forms (recall / precision), before the participle, superlative and
@@ -75,7 +76,7 @@ class _TagFacts(NamedTuple):
     possessive: bool
 
 
-_TAG_FACTS: dict = {}  # tag -> _TagFacts; the dictionary has a few hundred distinct tags
+_TAG_FACTS = WordCache(10_000)  # tag -> _TagFacts; the dictionary has a few hundred distinct tags
 
 
 def _facts(tag) -> _TagFacts:
@@ -86,7 +87,7 @@ def _facts(tag) -> _TagFacts:
     found = _TAG_FACTS.get(tag)
     if found is None:
         pos = None if tag.POS is None else str(tag.POS)
-        found = _TAG_FACTS[tag] = _TagFacts(pos, "Supr" in tag, _POSSESSIVE in tag)
+        found = _TAG_FACTS.put(tag, _TagFacts(pos, "Supr" in tag, _POSSESSIVE in tag))
     return found
 
 
@@ -228,7 +229,7 @@ def lemmas(word: str, capitalised: bool = False) -> tuple[str, ...]:
     return chosen
 
 
-@lru_cache(maxsize=200_000)
+@memoize(maxsize=200_000)
 def _word_lemmas(word: str) -> tuple[tuple[str, ...], bool]:
     """A word's chosen lemmas, and whether pymorphy3 has a surname reading of it.
 
