@@ -21,8 +21,6 @@ form seen most. Latin-script Kazakh words are found without their accents too (`
 from __future__ import annotations
 
 import bisect
-import contextlib
-import gc
 import heapq
 import json
 import os
@@ -126,21 +124,6 @@ def forget_words() -> None:
     _word_keys.clear()
 
 
-@contextlib.contextmanager
-def _collector_paused():
-    """No cyclic garbage collection meanwhile: the counts make and read a hundred thousand
-    small containers in one go, none in a cycle, and each collection they set off walks
-    every object of the process (a build's is large)."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 @dataclass
 class WordCounts:
     """Per key: documents using it, and counts of each written form (see module doc).
@@ -186,7 +169,6 @@ class WordCounts:
     def remove(self, headline: str, body: str) -> None:
         self.add(headline, body, sign=-1)
 
-    @_collector_paused()
     def merge(self, other: WordCounts) -> None:
         """Add the counts of other documents (another process's share of a build): the same
         counts as if they had been added here, whether either side was folded or not.
@@ -212,7 +194,6 @@ class WordCounts:
         self.fold()
         return self.__dict__
 
-    @_collector_paused()
     def fold(self) -> WordCounts:
         """Turn the words counted since the last fold into counts of written forms."""
         forms, opening = self.forms, self._opening
@@ -250,7 +231,6 @@ class WordCounts:
             self.fold()
         return _written_form(key, self.forms.get(key) or {})
 
-    @_collector_paused()
     def save(self, generation: Path) -> None:
         """Write the counts file: the words sorted, and each one's written forms sorted too,
         so that the file does not depend on the order the forms were first met in (which
@@ -266,7 +246,6 @@ class WordCounts:
         store.write_json(generation / COUNTS_FILE, data)
 
     @classmethod
-    @_collector_paused()
     def load(cls, generation: Path) -> WordCounts | None:
         """The counts of a generation, or ``None`` when it has none (built before them)."""
         try:
@@ -289,7 +268,6 @@ def _written_form(key: str, labels: dict[str, int]) -> str:
     return max(other)[2] if other else key
 
 
-@_collector_paused()
 def write_table(generation: Path, counts: WordCounts) -> None:
     """Write the served table (``typeahead.json``) from ``counts``."""
     forms_of, documents = counts.fold().forms, counts.documents

@@ -752,15 +752,6 @@ def stem(word: str) -> str:
     return found
 
 
-def _cache_clear() -> None:
-    _STEMS.clear()
-    for cached in (_known, _derived_noun, _derived_verb, _loanword):
-        cached.cache_clear()
-
-
-stem.cache_clear = _cache_clear  # type: ignore[attr-defined]  # as functools.cache offers
-
-
 def _stem(word: str) -> str:
     """Index key of one lower-cased Cyrillic Kazakh word (ё already folded to е).
 
