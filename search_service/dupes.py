@@ -271,8 +271,7 @@ class Signatures:
 
     def __getstate__(self) -> dict:
         """Pickled as the ids and one matrix, not an array per document."""
-        ids = list(self.by_id)
-        matrix = np.stack(list(self.by_id.values())) if ids else np.zeros((0, NUM_PERM), np.uint32)
+        ids, matrix = self.arrays()
         return {"ids": ids, "matrix": matrix}
 
     def __setstate__(self, state: dict) -> None:
