@@ -11,6 +11,7 @@ import re
 # would also turn "й" into "и"); stress accents go; and the dot that str.lower() leaves
 # behind from "İ" ("İ".lower() is "i" + U+0307) goes, so "İ" becomes a plain "i".
 _AFTER_LOWER = str.maketrans({"ё": "е", "\u0301": None, "\u0300": None, "\u0307": None})
+_FOLDED_AFTER_LOWER = re.compile("[ё\u0301\u0300\u0307]")
 
 # Kazakh letters spelled the way Russian text spells the same names.
 _KAZAKH_LETTERS, _AS_RUSSIAN = "әғқңөұүһі", "агкноуухи"
@@ -58,7 +59,11 @@ def fold_case(word: str) -> str:
     >>> fold_case("би\u0301тва")
     'битва'
     """
-    return word.lower().translate(_AFTER_LOWER)
+    lower = word.lower()
+    # translate() looks up every letter in a dict: most words have none of these letters.
+    if _FOLDED_AFTER_LOWER.search(lower) is None:
+        return lower
+    return lower.translate(_AFTER_LOWER)
 
 
 def name_fold(key: str) -> str:

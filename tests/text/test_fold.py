@@ -1,7 +1,10 @@
 """Case folding, ё, İ, stress marks, mixed-script repair and name folding."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from search_service.text import fold
 from search_service.text.fold import fold_case, name_fold, repair_script
 
 
@@ -55,3 +58,8 @@ def test_repair_script(word, repaired):
 )
 def test_name_fold(key, folded):
     assert name_fold(key) == folded
+
+
+@given(st.text(alphabet="аАёЁеЕіІİiIйЙқҚ\u0301\u0300\u0307 -zZ", max_size=12))
+def test_folding_skips_the_letter_table_only_when_it_would_change_nothing(word):
+    assert fold_case(word) == word.lower().translate(fold._AFTER_LOWER)
