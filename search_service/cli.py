@@ -25,7 +25,7 @@ from pathlib import Path
 
 import click
 
-from search_service import indexer, store
+from search_service import indexer
 from search_service.config import (
     CONFIG_ENV,
     LAYER_DEFAULTS,
@@ -34,6 +34,7 @@ from search_service.config import (
     Settings,
     load_layers,
 )
+from search_service.engine import store
 from search_service.progress import Progress
 from search_service.stats import index_stats
 from search_service.tools import TOOLS, ToolGroup, tools

@@ -34,11 +34,12 @@ from whoosh import scoring
 from whoosh.index import IndexError as WhooshIndexError
 from whoosh.searching import Searcher
 
-from search_service import dupes, proximity, ranking, store, stories, suggest
+from search_service import dupes, stories, suggest
 from search_service.analysis import LangText
 from search_service.archive import ARTICLE_ID
 from search_service.budget import Deadline
 from search_service.config import Settings
+from search_service.engine import proximity, ranking, store
 from search_service.highlight import highlight, mark_paragraphs, plain_snippet, snippets
 from search_service.models import (
     ArticleView,

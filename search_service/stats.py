@@ -9,7 +9,7 @@ from typing import Any
 from whoosh import sorting
 from whoosh.query import Every
 
-from search_service import store
+from search_service.engine import store
 from search_service.schema import LANG_FIELD, YEAR_FIELD
 
 

@@ -24,9 +24,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from whoosh.searching import Searcher
 
+from search_service.engine.ranking import IndexArrays
 from search_service.plan import SearchPlan
 from search_service.query import QueryError, parse_query
-from search_service.ranking import IndexArrays
 from search_service.schema import LANG_FIELD, TEXT_EXACT_FIELD
 from search_service.text.language import KAZAKH_ONLY, script
 from search_service.text.translit import latin_letters, latin_to_cyrillic, possible_variants

@@ -23,10 +23,11 @@ import numpy as np
 import pytest
 from whoosh import query as wq
 
-from search_service import indexer, models, ranking
+from search_service import indexer, models
 from search_service import searcher as searcher_module
 from search_service.budget import Deadline
 from search_service.config import ConfigError, load_settings, package_folder
+from search_service.engine import ranking
 from search_service.models import SearchRequest
 from search_service.query import MAX_TERMS
 from search_service.schema import TEXT_EXACT_FIELD, TITLE_EXACT_FIELD

@@ -41,10 +41,14 @@ READ_PATH = (
     "search_service.query",
     "search_service.plan",
     "search_service.searcher",
-    "search_service.ranking",
+    "search_service.engine.ranking",
     "search_service.highlight",
 )
-WRITE_PATH = ("search_service.indexer", "search_service.parallel", "search_service.segment_writer")
+WRITE_PATH = (
+    "search_service.indexer",
+    "search_service.engine.parallel",
+    "search_service.engine.segment_writer",
+)
 WEB = ("flask", "search_service.web")
 SHARED = (
     "search_service.models",
@@ -57,7 +61,7 @@ SHARED = (
 CLI = "search_service.cli"
 CLI_WEB_COMMANDS = {"serve"}  # the CLI's functions that may import the web layer
 WEB_SEARCH_MODULES = ("search_service.web.api",)
-POSTING_ARRAYS = "search_service.posting_arrays"
+POSTING_ARRAYS = "search_service.engine.posting_arrays"
 TOOLS = "search_service.tools"
 POSTING_ARRAY_LITERALS = {".arr", ".art", "<u4", "<f4"}
 
@@ -227,7 +231,7 @@ def test_the_posting_array_layout_has_one_owner():
             if isinstance(node, ast.Constant) and node.value in POSTING_ARRAY_LITERALS
         ]
     assert wrong == []
-    for user in ("search_service.segment_writer", "search_service.ranking"):
+    for user in ("search_service.engine.segment_writer", "search_service.engine.ranking"):
         assert any(_is_under(i.target, [POSTING_ARRAYS]) for i in IMPORTS[user]), user
 
 

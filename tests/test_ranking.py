@@ -8,7 +8,8 @@ import pytest
 from whoosh import query as wq
 from whoosh import scoring
 
-from search_service import indexer, ranking, store
+from search_service import indexer
+from search_service.engine import ranking, store
 from search_service.query import parse_query
 
 WORDS = ["бюджет", "мектеп", "выборы", "сайлау", "экономика", "нефть"]

@@ -24,7 +24,8 @@ from xml.sax.saxutils import quoteattr
 from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context, url_for
 from werkzeug.exceptions import HTTPException
 
-from search_service import i18n, store
+from search_service import i18n
+from search_service.engine import store
 from search_service.guards import check_page, check_query
 from search_service.params import BadRequest, parse_search_request
 from search_service.payloads import article_payload, error_payload, hit_payload, search_payload

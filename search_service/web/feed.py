@@ -22,7 +22,8 @@ from xml.etree import ElementTree as ET
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
-from search_service import i18n, store
+from search_service import i18n
+from search_service.engine import store
 from search_service.guards import check_page
 from search_service.models import Hit, SearchPage
 from search_service.params import BadRequest, parse_search_request

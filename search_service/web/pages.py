@@ -24,7 +24,8 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from search_service import i18n, store
+from search_service import i18n
+from search_service.engine import store
 from search_service.guards import check_page
 from search_service.params import BadRequest, parse_search_request
 from search_service.periods import PERIODS

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from search_service import store
+from search_service.engine import store
 from search_service.typeahead import LIMIT, MAX_PREFIX_LENGTH, Completer
 from search_service.web import SETTINGS_KEY
 

@@ -1,7 +1,7 @@
 """A segment's posting arrays: the one module that writes and reads the ``.arr`` layout.
 
 The build writes, beside Whoosh's own files of a segment, the postings of each frequent term
-(one in at least ``array_min_docs`` documents; :mod:`search_service.segment_writer` decides
+(one in at least ``array_min_docs`` documents; :mod:`search_service.engine.segment_writer` decides
 which) as plain arrays, and the searcher maps them instead of unpickling Whoosh's posting
 blocks: the first search of a frequent word at 200,000 articles read about a thousand blocks.
 

@@ -18,8 +18,8 @@ This writer changes how postings reach the files, not what the files hold:
   (as a ``ListMatcher``) but its own writer fails to write them.
 
 - The postings of terms in at least ``array_min_docs`` documents are also written as plain
-  arrays (:class:`~search_service.posting_arrays.PostingArrays`, whose module owns the
-  layout), which :mod:`search_service.ranking` maps instead of unpickling Whoosh's blocks:
+  arrays (:class:`~search_service.engine.posting_arrays.PostingArrays`, whose module owns the
+  layout), which :mod:`search_service.engine.ranking` maps instead of unpickling Whoosh's blocks:
   the first search of a frequent word at 200,000 articles read about a thousand blocks.
 
 Whoosh needs nothing of this module: the index is a plain Whoosh 3 index, and the arrays are
@@ -47,7 +47,7 @@ from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from search_service import words
-from search_service.posting_arrays import PostingArrays
+from search_service.engine.posting_arrays import PostingArrays
 from search_service.sidecars import Sidecars
 
 # A posting as Whoosh's writer makes it: (field, term bytes, docnum, weight, value bytes).

@@ -10,7 +10,7 @@ a count, a facet is a ``bincount``, a page is a partial sort. The scores are Who
 Whoosh would give; ``tests/test_ranking.py`` checks documents, scores and order against it.
 
 A frequent term's postings are read from the segment's plain arrays when the build wrote them
-(:mod:`search_service.posting_arrays`): a memory map and a view, instead of
+(:mod:`search_service.engine.posting_arrays`): a memory map and a view, instead of
 unpickling and unzipping hundreds of blocks the first time the word is searched.
 
 Decoded postings are kept per searcher in a cache bounded in bytes (frequent words recur in
@@ -51,8 +51,8 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from search_service.budget import Deadline, unlimited
+from search_service.engine.posting_arrays import StoredArrays
 from search_service.models import PrefixLimit
-from search_service.posting_arrays import StoredArrays
 from search_service.query import prefixes_of
 from search_service.schema import DATE_FIELD
 from search_service.vocabulary import NEWEST, OLDEST, RELEVANCE  # noqa: F401 (sort orders)
