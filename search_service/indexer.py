@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec
 
 from search_service import words
 from search_service.analysis import LangText
@@ -35,6 +34,7 @@ from search_service.archive import (
 from search_service.engine import store
 from search_service.engine.parallel import SpawnMpWriter
 from search_service.engine.segment_writer import BuildSegmentWriter, fewer_collections
+from search_service.engine.whoosh_internals import W3Codec
 from search_service.schema import build_schema, date_number
 from search_service.sidecars import Sidecars
 from search_service.text.cities import canonical_city

@@ -15,9 +15,8 @@ import threading
 import time
 from multiprocessing.context import SpawnProcess
 
-from whoosh.multiproc import MpWriter, SubWriterTask
-
 from search_service.engine.segment_writer import BuildSegmentWriter, fewer_collections
+from search_service.engine.whoosh_internals import MpWriter, SubWriterTask
 
 _SPAWN = multiprocessing.get_context("spawn")
 PARENT_CHECK_SECONDS = 0.5

@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from search_service.engine.whoosh_internals import position_gaps, segment_storage
+
 ARRAYS_EXT = ".arr"
 ARRAYS_TABLE_EXT = ".art"
 # The items of the layout (all 4 bytes).
@@ -78,7 +80,7 @@ class PostingArrays:
 def _positions(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
     """Each posting's number of positions and all the positions, from Whoosh ``Positions``
     values (a 4-byte count, then the pickled gaps between positions)."""
-    gap_lists = [pickle.loads(value[4:]) for value in values]
+    gap_lists = [position_gaps(value) for value in values]
     counts = np.fromiter(map(len, gap_lists), dtype=COUNT_TYPE, count=len(gap_lists))
     gaps = np.fromiter(chain.from_iterable(gap_lists), dtype=np.int64, count=int(counts.sum()))
     running = np.cumsum(gaps)
@@ -98,11 +100,10 @@ class StoredArrays:
     @classmethod
     def of(cls, reader: Any) -> StoredArrays | None:
         """The arrays of a segment reader's segment, or None if its build wrote none."""
-        try:
-            segment, storage = reader.segment(), reader._storage
-            folder = storage.folder
-        except AttributeError:  # not a file segment of the shape written by the build
+        found = segment_storage(reader)
+        if found is None:  # not a file segment of the shape written by the build
             return None
+        segment, storage, folder = found
         table_name = segment.make_filename(ARRAYS_TABLE_EXT)
         if not storage.file_exists(table_name):
             return None

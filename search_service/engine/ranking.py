@@ -27,31 +27,39 @@ first) and the rest of a phrase's candidates; an exclusion is never cut (see
 :mod:`search_service.budget`).
 
 The block reader uses posting-block internals of the pinned Whoosh-Reloaded version (see
-pyproject.toml); a matcher of another shape is read through the public matcher API instead.
+pyproject.toml), through :mod:`search_service.engine.whoosh_internals`; a matcher of another
+shape is read through the public matcher API instead.
 """
 
 from __future__ import annotations
 
 import bisect
 import heapq
-import struct
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import accumulate
-from pickle import loads
 from typing import Any
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.formats import Positions
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.searching import Searcher
-from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from search_service.budget import Deadline, unlimited
 from search_service.engine.posting_arrays import StoredArrays
+from search_service.engine.whoosh_internals import (
+    LENGTH_OF_BYTE,
+    block_data,
+    block_last_id,
+    bm25_parameters,
+    field_length_bytes,
+    has_byte_ids,
+    is_block_matcher,
+    positions_decoder,
+    posting_blocks,
+    term_frequencies,
+    without_deletions,
+)
 from search_service.models import PrefixLimit
 from search_service.query import prefixes_of
 from search_service.schema import DATE_FIELD
@@ -69,7 +77,7 @@ PREFIX_BATCH = 256
 PREFIX_LATE_BATCH = 16
 
 # Whoosh stores a document's field length as one byte; this is its decoding table.
-_LENGTH_OF_BYTE = np.array([byte_to_length(b) or 0 for b in range(256)], dtype=np.float64)
+_LENGTH_OF_BYTE = np.array(LENGTH_OF_BYTE, dtype=np.float64)
 
 
 class _Recent(OrderedDict):
@@ -236,7 +244,7 @@ class IndexArrays:
             return
         start = self.searcher.schema[field].to_bytes(prefix)
         for reader, _ in self._segments:
-            yield from _prefix_frequencies(reader, field, start)
+            yield from term_frequencies(reader, field, start)
 
     def prefix_limits(self, queries: Iterable[wq.Query | None]) -> list[PrefixLimit]:
         """The prefixes of ``queries`` searched as fewer words than the index has (see
@@ -367,9 +375,7 @@ class IndexArrays:
         searcher = self.searcher
         if not searcher.schema[field].scorable:
             return weights  # Whoosh scores an unscorable field by the posting's weight
-        model = searcher.weighting
-        b = model._field_B.get(field, model.B)
-        k1 = model.K1
+        k1, b = bm25_parameters(searcher.weighting, field)
         idf = searcher.idf(field, text)
         average = searcher.avg_field_length(field) or 1
         lengths = self.lengths(field)[ids]
@@ -525,7 +531,7 @@ class IndexArrays:
         if found is None:
             encoded = np.zeros(self.size, dtype=np.uint8)
             for reader, offset in self._segments:
-                raw = _length_bytes(reader, field)
+                raw = np.frombuffer(field_length_bytes(reader, field), dtype=np.uint8)
                 encoded[offset : offset + len(raw)] = raw
             found = self._lengths[field] = _LENGTH_OF_BYTE[encoded]
         return found
@@ -555,28 +561,6 @@ class IndexArrays:
 
     def _has_column(self, field: str) -> bool:
         return self.searcher.reader().has_column(field)
-
-
-_DOC_FREQUENCY = struct.Struct("!I")
-_DOC_FREQUENCY_AT = 5  # in a Whoosh 3 term info: flags (B), total weight (f), doc frequency (I)
-
-
-def _prefix_frequencies(reader: Any, field: str, prefix: bytes) -> Iterator[tuple[bytes, int]]:
-    """One segment's words of ``field`` starting with ``prefix``, with their document
-    frequencies, read straight from the Whoosh 3 term table (decoding each term's info,
-    inlined postings and all, took most of a prefix's expansion)."""
-    try:
-        terms = reader._terms
-        table, encode, decode = terms._tindex, terms._keycoder, terms._keydecoder
-    except AttributeError:  # another codec: the public interface
-        for text, info in reader.iter_prefix(field, prefix):
-            yield text, info.doc_frequency()
-        return
-    for key, value in table.items_from(encode(field, prefix)):
-        name, text = decode(key)
-        if name != field or not text.startswith(prefix):
-            return
-        yield text, _DOC_FREQUENCY.unpack_from(value, _DOC_FREQUENCY_AT)[0]
 
 
 def _best(chosen: np.ndarray, values: np.ndarray, limit: int | None) -> tuple[np.ndarray, ...]:
@@ -620,8 +604,7 @@ def _only(scores: np.ndarray | None, docs: np.ndarray) -> np.ndarray | None:
 
 def _read_postings(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
     """All document numbers and weights of one segment's term, deleted documents included."""
-    if isinstance(matcher, FilterMatcher):  # deletions: the live mask takes them out
-        matcher = matcher.child
+    matcher = without_deletions(matcher)  # deletions: the live mask takes them out
     try:
         return _read_blocks(matcher)
     except AttributeError:  # not the block matcher this was written for: the public API
@@ -633,37 +616,21 @@ def _read_postings(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
         return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
 
 
-def _blocks(matcher: Any) -> Iterator[Any]:
-    """The matcher placed at each of its posting blocks in turn; a block's data is only read
-    (unpickled) when the caller asks for it with :func:`_block_data`."""
-    while matcher.is_active():
-        yield matcher
-        matcher._i = matcher._blocklength
-        matcher._next_block()
-
-
-def _block_data(matcher: Any) -> tuple[Any, Any, Any]:
-    """The current block's (id deltas, weights, values)."""
-    if matcher._data is None:
-        matcher._read_data()
-    return matcher._data
-
-
 def _read_blocks(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
     """Whoosh 3 posting blocks: a pickled tuple of id deltas (each block starting from 0),
     weights (``None`` for all 1.0, one float for all alike, or one per posting) and values."""
-    if matcher._byteids:
+    if has_byte_ids(matcher):
         raise AttributeError("byte ids")
     deltas: list[int] = []
     weights: list[float] = []
     previous_max = 0
-    for block in _blocks(matcher):
-        block_ids, block_weights, _ = _block_data(block)
+    for block in posting_blocks(matcher):
+        block_ids, block_weights, _ = block_data(block)
         start = len(deltas)
         deltas.extend(block_ids)
         if start:
             deltas[start] -= previous_max  # continue the running sum across blocks
-        previous_max = block._maxid
+        previous_max = block_last_id(block)
         if block_weights is None:
             weights.extend([1.0] * len(block_ids))
         elif isinstance(block_weights, float):
@@ -702,20 +669,18 @@ def _has_between(ordered: list[int], low: int, high: int) -> bool:
 def _block_positions(matcher: Any, wanted: list[int]) -> Iterator[tuple[int, list[int]]]:
     """``(docnum, positions)`` for each of ``wanted`` (sorted segment document numbers)
     that has the term."""
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
-    if not hasattr(matcher, "_next_block"):  # a few postings stored in the term table
+    matcher = without_deletions(matcher)
+    if not is_block_matcher(matcher):  # a few postings stored in the term table
         yield from _listed_positions(matcher, wanted)
         return
-    decode = _decode_positions if isinstance(matcher.format, Positions) else None
-    decode = decode or matcher.format.decode_positions
+    decode = positions_decoder(matcher)
     index = 0
-    for block in _blocks(matcher):
+    for block in posting_blocks(matcher):
         if index == len(wanted):
             return
-        if block._maxid < wanted[index]:  # nothing wanted in this block: not even read
+        if block_last_id(block) < wanted[index]:  # nothing wanted in this block: not even read
             continue
-        deltas, _, values = _block_data(block)
+        deltas, _, values = block_data(block)
         for i, docnum in enumerate(accumulate(deltas)):
             while index < len(wanted) and wanted[index] < docnum:
                 index += 1  # a wanted document without the term
@@ -733,30 +698,3 @@ def _listed_positions(matcher: Any, wanted: list[int]) -> Iterator[tuple[int, li
         if matcher.id() in wanted_set:
             yield matcher.id(), matcher.value_as("positions")
         matcher.next()
-
-
-def _decode_positions(value: bytes) -> list[int]:
-    """``formats.Positions.decode_positions`` without its per-call overhead: a frequency
-    (4 bytes), then the pickled position deltas."""
-    if value[-1:] != b".":
-        value += b"."
-    return list(accumulate(loads(value[4:])))
-
-
-def _length_bytes(reader: Any, field: str) -> np.ndarray:
-    """One segment's encoded lengths of ``field`` (zero where a document has none)."""
-    count = reader.doc_count_all()
-    try:
-        column = reader._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-        if column is None:
-            return np.zeros(count, dtype=np.uint8)
-        raw = column._dbfile.get(column._basepos, column._count)
-        found = np.frombuffer(bytes(raw), dtype=np.uint8)
-    except AttributeError:  # another codec: one document at a time
-        found = np.array(
-            [length_to_byte(reader.doc_field_length(n, field, 0)) for n in range(count)],
-            dtype=np.uint8,
-        )
-    padded = np.zeros(count, dtype=np.uint8)
-    padded[: min(count, len(found))] = found[:count]
-    return padded
