@@ -15,6 +15,8 @@ The rules:
 - the CLI's ``search`` uses no part of the web layer (only ``serve`` imports it);
 - ``search_service.web`` is the only package that imports Flask;
 - the ``.arr`` posting-array layout is written down in one module, ``posting_arrays``;
+- Whoosh's internals (its codec, matchers, writers, value encodings and utilities, everything
+  but its documented API) are imported by one module, ``engine.whoosh_internals``;
 - the tools (``search_service.tools``: benchmarks, load test, lexicon builder) are imported
   by nothing else of the package but the CLI, and the CLI loads a tool's module only when
   that tool runs.
@@ -63,6 +65,23 @@ CLI_WEB_COMMANDS = {"serve"}  # the CLI's functions that may import the web laye
 WEB_SEARCH_MODULES = ("search_service.web.api",)
 POSTING_ARRAYS = "search_service.engine.posting_arrays"
 TOOLS = "search_service.tools"
+WHOOSH_INTERNALS = "search_service.engine.whoosh_internals"
+# Whoosh modules that are not its documented API: only WHOOSH_INTERNALS imports them.
+WHOOSH_INTERNAL_MODULES = (
+    "whoosh.codec",
+    "whoosh.multiproc",
+    "whoosh.writing",
+    "whoosh.matching",
+    "whoosh.util",
+    "whoosh.compat",
+    "whoosh.system",
+    "whoosh.formats",
+    "whoosh.filedb",
+    "whoosh.reading",
+    "whoosh.columns",
+    "whoosh.automata",
+    "whoosh.support",
+)
 POSTING_ARRAY_LITERALS = {".arr", ".art", "<u4", "<f4"}
 
 
@@ -233,6 +252,22 @@ def test_the_posting_array_layout_has_one_owner():
     assert wrong == []
     for user in ("search_service.engine.segment_writer", "search_service.engine.ranking"):
         assert any(_is_under(i.target, [POSTING_ARRAYS]) for i in IMPORTS[user]), user
+
+
+def test_only_the_internals_module_imports_whoosh_internals():
+    """Whoosh's public API (index, query, fields, searching, sorting, scoring, qparser, the
+    analysis base classes) may be imported anywhere; its internals only by one module, which
+    ``tests/test_whoosh_internals.py`` checks against the pinned Whoosh."""
+    wrong = [
+        i
+        for name, imports in IMPORTS.items()
+        if name != WHOOSH_INTERNALS
+        for i in imports
+        if _is_under(i.target, WHOOSH_INTERNAL_MODULES)
+    ]
+    assert _shown(wrong) == []
+    used = {i.target for i in IMPORTS[WHOOSH_INTERNALS]}
+    assert any(_is_under(target, WHOOSH_INTERNAL_MODULES) for target in used)
 
 
 def test_only_the_cli_imports_the_tools():
