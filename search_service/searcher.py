@@ -296,7 +296,9 @@ class ArchiveSearcher:
             )
             plan = plan.with_period(*period_dates)
         found = _search_page(searcher, arrays, plan, deadline)
-        return _Evaluated(plan, unknown, period_dates, found, arrays.limits_of(plan.prefixes))
+        return _Evaluated(
+            plan, unknown, period_dates, found, arrays.prefixes.limits_of(plan.prefixes)
+        )
 
     def _log_if_slow(
         self, request: SearchRequest, page: SearchPage, waited: dict[str, float]

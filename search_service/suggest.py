@@ -86,7 +86,9 @@ def _correction(searcher: Searcher, arrays: IndexArrays, word: str) -> str | Non
     for edits, prefix in ((1, 1), (2, 2)):
         if edits > 1 and len(lower) < TWO_EDITS_FROM:
             break
-        found = _within(lower, arrays.words_starting(TEXT_EXACT_FIELD, lower[:prefix]), edits)
+        found = _within(
+            lower, arrays.prefixes.words_starting(TEXT_EXACT_FIELD, lower[:prefix]), edits
+        )
         found = islice(found, MAX_CANDIDATES)
         candidates = _cyrillic_candidates(searcher, arrays, lower, found, needed)
         if candidates:

@@ -44,6 +44,9 @@ READ_PATH = (
     "search_service.plan",
     "search_service.searcher",
     "search_service.engine.ranking",
+    "search_service.engine.postings",
+    "search_service.engine.bm25",
+    "search_service.engine.prefixes",
     "search_service.highlight",
 )
 WRITE_PATH = (
@@ -250,7 +253,7 @@ def test_the_posting_array_layout_has_one_owner():
             if isinstance(node, ast.Constant) and node.value in POSTING_ARRAY_LITERALS
         ]
     assert wrong == []
-    for user in ("search_service.engine.segment_writer", "search_service.engine.ranking"):
+    for user in ("search_service.engine.segment_writer", "search_service.engine.postings"):
         assert any(_is_under(i.target, [POSTING_ARRAYS]) for i in IMPORTS[user]), user
 
 

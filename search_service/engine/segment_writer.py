@@ -19,7 +19,7 @@ This writer changes how postings reach the files, not what the files hold:
 
 - The postings of terms in at least ``array_min_docs`` documents are also written as plain
   arrays (:class:`~search_service.engine.posting_arrays.PostingArrays`, whose module owns the
-  layout), which :mod:`search_service.engine.ranking` maps instead of unpickling Whoosh's blocks:
+  layout), which :mod:`search_service.engine.postings` maps instead of unpickling Whoosh's blocks:
   the first search of a frequent word at 200,000 articles read about a thousand blocks.
 
 Whoosh needs nothing of this module: the index is a plain Whoosh 3 index, and the arrays are
