@@ -301,8 +301,23 @@ def test_writing_SegmentWriter_members_the_build_uses(tmp_path):
         writer.cancel()
 
 
-def test_multiproc_MpWriter_and_SubWriterTask_members_the_spawned_writer_uses():
+def test_multiproc_MpWriter_and_SubWriterTask_members_the_spawned_writer_uses(tmp_path):
     assert wi.MpWriter is MpWriter and wi.SubWriterTask is SubWriterTask
+    ix = whoosh_index.create_in(str(tmp_path), Schema(body=TEXT(phrase=True)))
+    task = SubWriterTask(ix.storage, ix.indexname, "jobs", "results", {"limitmb": 8}, True)
+    assert (task.storage, task.indexname, task.jobqueue, task.resultqueue) == (
+        ix.storage,
+        ix.indexname,
+        "jobs",
+        "results",
+    )
+    assert task.kwargs == {"limitmb": 8} and task.multisegment and task.running
+    writer = MpWriter(ix, procs=2, subargs={"limitmb": 8}, multisegment=True)
+    try:
+        assert (writer.procs, writer.subargs, writer.multisegment) == (2, {"limitmb": 8}, True)
+        assert writer.tasks == [] and writer.jobqueue is not None and writer.resultqueue is not None
+    finally:
+        writer.cancel()
     task = inspect.signature(SubWriterTask.__init__).parameters
     assert list(task)[1:] == [
         "storage",

@@ -2,12 +2,12 @@
 
 Whoosh answers a query by stepping matcher objects through the postings one document at a
 time in Python; at 200,000 articles a frequent word spent 90% of a 200 ms search in that
-loop. Here each term's postings are read into numpy arrays (:mod:`search_service.engine.
-postings`), and the query is evaluated over dense per-document arrays: AND, OR and NOT are
-boolean operations, BM25F is one vectorised expression per term (:mod:`search_service.engine.
-bm25`), the exact total is a count, a facet is a ``bincount``, a page is a partial sort. The
-order is the one Whoosh would give; ``tests/test_ranking.py`` checks documents, scores and
-order against it.
+loop. Here each term's postings are read into numpy arrays (see
+:mod:`search_service.engine.postings`), and the query is evaluated over dense per-document
+arrays: AND, OR and NOT are boolean operations, BM25F is one vectorised expression per term
+(:mod:`search_service.engine.bm25`), the exact total is a count, a facet is a ``bincount``, a
+page is a partial sort. The order is the one Whoosh would give; ``tests/test_ranking.py``
+checks documents, scores and order against it.
 
 Decoded postings are kept per searcher in a cache bounded in bytes (frequent words recur in
 a newsroom); a searcher belongs to one index generation, which is never written to, so
@@ -15,10 +15,11 @@ nothing in the cache can go stale. A quoted phrase reads word positions only for
 documents that hold all its words. Query types without an array form here are answered by
 Whoosh and then turned into arrays.
 
-A prefix (``по*``) is searched as its most frequent words only (:mod:`search_service.engine.
-prefixes`). A search given a :class:`~search_service.budget.Deadline` leaves out, once it has
-passed, a prefix's further words (they come most frequent first) and the rest of a phrase's
-candidates; an exclusion is never cut (see :mod:`search_service.budget`).
+A prefix (``по*``) is searched as its most frequent words only (see
+:mod:`search_service.engine.prefixes`). A search given a
+:class:`~search_service.budget.Deadline` leaves out, once it has passed, a prefix's further
+words (they come most frequent first) and the rest of a phrase's candidates; an exclusion is
+never cut (see :mod:`search_service.budget`).
 """
 
 from __future__ import annotations
