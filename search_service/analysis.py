@@ -9,14 +9,17 @@ rebuild).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import pairwise
 
 from whoosh.analysis import Token, Tokenizer
-from whoosh.compat import dumps
 from whoosh.fields import STORED, TEXT
-from whoosh.formats import Format, Frequency, Positions
-from whoosh.system import pack_uint
 
+from search_service.engine.whoosh_internals import (
+    Format,
+    encode_frequency,
+    encode_positions,
+    is_frequency,
+    is_positions,
+)
 from search_service.text import Term, analyze, caches
 from search_service.text.analyze import IndexAnalysis, index_analysis
 
@@ -136,28 +139,11 @@ class TermTokenizer(Tokenizer):
         else:
             occurrences = positions.folds
         boost = format_.field_boost
-        encode = _positions_value if type(format_) is Positions else _frequency_value
+        encode = encode_positions if is_positions(format_) else encode_frequency
         return [
             (text.encode("utf-8"), len(found), len(found) * boost, encode(found))
             for text, found in occurrences.items()
         ]
-
-
-def _positions_value(positions: list[int]) -> bytes:
-    """``Positions.encode``: the count, then the pickled gaps between positions."""
-    if len(positions) == 1 and positions[0] < _SINGLE_POSITIONS:
-        return _single_position_values[positions[0]]
-    gaps = [positions[0]] + [b - a for a, b in pairwise(positions)]
-    return pack_uint(len(gaps)) + dumps(gaps, 2)
-
-
-# Most words occur once in a document: their values, made once.
-_SINGLE_POSITIONS = 4096
-_single_position_values = [pack_uint(1) + dumps([n], 2) for n in range(_SINGLE_POSITIONS)]
-
-
-def _frequency_value(positions: list[int]) -> bytes:
-    return pack_uint(len(positions))
 
 
 class AnalysedText(TEXT):
@@ -169,7 +155,7 @@ class AnalysedText(TEXT):
         analyzer = self.analyzer
         if kwargs or not isinstance(analyzer, TermTokenizer):
             return super().index(value, **kwargs)
-        if type(self.format) not in (Positions, Frequency):
+        if not (is_positions(self.format) or is_frequency(self.format)):
             return super().index(value, **kwargs)
         return analyzer.postings(value, self.format)
 

@@ -24,8 +24,8 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
-from search_service import store
-from search_service.posting_arrays import ARRAYS_EXT, ARRAYS_TABLE_EXT
+from search_service.engine import store
+from search_service.engine.posting_arrays import ARRAYS_EXT, ARRAYS_TABLE_EXT
 from search_service.schema import ID_FIELD
 
 SHOWN_IDS = 5  # ids named in a problem; the rest are counted

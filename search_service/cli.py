@@ -25,7 +25,7 @@ from pathlib import Path
 
 import click
 
-from search_service import indexer, store
+from search_service import indexer
 from search_service.config import (
     CONFIG_ENV,
     LAYER_DEFAULTS,
@@ -34,8 +34,9 @@ from search_service.config import (
     Settings,
     load_layers,
 )
+from search_service.index_errors import IndexMissing, IndexStoreError, IndexUnreadable, JobLocked
 from search_service.progress import Progress
-from search_service.stats import index_stats
+from search_service.stats import index_stats, served_format
 from search_service.tools import TOOLS, ToolGroup, tools
 from search_service.vocabulary import NEWEST, OLDEST, RELEVANCE
 
@@ -172,11 +173,11 @@ def _finish_job(summary: indexer.RunSummary, as_json: bool) -> None:
         sys.exit(EXIT_SKIPPED)
 
 
-def _index_error(error: store.IndexStoreError) -> CommandError:
+def _index_error(error: IndexStoreError) -> CommandError:
     """The exit code for an index that is not there (5) or cannot be read (6)."""
-    if isinstance(error, store.IndexUnreadable):
+    if isinstance(error, IndexUnreadable):
         return CommandError(str(error), EXIT_UNREADABLE)
-    if isinstance(error, store.IndexMissing):
+    if isinstance(error, IndexMissing):
         return CommandError(str(error), EXIT_NO_INDEX)
     return CommandError(str(error))
 
@@ -186,25 +187,24 @@ def require_index(index_dir: Path) -> None:
 
     Every command that needs a built index calls this first, so each says the same.
     """
-    generation = store.current_generation(index_dir)
-    if generation is None:
+    try:
+        found = served_format(index_dir)
+    except IndexUnreadable as error:
+        raise _index_error(error) from None
+    if found is None:
         raise CommandError(
             f"no index in {index_dir}: run `search-service build` first", EXIT_NO_INDEX
         )
-    try:
-        store.check_format(index_dir, generation)
-    except store.IndexUnreadable as error:
-        raise _index_error(error) from None
 
 
 def _run_job(job, *args, **kwargs) -> indexer.RunSummary:
     try:
         return job(*args, **kwargs)
-    except store.JobLocked as error:
+    except JobLocked as error:
         raise CommandError(str(error), EXIT_LOCKED) from None
-    except (store.IndexMissing, store.IndexUnreadable) as error:
+    except (IndexMissing, IndexUnreadable) as error:
         raise _index_error(error) from None
-    except store.IndexStoreError as error:
+    except IndexStoreError as error:
         raise CommandError(str(error)) from None
     except OSError as error:
         raise CommandError(
@@ -286,7 +286,7 @@ def stats(ctx, index_dir, as_json):
     settings = settings_of(ctx).replace(index_dir=index_dir)
     try:
         info = index_stats(settings.index_dir)
-    except (store.IndexMissing, store.IndexUnreadable) as error:
+    except (IndexMissing, IndexUnreadable) as error:
         raise _index_error(error) from None
     if as_json:
         click.echo(json.dumps(info, ensure_ascii=False, indent=2))
@@ -565,9 +565,9 @@ def _search_payload(searcher, settings: Settings, args: dict[str, str], limit: i
     request.per_page = limit  # the CLI may ask for more than a web page holds
     try:
         page = searcher.search(request)
-    except store.IndexUnreadable as error:
+    except IndexUnreadable as error:
         raise _index_error(error) from None
-    except store.IndexStoreError as error:
+    except IndexStoreError as error:
         raise CommandError(str(error), EXIT_NO_INDEX) from None
     payload = search_payload(page, lambda article_id: f"/articles/{article_id}")
     try:

@@ -33,8 +33,8 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 from whoosh import index as whoosh_index
 
-from search_service import store
 from search_service.archive import article_text
+from search_service.engine import store
 from search_service.text.caches import WordCache
 from search_service.text.fold import fold_case, skeleton
 from search_service.text.tokenize import WORD_RE, clean

@@ -19,9 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec
 
-from search_service import store, words
+from search_service import words
 from search_service.analysis import LangText
 from search_service.archive import (
     SKIP_DUPLICATE_ID,
@@ -32,9 +31,11 @@ from search_service.archive import (
     read_article,
     walk_archive,
 )
-from search_service.parallel import SpawnMpWriter
+from search_service.engine import store
+from search_service.engine.parallel import SpawnMpWriter
+from search_service.engine.segment_writer import BuildSegmentWriter, fewer_collections
+from search_service.engine.whoosh_internals import W3Codec
 from search_service.schema import build_schema, date_number
-from search_service.segment_writer import BuildSegmentWriter, fewer_collections
 from search_service.sidecars import Sidecars
 from search_service.text.cities import canonical_city
 from search_service.text.translit import detect_variant

@@ -5,7 +5,7 @@ form's filters once and decides everything the later steps need from them: what 
 must match and the proximity clause kept apart (a bonus for the best hits only), the order,
 the filters by name, the cities to look up, the facet values chosen, the year the month facet
 counts within, the prefixes to report on and the words to mark. The searcher evaluates the
-plan over the index (:mod:`search_service.ranking`), highlighting marks the plan's
+plan over the index (:mod:`search_service.engine.ranking`), highlighting marks the plan's
 :attr:`~SearchPlan.marks`, and "did you mean" (:mod:`search_service.suggest`) corrects the
 plan's words; none of them parses the query again.
 

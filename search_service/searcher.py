@@ -34,11 +34,12 @@ from whoosh import scoring
 from whoosh.index import IndexError as WhooshIndexError
 from whoosh.searching import Searcher
 
-from search_service import dupes, proximity, ranking, store, stories, suggest
+from search_service import dupes, stories, suggest
 from search_service.analysis import LangText
 from search_service.archive import ARTICLE_ID
 from search_service.budget import Deadline
 from search_service.config import Settings
+from search_service.engine import proximity, ranking, store
 from search_service.highlight import highlight, mark_paragraphs, plain_snippet, snippets
 from search_service.models import (
     ArticleView,
@@ -295,7 +296,9 @@ class ArchiveSearcher:
             )
             plan = plan.with_period(*period_dates)
         found = _search_page(searcher, arrays, plan, deadline)
-        return _Evaluated(plan, unknown, period_dates, found, arrays.limits_of(plan.prefixes))
+        return _Evaluated(
+            plan, unknown, period_dates, found, arrays.prefixes.limits_of(plan.prefixes)
+        )
 
     def _log_if_slow(
         self, request: SearchRequest, page: SearchPage, waited: dict[str, float]

@@ -12,8 +12,9 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
-from search_service import dupes, store, typeahead
+from search_service import dupes, typeahead
 from search_service.archive import Article, article_text
+from search_service.engine import store
 from search_service.text.tokenize import WORD_RE
 
 # The files, written anew by every build and update (never hard links of the previous ones);

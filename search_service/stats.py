@@ -1,4 +1,8 @@
-"""What is in an index: document counts by language and year, size on disk, last update."""
+"""What is in an index: document counts by language and year, size on disk, last update.
+
+Also what the web layer and the CLI ask of the served generation without opening it (its
+``meta.json``, whether this version reads its format): they reach the store through here.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,8 @@ from typing import Any
 from whoosh import sorting
 from whoosh.query import Every
 
-from search_service import store
+from search_service.engine import store
+from search_service.index_errors import IndexMissing
 from search_service.schema import LANG_FIELD, YEAR_FIELD
 
 
@@ -40,6 +45,24 @@ def index_stats(index_dir: Path) -> dict[str, Any]:
         "index_dir": str(Path(index_dir).resolve()),
         "last_job": meta.get("summary"),
     }
+
+
+def served_meta(index_dir: Path) -> tuple[Path, dict[str, Any]]:
+    """The served generation and its ``meta.json``, without opening the index; raises
+    :class:`IndexMissing` when nothing was built."""
+    generation = store.current_generation(index_dir)
+    if generation is None:
+        raise IndexMissing(f"no index in {index_dir}")
+    return generation, store.read_meta(generation)
+
+
+def served_format(index_dir: Path) -> int | None:
+    """The served generation's index format, ``None`` when nothing was built; raises
+    :class:`~search_service.index_errors.IndexUnreadable` when this version cannot read it."""
+    generation = store.current_generation(index_dir)
+    if generation is None:
+        return None
+    return store.check_format(index_dir, generation)
 
 
 def _folder_size(folder: Path) -> int:

@@ -24,9 +24,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from whoosh.searching import Searcher
 
+from search_service.engine.ranking import IndexArrays
 from search_service.plan import SearchPlan
 from search_service.query import QueryError, parse_query
-from search_service.ranking import IndexArrays
 from search_service.schema import LANG_FIELD, TEXT_EXACT_FIELD
 from search_service.text.language import KAZAKH_ONLY, script
 from search_service.text.translit import latin_letters, latin_to_cyrillic, possible_variants
@@ -86,7 +86,9 @@ def _correction(searcher: Searcher, arrays: IndexArrays, word: str) -> str | Non
     for edits, prefix in ((1, 1), (2, 2)):
         if edits > 1 and len(lower) < TWO_EDITS_FROM:
             break
-        found = _within(lower, arrays.words_starting(TEXT_EXACT_FIELD, lower[:prefix]), edits)
+        found = _within(
+            lower, arrays.prefixes.words_starting(TEXT_EXACT_FIELD, lower[:prefix]), edits
+        )
         found = islice(found, MAX_CANDIDATES)
         candidates = _cyrillic_candidates(searcher, arrays, lower, found, needed)
         if candidates:

@@ -18,7 +18,7 @@ import logging
 import os
 from pathlib import Path
 
-from search_service import store
+from search_service.engine import store
 from search_service.text.analyze import analysis_fingerprint, export_words, import_words
 
 log = logging.getLogger(__name__)

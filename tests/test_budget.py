@@ -23,10 +23,11 @@ import numpy as np
 import pytest
 from whoosh import query as wq
 
-from search_service import indexer, models, ranking
+from search_service import indexer, models
 from search_service import searcher as searcher_module
 from search_service.budget import Deadline
 from search_service.config import ConfigError, load_settings, package_folder
+from search_service.engine import ranking
 from search_service.models import SearchRequest
 from search_service.query import MAX_TERMS
 from search_service.schema import TEXT_EXACT_FIELD, TITLE_EXACT_FIELD
@@ -112,13 +113,13 @@ def test_a_prefix_stands_for_its_most_frequent_words(sample_index, clean_environ
         for field in (TEXT_EXACT_FIELD, TITLE_EXACT_FIELD):
             every = whoosh_prefix_words(s, field, "по")
             assert len(every) > 3
-            expansion = ranking.IndexArrays(s, max_prefix_terms=3).expand_prefix(field, "по")
+            expansion = ranking.IndexArrays(s, max_prefix_terms=3).prefixes.expand(field, "по")
             assert expansion.of == len(every) and expansion.limited
             frequencies = dict((word, df) for df, word in every)
             chosen = [frequencies[word] for word in expansion.words]
             assert len(chosen) == 3 and chosen == sorted(chosen, reverse=True)
             assert min(chosen) >= max(df for df, w in every if w not in expansion.words)
-            whole = ranking.IndexArrays(s, max_prefix_terms=None).expand_prefix(field, "по")
+            whole = ranking.IndexArrays(s, max_prefix_terms=None).prefixes.expand(field, "по")
             assert sorted(whole.words) == sorted(frequencies) and not whole.limited
     finally:
         ix_searcher.close()
@@ -130,7 +131,7 @@ def test_a_limited_prefix_matches_and_scores_as_its_chosen_words(sample_index, c
         s = ix_searcher._run(lambda s: s)
         arrays = ranking.IndexArrays(s, max_prefix_terms=4)
         prefix = wq.Prefix(TEXT_EXACT_FIELD, "по")
-        words = arrays.expand_prefix(TEXT_EXACT_FIELD, "по").words
+        words = arrays.prefixes.expand(TEXT_EXACT_FIELD, "по").words
         found = arrays.evaluate(prefix)
         expected = arrays.evaluate(wq.Or([wq.Term(TEXT_EXACT_FIELD, w) for w in words]))
         assert np.array_equal(found.docs, expected.docs) and found.docs.any()
@@ -138,7 +139,7 @@ def test_a_limited_prefix_matches_and_scores_as_its_chosen_words(sample_index, c
         everything = ranking.IndexArrays(s, max_prefix_terms=None).evaluate(prefix)
         assert found.docs.sum() < everything.docs.sum()
         assert not (found.docs & ~everything.docs).any()
-        assert arrays.prefix_limits([prefix, None]) == [
+        assert arrays.prefixes.prefix_limits([prefix, None]) == [
             models.PrefixLimit("по", 4, len(whoosh_prefix_words(s, TEXT_EXACT_FIELD, "по")))
         ]
     finally:
@@ -260,7 +261,7 @@ def test_past_the_deadline_a_prefix_keeps_its_most_frequent_word(sample_index, c
     try:
         s = ix_searcher._run(lambda s: s)
         arrays = ranking.IndexArrays(s)
-        words = arrays.expand_prefix(TEXT_EXACT_FIELD, "по").words
+        words = arrays.prefixes.expand(TEXT_EXACT_FIELD, "по").words
         spent = Deadline(0)
         cut = arrays.evaluate(wq.Prefix(TEXT_EXACT_FIELD, "по"), deadline=spent)
         first = arrays.evaluate(wq.Term(TEXT_EXACT_FIELD, words[0]))

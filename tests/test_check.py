@@ -14,10 +14,11 @@ import pytest
 from click.testing import CliRunner
 from whoosh import index as whoosh_index
 
-from search_service import indexer, store
+from search_service import indexer
 from search_service.check import check_index
 from search_service.cli import main
 from search_service.config import load_settings
+from search_service.engine import store
 from search_service.sidecars import FILES as SIDECARS
 from search_service.web import create_app
 from search_service.words import WORDS_FILE

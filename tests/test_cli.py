@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from search_service import store
 from search_service.cli import main
+from search_service.engine import store
 
 from .conftest import start_service
 from .test_indexer import make_archive, write

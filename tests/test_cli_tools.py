@@ -9,8 +9,8 @@ import shutil
 import click
 import pytest
 
-from search_service import store
 from search_service.cli import EXIT_NO_INDEX, EXIT_UNREADABLE, CommandError, main, require_index
+from search_service.engine import store
 from search_service.tools import TOOLS, load_tool
 
 # Each tool's options as the README, CI and the tests call them (all must stay valid).

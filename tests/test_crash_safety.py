@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from whoosh.query import Every
 
-from search_service import store
+from search_service.engine import store
 
 from .conftest import start_service
 from .test_indexer import make_archive, write

@@ -9,8 +9,9 @@ import shutil
 import numpy as np
 import pytest
 
-from search_service import dupes, indexer, store
+from search_service import dupes, indexer
 from search_service.archive import Article, read_article, walk_archive
+from search_service.engine import store
 from tests.conftest import FOLLOW_ARCHIVE, write_article, write_follow_archive
 
 WIRE = ("ru.2026.01.wire-repost", "ru.2026.02.wire", "ru.2026.02.wire-update")
@@ -214,7 +215,8 @@ def test_thousands_of_copies_group_in_linear_time():
 
 def test_the_store_names_every_sidecar_file():
     """The store owns what a generation holds: the files the sidecars write are its list."""
-    from search_service import store, typeahead
+    from search_service import typeahead
+    from search_service.engine import store
 
     written = {typeahead.COUNTS_FILE, typeahead.TABLE_FILE}
     written |= {dupes.SIGNATURES_FILE, dupes.IDS_FILE, dupes.GROUPS_FILE}

@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 from whoosh.query import Term
 
-from search_service import dupes, indexer, store, typeahead
+from search_service import dupes, indexer, typeahead
 from search_service.archive import article_id
 from search_service.cli import SAMPLE_ARCHIVE
+from search_service.engine import store
 
 
 def write(root: Path, relative: str, headline: str, body: str, date: str = "2025-01-15") -> Path:

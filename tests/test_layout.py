@@ -8,13 +8,21 @@ The rules:
 
 - ``search_service.text`` (plain ``str -> str`` language functions) imports nothing else of
   the package;
-- the read path (``query``, ``searcher``, ``ranking``, ``highlight``) never imports the write
-  path (``indexer``, ``parallel``, ``segment_writer``), Flask or the web layer;
+- the read path (``query``, ``searcher``, ``engine.ranking`` and the modules it reads and
+  scores with, ``highlight``) never imports the write path (``indexer``, ``engine.parallel``,
+  ``engine.segment_writer``), Flask or the web layer;
+- the engine (``search_service.engine``: the store, the writers, the posting arrays, ranking,
+  proximity, Whoosh's internals) is imported only by the indexer and searcher side, listed in
+  ``ENGINE_USERS`` each with its reason; nothing under ``web/`` and not ``cli.py`` imports it
+  (they catch the index errors of ``index_errors`` and ask ``stats`` about the served
+  generation), and the engine imports neither the web layer, the CLI nor the tools;
 - what the web layer and the CLI share (the models, the JSON payloads, the request
   parameters, the interface strings, the guards, the vocabulary) loads no Flask either;
 - the CLI's ``search`` uses no part of the web layer (only ``serve`` imports it);
 - ``search_service.web`` is the only package that imports Flask;
 - the ``.arr`` posting-array layout is written down in one module, ``posting_arrays``;
+- Whoosh's internals (its codec, matchers, writers, value encodings and utilities, everything
+  but its documented API) are imported by one module, ``engine.whoosh_internals``;
 - the tools (``search_service.tools``: benchmarks, load test, lexicon builder) are imported
   by nothing else of the package but the CLI, and the CLI loads a tool's module only when
   that tool runs.
@@ -41,10 +49,17 @@ READ_PATH = (
     "search_service.query",
     "search_service.plan",
     "search_service.searcher",
-    "search_service.ranking",
+    "search_service.engine.ranking",
+    "search_service.engine.postings",
+    "search_service.engine.bm25",
+    "search_service.engine.prefixes",
     "search_service.highlight",
 )
-WRITE_PATH = ("search_service.indexer", "search_service.parallel", "search_service.segment_writer")
+WRITE_PATH = (
+    "search_service.indexer",
+    "search_service.engine.parallel",
+    "search_service.engine.segment_writer",
+)
 WEB = ("flask", "search_service.web")
 SHARED = (
     "search_service.models",
@@ -57,8 +72,40 @@ SHARED = (
 CLI = "search_service.cli"
 CLI_WEB_COMMANDS = {"serve"}  # the CLI's functions that may import the web layer
 WEB_SEARCH_MODULES = ("search_service.web.api",)
-POSTING_ARRAYS = "search_service.posting_arrays"
+POSTING_ARRAYS = "search_service.engine.posting_arrays"
 TOOLS = "search_service.tools"
+ENGINE = "search_service.engine"
+# Who may import the engine, and why: the indexer and searcher side, and no one else.
+ENGINE_USERS = {
+    "search_service.indexer": "the write side: builds and updates with the engine's writers",
+    "search_service.searcher": "the read side: opens the served generation, evaluates plans",
+    "search_service.suggest": "'did you mean', over the searcher's per-document arrays",
+    "search_service.analysis": "hands the writer Positions values (engine.whoosh_internals)",
+    "search_service.check": "verifies a generation's files: the store's and posting arrays",
+    "search_service.stats": "reads the served generation, for the CLI and the web layer too",
+    "search_service.words": "the build's word analyses, a file of the generation",
+    "search_service.sidecars": "the build's sidecar files, written into the generation",
+    "search_service.typeahead": "the type-ahead table, a sidecar file of the generation",
+    "search_service.dupes": "the near-duplicate signatures, a sidecar file of the generation",
+    TOOLS: "the benchmarks drive builds and searches directly, to measure the engine",
+}
+WHOOSH_INTERNALS = "search_service.engine.whoosh_internals"
+# Whoosh modules that are not its documented API: only WHOOSH_INTERNALS imports them.
+WHOOSH_INTERNAL_MODULES = (
+    "whoosh.codec",
+    "whoosh.multiproc",
+    "whoosh.writing",
+    "whoosh.matching",
+    "whoosh.util",
+    "whoosh.compat",
+    "whoosh.system",
+    "whoosh.formats",
+    "whoosh.filedb",
+    "whoosh.reading",
+    "whoosh.columns",
+    "whoosh.automata",
+    "whoosh.support",
+)
 POSTING_ARRAY_LITERALS = {".arr", ".art", "<u4", "<f4"}
 
 
@@ -227,8 +274,65 @@ def test_the_posting_array_layout_has_one_owner():
             if isinstance(node, ast.Constant) and node.value in POSTING_ARRAY_LITERALS
         ]
     assert wrong == []
-    for user in ("search_service.segment_writer", "search_service.ranking"):
+    for user in ("search_service.engine.segment_writer", "search_service.engine.postings"):
         assert any(_is_under(i.target, [POSTING_ARRAYS]) for i in IMPORTS[user]), user
+
+
+def test_only_the_internals_module_imports_whoosh_internals():
+    """Whoosh's public API (index, query, fields, searching, sorting, scoring, qparser, the
+    analysis base classes) may be imported anywhere; its internals only by one module, which
+    ``tests/test_whoosh_internals.py`` checks against the pinned Whoosh."""
+    wrong = [
+        i
+        for name, imports in IMPORTS.items()
+        if name != WHOOSH_INTERNALS
+        for i in imports
+        if _is_under(i.target, WHOOSH_INTERNAL_MODULES)
+    ]
+    assert _shown(wrong) == []
+    used = {i.target for i in IMPORTS[WHOOSH_INTERNALS]}
+    assert any(_is_under(target, WHOOSH_INTERNAL_MODULES) for target in used)
+
+
+def test_only_the_indexer_and_searcher_side_import_the_engine():
+    wrong = [
+        i
+        for name, imports in IMPORTS.items()
+        if not _is_under(name, [ENGINE, *ENGINE_USERS])
+        for i in imports
+        if _is_under(i.target, [ENGINE])
+    ]
+    assert _shown(wrong) == []
+    # The list stays honest: each module on it does import the engine.
+    importers = {
+        name
+        for name, imports in IMPORTS.items()
+        if not _is_under(name, [ENGINE]) and any(_is_under(i.target, [ENGINE]) for i in imports)
+    }
+    unused = [user for user in ENGINE_USERS if not any(_is_under(m, [user]) for m in importers)]
+    assert unused == []
+
+
+def test_neither_the_web_layer_nor_the_cli_imports_the_engine():
+    wrong = [
+        i
+        for name, imports in IMPORTS.items()
+        if _is_under(name, ["search_service.web"]) or name == CLI
+        for i in imports
+        if _is_under(i.target, [ENGINE])
+    ]
+    assert _shown(wrong) == []
+
+
+def test_the_engine_imports_neither_the_web_layer_the_cli_nor_the_tools():
+    wrong = [
+        i
+        for name, imports in IMPORTS.items()
+        if _is_under(name, [ENGINE])
+        for i in imports
+        if _is_under(i.target, [*WEB, CLI, TOOLS])
+    ]
+    assert _shown(wrong) == []
 
 
 def test_only_the_cli_imports_the_tools():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from search_service.proximity import near_count
+from search_service.engine.proximity import near_count
 
 
 @pytest.mark.parametrize(
@@ -25,8 +25,8 @@ def test_near_count(positions, slop, count):
 
 def test_pages_of_a_rescored_query_show_every_hit_once(tmp_path):
     from search_service import indexer
+    from search_service.engine.proximity import RESCORE_DEPTH
     from search_service.models import SearchRequest
-    from search_service.proximity import RESCORE_DEPTH
     from search_service.searcher import ArchiveSearcher
 
     archive = tmp_path / "archive"

@@ -8,7 +8,8 @@ import pytest
 from whoosh import query as wq
 from whoosh import scoring
 
-from search_service import indexer, ranking, store
+from search_service import indexer
+from search_service.engine import postings, ranking, store
 from search_service.query import parse_query
 
 WORDS = ["бюджет", "мектеп", "выборы", "сайлау", "экономика", "нефть"]
@@ -203,7 +204,7 @@ def test_stored_arrays_hold_the_postings_and_positions_of_the_blocks(searcher):
         deleted = list(reader.deleted_docs_set) if reader.has_deletions() else []
         for field, term in stored._table:
             ids, weights = stored.postings(field, term)
-            block_ids, block_weights = ranking._read_postings(reader.postings(field, term))
+            block_ids, block_weights = postings.read_postings(reader.postings(field, term))
             # Whoosh's deletion filter may have stepped past deleted documents: compare the rest.
             live, block_live = ~np.isin(ids, deleted), ~np.isin(block_ids, deleted)
             assert np.array_equal(ids[live], block_ids[block_live])
@@ -212,7 +213,7 @@ def test_stored_arrays_hold_the_postings_and_positions_of_the_blocks(searcher):
             wanted = block_ids[block_live].tolist()
             in_arrays = stored.positions(field, term, wanted)
             if in_arrays is not None:  # a field with positions
-                in_blocks = ranking._block_positions(reader.postings(field, term), wanted)
+                in_blocks = postings.block_positions(reader.postings(field, term), wanted)
                 assert in_arrays == dict(in_blocks)
                 with_positions += 1
     assert compared > 20 and with_positions > 10  # several fields and segments

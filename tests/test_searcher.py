@@ -7,7 +7,8 @@ import threading
 import pytest
 from whoosh import query as wq
 
-from search_service import indexer, store
+from search_service import indexer
+from search_service.engine import store
 from search_service.highlight import SNIPPET_CHARS, _scorer, mark_text, snippets
 from search_service.models import SearchRequest
 from search_service.query import BAD_DATE, combine, filter_clauses, parse_query

@@ -11,8 +11,8 @@ from whoosh.fields import TEXT
 from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
-from search_service import segment_writer
 from search_service.archive import read_article, walk_archive
+from search_service.engine import segment_writer
 from search_service.indexer import article_document
 from search_service.schema import build_schema
 

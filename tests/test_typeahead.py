@@ -7,7 +7,8 @@ import pickle
 
 import pytest
 
-from search_service import indexer, store
+from search_service import indexer
+from search_service.engine import store
 from search_service.typeahead import (
     COUNTS_FILE,
     TABLE_FILE,

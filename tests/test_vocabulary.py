@@ -57,7 +57,7 @@ def test_the_api_and_the_page_say_the_same_for_a_query_error(pages_client, key, 
 VOCABULARY_USERS = (
     "searcher.py",
     "query.py",
-    "ranking.py",
+    "engine/ranking.py",
     "cli.py",
     "check.py",
     "params.py",

@@ -6,7 +6,8 @@ import importlib
 import pytest
 from whoosh import index as whoosh_index
 
-from search_service import indexer, store, words
+from search_service import indexer, words
+from search_service.engine import store
 
 from .conftest import write_article, write_tiny_archive
 

@@ -24,8 +24,9 @@ from xml.sax.saxutils import quoteattr
 from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context, url_for
 from werkzeug.exceptions import HTTPException
 
-from search_service import i18n, store
+from search_service import i18n
 from search_service.guards import check_page, check_query
+from search_service.index_errors import IndexStoreError
 from search_service.params import BadRequest, parse_search_request
 from search_service.payloads import article_payload, error_payload, hit_payload, search_payload
 from search_service.query import QueryError
@@ -87,8 +88,8 @@ def _bad_query(error: QueryError) -> Response:
     return _error(error.code, query_error_message(error), 400)
 
 
-@bp.errorhandler(store.IndexStoreError)
-def _no_index(error: store.IndexStoreError) -> Response:
+@bp.errorhandler(IndexStoreError)
+def _no_index(error: IndexStoreError) -> Response:
     log.error("index unavailable: %s", error)
     return _error("index_unavailable", "the search index is not available", 503)
 

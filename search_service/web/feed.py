@@ -22,12 +22,14 @@ from xml.etree import ElementTree as ET
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
-from search_service import i18n, store
+from search_service import i18n
 from search_service.guards import check_page
+from search_service.index_errors import IndexStoreError
 from search_service.models import Hit, SearchPage
 from search_service.params import BadRequest, parse_search_request
 from search_service.query import QueryError
 from search_service.searcher import ArchiveSearcher
+from search_service.stats import served_meta
 from search_service.vocabulary import NEWEST, PAGING_PARAMS, PARAM_SORT, SEARCH_PARAMS
 from search_service.web import SEARCHER_KEY, SETTINGS_KEY
 from search_service.web.api import interface_language
@@ -93,8 +95,8 @@ def _bad_query(error: QueryError) -> Response:
     return response
 
 
-@bp.errorhandler(store.IndexStoreError)
-def _no_index(error: store.IndexStoreError) -> Response:
+@bp.errorhandler(IndexStoreError)
+def _no_index(error: IndexStoreError) -> Response:
     log.error("index unavailable: %s", error)
     response = jsonify(
         {"error": {"code": "index_unavailable", "message": "the search index is not available"}}
@@ -185,10 +187,7 @@ def _timestamp(moment: dt.datetime) -> str:
 
 def _generation_stamp(index_dir: Path) -> tuple[str, dt.datetime]:
     """The served generation's name and the time of the job that made it (whole seconds)."""
-    generation = store.current_generation(index_dir)
-    if generation is None:
-        raise store.IndexMissing(f"no index in {index_dir}")
-    meta = store.read_meta(generation)
+    generation, meta = served_meta(index_dir)
     try:
         updated = dt.datetime.fromisoformat(meta["last_update"])
     except (KeyError, TypeError, ValueError):

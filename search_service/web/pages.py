@@ -24,8 +24,9 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from search_service import i18n, store
+from search_service import i18n
 from search_service.guards import check_page
+from search_service.index_errors import IndexStoreError
 from search_service.params import BadRequest, parse_search_request
 from search_service.periods import PERIODS
 from search_service.query import QueryError
@@ -109,8 +110,8 @@ def _template_helpers() -> dict:
     }
 
 
-@bp.errorhandler(store.IndexStoreError)
-def _index_unavailable(error: store.IndexStoreError):
+@bp.errorhandler(IndexStoreError)
+def _index_unavailable(error: IndexStoreError):
     log.error("index unavailable: %s", error)
     message = i18n.translate(g.ui_lang, "error.index_unavailable")
     return render_template("search_error.html", state={}, message=message), 503

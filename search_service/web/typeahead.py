@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from search_service import store
+from search_service.index_errors import IndexStoreError
 from search_service.typeahead import LIMIT, MAX_PREFIX_LENGTH, Completer
 from search_service.web import SETTINGS_KEY
 
@@ -45,7 +45,7 @@ def suggest() -> Response:
         return _error("bad_limit", f"limit must be a whole number from 1 to {LIMIT}", 400)
     try:
         found = _completer().complete(prefix, int(limit_text))
-    except store.IndexStoreError:
+    except IndexStoreError:
         return _error("index_unavailable", "the search index is not available", 503)
     response = jsonify(
         {

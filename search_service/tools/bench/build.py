@@ -32,12 +32,12 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh import writing
 from whoosh.analysis import StandardAnalyzer
 from whoosh.fields import Schema
 
 from search_service import analysis, indexer
 from search_service.archive import Article, read_article, walk_archive
+from search_service.engine.whoosh_internals import SegmentWriter
 from search_service.schema import (
     FOLD_FIELD,
     TEXT_EXACT_FIELD,
@@ -143,7 +143,7 @@ def run_one(kind: str, roots: list[Path], index_dir: Path, procs: int) -> dict[s
     timers = _Timers()
     timers.wrap(indexer, "read_article", "read")
     timers.wrap(analysis, "index_analysis", "analysis")
-    timers.wrap(writing.SegmentWriter, "commit", "commit")
+    timers.wrap(SegmentWriter, "commit", "commit")
     started = time.perf_counter()
     if kind == OURS:
         documents = ours_build(roots, index_dir, procs)

@@ -37,8 +37,9 @@ from urllib.parse import quote
 import click
 from whoosh import index as whoosh_index
 
-from search_service import dupes, indexer, store, typeahead
+from search_service import dupes, indexer, typeahead
 from search_service.archive import Article, article_id, read_article, walk_archive
+from search_service.engine import store
 from search_service.schema import TEXT_EXACT_FIELD
 from search_service.sidecars import Sidecars
 from search_service.text.fold import is_cyrillic, is_latin

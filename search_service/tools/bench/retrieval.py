@@ -27,7 +27,8 @@ from typing import Any, TextIO
 
 import click
 
-from search_service import indexer, store
+from search_service import indexer
+from search_service.engine import store
 from search_service.models import SearchRequest
 from search_service.searcher import ArchiveSearcher
 from search_service.tools.bench import corpus, report

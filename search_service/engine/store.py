@@ -15,7 +15,7 @@ that is served. An update starts its generation as hard links of the current one
 ``meta.json``, written last, records the generation's index format (:data:`INDEX_FORMAT`), its
 document count and every file with its size and SHA-256, for :mod:`search_service.check`. An
 index whose format this version does not read is refused with :class:`IndexUnreadable`
-(rebuild it).
+(rebuild it). The errors are those of :mod:`search_service.index_errors`.
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.index import Index
+
+from search_service.index_errors import IndexMissing, IndexStoreError, IndexUnreadable, JobLocked
 
 CURRENT = "current"
 GENERATION_PREFIX = "gen-"
@@ -61,29 +63,6 @@ KEEP_GENERATIONS = 2  # the served one and the one before, for readers still ope
 # of format 0 (before the format was recorded) are refused too: their layout varied.
 INDEX_FORMAT = 1
 FORMAT_KEY = "index_format"
-
-
-class IndexStoreError(Exception):
-    """Base for index-folder problems that a user can act on."""
-
-
-class IndexMissing(IndexStoreError):
-    """There is no built index in the folder."""
-
-
-class JobLocked(IndexStoreError):
-    """Another build or update holds the job lock."""
-
-
-class IndexUnreadable(IndexStoreError):
-    """The served index is of a format this version cannot read, or is no index: rebuild."""
-
-    def __init__(self, index_dir: Path, reason: str):
-        super().__init__(
-            f"the index in {index_dir} cannot be read by this version of archive search: "
-            f"{reason}; rebuild it with `search-service build --index {index_dir}`"
-        )
-        self.reason = reason
 
 
 def current_generation(index_dir: Path) -> Path | None:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from whoosh import query as wq
 
-from search_service.ranking import IndexArrays
+from search_service.engine.ranking import IndexArrays
 
 RESCORE_DEPTH = 50  # hits whose order the proximity bonus may change
 K1 = 1.2  # saturation of the bonus with the number of close occurrences, as in BM25

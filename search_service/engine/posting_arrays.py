@@ -1,7 +1,7 @@
 """A segment's posting arrays: the one module that writes and reads the ``.arr`` layout.
 
 The build writes, beside Whoosh's own files of a segment, the postings of each frequent term
-(one in at least ``array_min_docs`` documents; :mod:`search_service.segment_writer` decides
+(one in at least ``array_min_docs`` documents; :mod:`search_service.engine.segment_writer` decides
 which) as plain arrays, and the searcher maps them instead of unpickling Whoosh's posting
 blocks: the first search of a frequent word at 200,000 articles read about a thousand blocks.
 
@@ -25,6 +25,8 @@ from itertools import chain
 from typing import Any
 
 import numpy as np
+
+from search_service.engine.whoosh_internals import position_gaps, segment_storage
 
 ARRAYS_EXT = ".arr"
 ARRAYS_TABLE_EXT = ".art"
@@ -78,7 +80,7 @@ class PostingArrays:
 def _positions(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
     """Each posting's number of positions and all the positions, from Whoosh ``Positions``
     values (a 4-byte count, then the pickled gaps between positions)."""
-    gap_lists = [pickle.loads(value[4:]) for value in values]
+    gap_lists = [position_gaps(value) for value in values]
     counts = np.fromiter(map(len, gap_lists), dtype=COUNT_TYPE, count=len(gap_lists))
     gaps = np.fromiter(chain.from_iterable(gap_lists), dtype=np.int64, count=int(counts.sum()))
     running = np.cumsum(gaps)
@@ -98,11 +100,10 @@ class StoredArrays:
     @classmethod
     def of(cls, reader: Any) -> StoredArrays | None:
         """The arrays of a segment reader's segment, or None if its build wrote none."""
-        try:
-            segment, storage = reader.segment(), reader._storage
-            folder = storage.folder
-        except AttributeError:  # not a file segment of the shape written by the build
+        found = segment_storage(reader)
+        if found is None:  # not a file segment of the shape written by the build
             return None
+        segment, storage, folder = found
         table_name = segment.make_filename(ARRAYS_TABLE_EXT)
         if not storage.file_exists(table_name):
             return None

@@ -4,7 +4,7 @@ Whoosh's own ``MpWriter`` forks its workers. Forked workers inherit the job lock
 descriptor (so a killed build's orphans would keep holding the lock) and outlive a parent that
 was killed. This writer starts its workers with ``spawn`` (fresh interpreters that inherit no
 descriptors) and each worker exits as soon as its parent is gone. Each worker writes its own
-segment with :class:`~search_service.segment_writer.BuildSegmentWriter`.
+segment with :class:`~search_service.engine.segment_writer.BuildSegmentWriter`.
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ import threading
 import time
 from multiprocessing.context import SpawnProcess
 
-from whoosh.multiproc import MpWriter, SubWriterTask
-
-from search_service.segment_writer import BuildSegmentWriter, fewer_collections
+from search_service.engine.segment_writer import BuildSegmentWriter, fewer_collections
+from search_service.engine.whoosh_internals import MpWriter, SubWriterTask
 
 _SPAWN = multiprocessing.get_context("spawn")
 PARENT_CHECK_SECONDS = 0.5

@@ -18,8 +18,8 @@ This writer changes how postings reach the files, not what the files hold:
   (as a ``ListMatcher``) but its own writer fails to write them.
 
 - The postings of terms in at least ``array_min_docs`` documents are also written as plain
-  arrays (:class:`~search_service.posting_arrays.PostingArrays`, whose module owns the
-  layout), which :mod:`search_service.ranking` maps instead of unpickling Whoosh's blocks:
+  arrays (:class:`~search_service.engine.posting_arrays.PostingArrays`, whose module owns the
+  layout), which :mod:`search_service.engine.postings` maps instead of unpickling Whoosh's blocks:
   the first search of a frequent word at 200,000 articles read about a thousand blocks.
 
 Whoosh needs nothing of this module: the index is a plain Whoosh 3 index, and the arrays are
@@ -40,14 +40,18 @@ from itertools import groupby, islice
 from operator import itemgetter
 from typing import Any
 
-from whoosh.codec.whoosh3 import W3PostingsWriter, W3TermInfo
-from whoosh.formats import Positions
-from whoosh.util import random_name
-from whoosh.util.numeric import length_to_byte
-from whoosh.writing import SegmentWriter
-
 from search_service import words
-from search_service.posting_arrays import PostingArrays
+from search_service.engine.posting_arrays import PostingArrays
+from search_service.engine.whoosh_internals import (
+    SegmentWriter,
+    W3PostingsWriter,
+    W3TermInfo,
+    is_positions,
+    length_to_byte,
+    random_name,
+    swap_postings_writer,
+    writer_files,
+)
 from search_service.sidecars import Sidecars
 
 # A posting as Whoosh's writer makes it: (field, term bytes, docnum, weight, value bytes).
@@ -314,8 +318,7 @@ class BuildSegmentWriter(SegmentWriter):
             raise ValueError(f"fields with spelling words or term vectors: {unsupported}")
         self.pool = TermPool(self._tempstorage, limitmb)
         # Whoosh asks its term table and postings file for their offsets a few times per term.
-        fieldwriter = self.fieldwriter
-        for structfile in (fieldwriter._postfile, fieldwriter._tindex.dbfile):
+        for structfile in writer_files(self.fieldwriter):
             structfile.file = _CountingFile(structfile.file)
 
     def add_document(self, **fields: Any) -> None:
@@ -367,7 +370,7 @@ class BuildSegmentWriter(SegmentWriter):
         arrays = None
         if self.array_min_docs:
             positional = frozenset(
-                name for name, field in self.schema.items() if type(field.format) is Positions
+                name for name, field in self.schema.items() if is_positions(field.format)
             )
             arrays = PostingArrays(self.storage, self.newsegment, positional)
         try:
@@ -443,15 +446,7 @@ def _write_terms(
                 fieldwriter.finish_field()
             current = fieldname
             fieldwriter.start_field(fieldname, schema[fieldname])
-            stock = fieldwriter._postwriter
-            postwriter = _PostingsWriter(
-                stock._postfile,
-                stock._blocklimit,
-                byteids=stock._byteids,
-                compression=stock._compression,
-                inlinelimit=stock._inlinelimit,
-            )
-            fieldwriter._postwriter = postwriter
+            postwriter = swap_postings_writer(fieldwriter, _PostingsWriter)
             doc_lengths = _doc_lengths(lengths, fieldname, doc_count)
         fieldwriter.start_term(text)
         postwriter.add_postings(postings, doc_lengths)

@@ -1,0 +1,248 @@
+"""Every use of Whoosh's internals, in one module: the parts of the pinned Whoosh-Reloaded
+(see pyproject.toml) that Whoosh does not document and may change in any release.
+
+The rest of the package calls the thin names and functions below; when Whoosh is upgraded,
+``tests/test_whoosh_internals.py`` fails by name for each internal that changed, and this
+module is the one to mend.
+
+Whoosh's public API stays where it is used, as any library's would: ``whoosh.index``
+(``open_dir``, ``create_in``, ``exists_in``, ``Index``), ``whoosh.query``, ``whoosh.fields``,
+``whoosh.searching.Searcher``, ``whoosh.sorting``, ``whoosh.scoring``, ``whoosh.qparser`` and
+the ``whoosh.analysis`` base classes (``Token``, ``Tokenizer``). Those are documented, and
+what they give is what Whoosh promises.
+
+What is internal, and therefore only here:
+
+- the Whoosh 3 codec (``whoosh.codec.whoosh3``): :class:`W3Codec` and its settings, the
+  postings writer and term info the build's segment writer extends, the term table's byte
+  layout (a prefix's document frequencies), the field-lengths column;
+- posting blocks: the attributes of Whoosh 3's block matcher that the block reader steps
+  through, and the ``FilterMatcher`` that wraps a segment with deletions;
+- the value encodings of ``whoosh.formats``: ``Positions`` (a 4-byte count, then the pickled
+  gaps between positions, written with ``whoosh.compat.dumps`` and ``whoosh.system.pack_uint``)
+  and ``Frequency`` (the 4-byte count); the analysis writes them, the posting arrays and the
+  phrase reader read them;
+- one-byte field lengths (``whoosh.util.numeric``), the scores' document lengths;
+- the writers the build extends: ``whoosh.writing.SegmentWriter`` and
+  ``whoosh.multiproc``'s ``MpWriter`` and ``SubWriterTask``; ``whoosh.util.random_name``;
+- BM25F's per-field ``B`` (a private attribute of ``scoring.BM25F``);
+- a segment reader's storage (private), where the posting arrays lie.
+
+The writers' base classes and the codec are imported when first asked for (see
+:func:`__getattr__`): the analysis imports this module for the value encodings, and the
+schema, which every command and the web server load, should not load the multi-process writer
+with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import accumulate, pairwise
+from struct import Struct
+from typing import Any
+
+from whoosh.compat import dumps, loads
+from whoosh.formats import Format as Format  # the type of a field's format, for annotations
+from whoosh.formats import Frequency, Positions
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.system import pack_uint
+from whoosh.util import random_name as random_name  # run files of the build's term pool
+from whoosh.util.numeric import byte_to_length
+from whoosh.util.numeric import length_to_byte as length_to_byte  # a term info's lengths
+
+
+def __getattr__(name: str) -> Any:
+    """The codec and the writers' base classes, imported on first use (see the docstring)."""
+    if name in ("W3Codec", "W3PostingsWriter", "W3TermInfo"):
+        from whoosh.codec import whoosh3
+
+        return getattr(whoosh3, name)
+    if name == "SegmentWriter":
+        from whoosh.writing import SegmentWriter
+
+        return SegmentWriter
+    if name in ("MpWriter", "SubWriterTask"):
+        from whoosh import multiproc
+
+        return getattr(multiproc, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# Posting values -------------------------------------------------------------------------
+
+
+def is_positions(format_: Format) -> bool:
+    """Whether a field's format is exactly Whoosh's ``Positions``, whose values
+    :func:`encode_positions` writes and :func:`decode_positions` reads."""
+    return type(format_) is Positions
+
+
+def is_frequency(format_: Format) -> bool:
+    """Whether a field's format is exactly Whoosh's ``Frequency`` (:func:`encode_frequency`)."""
+    return type(format_) is Frequency
+
+
+def encode_positions(positions: list[int]) -> bytes:
+    """``Positions.encode``: the count, then the pickled gaps between positions."""
+    if len(positions) == 1 and positions[0] < _SINGLE_POSITIONS:
+        return _single_position_values[positions[0]]
+    gaps = [positions[0]] + [b - a for a, b in pairwise(positions)]
+    return pack_uint(len(gaps)) + dumps(gaps, 2)
+
+
+# Most words occur once in a document: their values, made once.
+_SINGLE_POSITIONS = 4096
+_single_position_values = [pack_uint(1) + dumps([n], 2) for n in range(_SINGLE_POSITIONS)]
+
+
+def encode_frequency(positions: list[int]) -> bytes:
+    """A ``Frequency`` value: the number of positions (the word's count in the document)."""
+    return pack_uint(len(positions))
+
+
+def position_gaps(value: bytes) -> list[int]:
+    """The gaps between positions in a ``Positions`` value (the first from 0)."""
+    if value[-1:] != b".":  # as Whoosh's decode_positions: the pickle's stop code
+        value += b"."
+    return loads(value[4:])
+
+
+def decode_positions(value: bytes) -> list[int]:
+    """``Positions.decode_positions`` without its per-call overhead."""
+    return list(accumulate(position_gaps(value)))
+
+
+# Field lengths ----------------------------------------------------------------------------
+
+# Whoosh stores a document's field length as one byte; this is its decoding table.
+LENGTH_OF_BYTE = tuple(byte_to_length(b) or 0 for b in range(256))
+
+
+def field_length_bytes(reader: Any, field: str) -> bytes:
+    """One segment's encoded lengths of ``field``, one byte per document (zero where a
+    document has none), read from the Whoosh 3 lengths column at once."""
+    count = reader.doc_count_all()
+    try:
+        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+        column = reader._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+        if column is None:
+            return bytes(count)
+        found = bytes(column._dbfile.get(column._basepos, column._count))
+    except AttributeError:  # another codec: one document at a time
+        found = bytes(length_to_byte(reader.doc_field_length(n, field, 0)) for n in range(count))
+    return found[:count].ljust(count, b"\0")
+
+
+# The term table ---------------------------------------------------------------------------
+
+_DOC_FREQUENCY = Struct("!I")
+_DOC_FREQUENCY_AT = 5  # in a Whoosh 3 term info: flags (B), total weight (f), doc frequency (I)
+
+
+def term_frequencies(reader: Any, field: str, prefix: bytes) -> Iterator[tuple[bytes, int]]:
+    """One segment's words of ``field`` starting with ``prefix``, with their document
+    frequencies, read straight from the Whoosh 3 term table (decoding each term's info,
+    inlined postings and all, took most of a prefix's expansion)."""
+    try:
+        terms = reader._terms
+        table, encode, decode = terms._tindex, terms._keycoder, terms._keydecoder
+    except AttributeError:  # another codec: the public interface
+        for text, info in reader.iter_prefix(field, prefix):
+            yield text, info.doc_frequency()
+        return
+    for key, value in table.items_from(encode(field, prefix)):
+        name, text = decode(key)
+        if name != field or not text.startswith(prefix):
+            return
+        yield text, _DOC_FREQUENCY.unpack_from(value, _DOC_FREQUENCY_AT)[0]
+
+
+# Posting blocks ---------------------------------------------------------------------------
+
+
+def without_deletions(matcher: Any) -> Any:
+    """The matcher under Whoosh's deletion filter, if any (the caller takes deletions out)."""
+    return matcher.child if isinstance(matcher, FilterMatcher) else matcher
+
+
+def is_block_matcher(matcher: Any) -> bool:
+    """Whether the matcher reads Whoosh 3 posting blocks (terms with few postings are stored
+    in the term table and read by a list matcher instead)."""
+    return hasattr(matcher, "_next_block")
+
+
+def has_byte_ids(matcher: Any) -> bool:
+    """Whether a block matcher's document numbers are stored as bytes (not read here);
+    ``AttributeError`` for a matcher of another kind."""
+    return matcher._byteids
+
+
+def posting_blocks(matcher: Any) -> Iterator[Any]:
+    """The matcher placed at each of its posting blocks in turn; a block's data is only read
+    (unpickled) when the caller asks for it with :func:`block_data`."""
+    while matcher.is_active():
+        yield matcher
+        matcher._i = matcher._blocklength
+        matcher._next_block()
+
+
+def block_data(block: Any) -> tuple[Any, Any, Any]:
+    """The current block's (id deltas, weights, values): id deltas starting from 0 in each
+    block; weights ``None`` for all 1.0, one float for all alike, or one per posting."""
+    if block._data is None:
+        block._read_data()
+    return block._data
+
+
+def positions_decoder(matcher: Any) -> Any:
+    """How to read the positions in a block matcher's values: :func:`decode_positions` for
+    Whoosh's ``Positions`` (and its subclasses), else the format's own method."""
+    format_ = matcher.format
+    return decode_positions if isinstance(format_, Positions) else format_.decode_positions
+
+
+def block_last_id(block: Any) -> int:
+    """The current block's last document number."""
+    return block._maxid
+
+
+# Scoring ----------------------------------------------------------------------------------
+
+
+def bm25_parameters(weighting: Any, field: str) -> tuple[float, float]:
+    """``(K1, B)`` of a ``scoring.BM25F`` for ``field`` (its per-field ``B`` if given)."""
+    return weighting.K1, weighting._field_B.get(field, weighting.B)
+
+
+# Segments and writers ---------------------------------------------------------------------
+
+
+def segment_storage(reader: Any) -> tuple[Any, Any, str] | None:
+    """``(segment, storage, folder)`` of a segment reader over files, else None."""
+    try:
+        segment, storage = reader.segment(), reader._storage
+        return segment, storage, storage.folder
+    except AttributeError:  # not a file segment of the shape written by the build
+        return None
+
+
+def writer_files(fieldwriter: Any) -> tuple[Any, Any]:
+    """The postings file and the term table file of a Whoosh 3 field writer (struct files
+    whose ``file`` the build wraps)."""
+    return fieldwriter._postfile, fieldwriter._tindex.dbfile
+
+
+def swap_postings_writer(fieldwriter: Any, writer_class: type) -> Any:
+    """Replace a Whoosh 3 field writer's postings writer (made anew at each field) by a
+    ``writer_class`` with the same file and settings; returns it."""
+    stock = fieldwriter._postwriter
+    postwriter = writer_class(
+        stock._postfile,
+        stock._blocklimit,
+        byteids=stock._byteids,
+        compression=stock._compression,
+        inlinelimit=stock._inlinelimit,
+    )
+    fieldwriter._postwriter = postwriter
+    return postwriter
