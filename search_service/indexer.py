@@ -1,7 +1,7 @@
 """The indexer: archive articles -> Whoosh documents; the ``build`` and ``update`` jobs.
 
 Both jobs run under the index folder's job lock, write a new generation and switch it in
-atomically (see :mod:`search_service.store`), so a searcher never sees a partial index and a
+atomically (see :mod:`search_service.engine.store`), so a searcher never sees a partial index and a
 job that dies leaves the served index as it was.
 """
 
