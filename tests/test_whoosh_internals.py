@@ -137,11 +137,14 @@ def test_util_numeric_byte_to_length_is_the_length_table():
 
 
 def test_codec_whoosh3_lengths_column_holds_the_field_lengths(plain_index):
-    """The lengths read through the Whoosh 3 lengths column (``LENGTHS_COLUMN``, ``_lenfield``)
-    or, where the reader has no column reader, one document at a time: Whoosh's own."""
+    """The lengths read at once through the Whoosh 3 lengths column (``LENGTHS_COLUMN``,
+    ``_lenfield``, the per-document reader's ``_cached_reader``): Whoosh's own, document by
+    document."""
     assert whoosh3.LENGTHS_COLUMN is not None and whoosh3._lenfield("body")
     with plain_index.reader() as reader:
         for leaf, _ in reader.leaf_readers():
+            column = wi.lengths_column(leaf, "body")  # the column itself, not the fallback
+            assert column is not None
             found = wi.field_length_bytes(leaf, "body")
             public = bytes(
                 length_to_byte(leaf.doc_field_length(n, "body", 0))
