@@ -296,6 +296,12 @@ class _Collected:
             self.forms.update(term.forms or (term.form,))
             self.folds.update(fold for fold in term.folds or (term.fold,) if fold)
 
+    def mark_forms(self, terms: Iterable[Term]) -> None:
+        """Mark only the exact forms (a quoted phrase's words: `"Северный поток"` does not
+        mark `Северного потока`)."""
+        for term in terms:
+            self.forms.update(term.forms or (term.form,))
+
     def marks(self) -> Marks:
         return Marks(
             frozenset(self.keys),
@@ -711,7 +717,8 @@ def _phrase(text: str, title_only: bool, collected: _Collected | None) -> wq.Que
     if not terms:
         return None  # "" or only punctuation between the quotes
     if collected is not None:
-        collected.mark([t for t in terms if t.keys] or terms)  # stop words stay unmarked
+        # its exact forms only; stop words stay unmarked
+        collected.mark_forms([t for t in terms if t.keys] or terms)
     return _exact(terms, title_only)
 
 

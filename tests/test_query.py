@@ -264,3 +264,11 @@ def test_form_filters_build_the_same_queries_as_the_query_language():
 def test_words_are_kept_as_typed_for_did_you_mean():
     parsed = parse_query('Тарив "жаңа заң" -спорт')
     assert parsed.words == (("Тарив", "тарив"),)
+
+
+def test_a_quoted_phrase_marks_only_its_exact_forms():
+    marks = parse_query('"Северный поток"').marks
+    assert {"северный", "поток"} <= marks.forms
+    assert not marks.keys and not marks.folds  # Северного потока stays unmarked
+    both = parse_query('"Северный поток" газ').marks
+    assert "газ" in both.keys and "поток" not in both.keys
