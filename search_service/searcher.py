@@ -470,8 +470,9 @@ def _search_page(
     query parts missing from the best hits when no article has them all, and the number of
     stories when near-duplicates are folded.
 
-    The query is evaluated once over per-document arrays (see :mod:`ranking`): the total
-    is a count, each facet a count by value over its column, the page a partial sort.
+    The query is evaluated once over per-document arrays (see
+    :mod:`search_service.engine.ranking`): the total is a count, each facet a count by value
+    over its column, the page a partial sort.
     Past the ``deadline`` the evaluation leaves out what it can (see :mod:`budget`), and
     so does the proximity bonus; the total and facets count what was found.
     """

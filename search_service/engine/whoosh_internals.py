@@ -44,7 +44,6 @@ from typing import Any
 from whoosh.compat import dumps, loads
 from whoosh.formats import Format as Format  # the type of a field's format, for annotations
 from whoosh.formats import Frequency, Positions
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.system import pack_uint
 from whoosh.util import random_name as random_name  # run files of the build's term pool
 from whoosh.util.numeric import byte_to_length
@@ -171,6 +170,8 @@ def term_frequencies(reader: Any, field: str, prefix: bytes) -> Iterator[tuple[b
 
 def without_deletions(matcher: Any) -> Any:
     """The matcher under Whoosh's deletion filter, if any (the caller takes deletions out)."""
+    from whoosh.matching.wrappers import FilterMatcher  # not at the top: the schema loads us
+
     return matcher.child if isinstance(matcher, FilterMatcher) else matcher
 
 

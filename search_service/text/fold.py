@@ -11,7 +11,7 @@ import re
 # would also turn "й" into "и"); stress accents go; and the dot that str.lower() leaves
 # behind from "İ" ("İ".lower() is "i" + U+0307) goes, so "İ" becomes a plain "i".
 _AFTER_LOWER = str.maketrans({"ё": "е", "\u0301": None, "\u0300": None, "\u0307": None})
-_FOLDED_AFTER_LOWER = re.compile("[ё\u0301\u0300\u0307]")
+_FOLDED_AFTER_LOWER = re.compile("[" + "".join(map(chr, _AFTER_LOWER)) + "]")
 
 # Kazakh letters spelled the way Russian text spells the same names.
 _KAZAKH_LETTERS, _AS_RUSSIAN = "әғқңөұүһі", "агкноуухи"

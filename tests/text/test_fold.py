@@ -60,6 +60,6 @@ def test_name_fold(key, folded):
     assert name_fold(key) == folded
 
 
-@given(st.text(alphabet="аАёЁеЕіІİiIйЙқҚ\u0301\u0300\u0307 -zZ", max_size=12))
+@given(st.text(alphabet="аАЁеЕіІİiIйЙқҚ -zZ" + "".join(map(chr, fold._AFTER_LOWER)), max_size=12))
 def test_folding_skips_the_letter_table_only_when_it_would_change_nothing(word):
     assert fold_case(word) == word.lower().translate(fold._AFTER_LOWER)
