@@ -14,8 +14,10 @@ The rules:
 - the engine (``search_service.engine``: the store, the writers, the posting arrays, ranking,
   proximity, Whoosh's internals) is imported only by the indexer and searcher side, listed in
   ``ENGINE_USERS`` each with its reason; nothing under ``web/`` and not ``cli.py`` imports it
-  (they catch the index errors of ``index_errors`` and ask ``stats`` about the served
-  generation), and the engine imports neither the web layer, the CLI nor the tools;
+  directly (they catch the index errors of ``index_errors`` and ask ``stats`` about the
+  served generation; the searcher and stats load the engine's read side for them, and a web
+  server never loads the build's writers), and the engine imports neither the web layer, the
+  CLI nor the tools;
 - what the web layer and the CLI share (the models, the JSON payloads, the request
   parameters, the interface strings, the guards, the vocabulary) loads no Flask either;
 - the CLI's ``search`` uses no part of the web layer (only ``serve`` imports it);
@@ -316,6 +318,8 @@ def test_only_the_indexer_and_searcher_side_import_the_engine():
 
 
 def test_neither_the_web_layer_nor_the_cli_imports_the_engine():
+    """Directly: they reach the index through the searcher, stats and the indexer, which load
+    the parts of the engine they need (the next test says which parts a server never loads)."""
     wrong = [
         i
         for name, imports in IMPORTS.items()
@@ -324,6 +328,13 @@ def test_neither_the_web_layer_nor_the_cli_imports_the_engine():
         if _is_under(i.target, [ENGINE])
     ]
     assert _shown(wrong) == []
+
+
+def test_the_web_server_loads_none_of_the_build_s_writers():
+    loaded = _loaded_by_importing("search_service.web")
+    writers = {"search_service.engine.parallel", "search_service.engine.segment_writer"}
+    assert not loaded & writers
+    assert "whoosh.multiproc" not in loaded and "whoosh.writing" not in loaded
 
 
 def test_the_engine_imports_neither_the_web_layer_the_cli_nor_the_tools():

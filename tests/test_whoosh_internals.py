@@ -266,6 +266,9 @@ def test_codec_whoosh3_W3PostingsWriter_members_the_build_uses(tmp_path):
             assert hasattr(swapped, name), name
         for name in ("_blockcount", "_blocklimit", "_inlinelimit", "_terminfo", "_postfile"):
             assert hasattr(swapped, name), name
+        assert hasattr(swapped, "_startoffset")  # the postings' offset, read after each term
+        block = inspect.signature(wi.W3PostingsWriter._write_block).parameters
+        assert list(block)[1:] == ["last"]  # the segment writer writes a term's last block
     finally:
         writer.cancel()
 
@@ -276,6 +279,7 @@ def test_codec_whoosh3_W3TermInfo_layout_the_build_writes():
     info = wi.W3TermInfo()
     for name in ("_weight", "_df", "_minlength", "_maxlength", "_maxweight", "_minid", "_maxid"):
         assert hasattr(info, name), name
+    assert hasattr(info, "_inlined")  # postings kept in the term info itself
     for method in ("add_block", "set_inlined", "to_bytes", "from_bytes"):
         assert callable(getattr(wi.W3TermInfo, method)), method
 
@@ -299,7 +303,9 @@ def test_writing_SegmentWriter_members_the_build_uses(tmp_path):
         for name in ("perdocwriter", "fieldwriter", "_tempstorage", "newsegment", "docnum"):
             assert hasattr(writer, name), name
         assert isinstance(writer.codec.length_stats, bool)
+        assert callable(writer.perdocwriter.cancel_doc)  # a document that failed half-way
         writer.add_document(body="one two one")
+        assert writer._added  # what Whoosh's commit reads to know the segment has documents
     finally:
         writer.cancel()
 

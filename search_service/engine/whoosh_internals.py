@@ -1,5 +1,7 @@
-"""Every use of Whoosh's internals, in one module: the parts of the pinned Whoosh-Reloaded
-(see pyproject.toml) that Whoosh does not document and may change in any release.
+"""Every import of Whoosh's internals, in one module: the parts of the pinned Whoosh-Reloaded
+(see pyproject.toml) that Whoosh does not document and may change in any release. The build's
+writers (``segment_writer``, ``parallel``) extend the writer classes named here and so use
+members of them too; ``tests/test_whoosh_internals.py`` lists each of those members.
 
 The rest of the package calls the thin names and functions below; when Whoosh is upgraded,
 ``tests/test_whoosh_internals.py`` fails by name for each internal that changed, and this
