@@ -683,8 +683,11 @@ def _exact(terms: list[Term], title_only: bool) -> wq.Query:
     """Exact forms in this order: a phrase, or a single exact form."""
     fields = TITLE_EXACT_FIELDS if title_only else EXACT_FIELDS
     ordered = _one_per_position(terms)
-    if len(ordered) == 1:
-        return _either([wq.Term(name, ordered[0].form, boost=EXACT_BOOST) for name in fields])
+    if len(ordered) == 1:  # every reading of a Latin word, as for a phrase
+        forms = [spelling[0] for spelling in _spellings(ordered)]
+        return _either(
+            [wq.Term(name, form, boost=EXACT_BOOST) for form in forms for name in fields]
+        )
     gaps = [b.pos - a.pos for a, b in pairwise(ordered)]
     slop = max(1, *gaps)
     return _either(

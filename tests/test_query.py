@@ -272,3 +272,11 @@ def test_a_quoted_phrase_marks_only_its_exact_forms():
     assert not marks.keys and not marks.folds  # Северного потока stays unmarked
     both = parse_query('"Северный поток" газ').marks
     assert "газ" in both.keys and "поток" not in both.keys
+
+
+def test_a_quoted_latin_word_is_searched_and_marked_in_every_reading():
+    parsed = parse_query('"Iskakov"')
+    searched = {text for _, text in parsed.query.iter_all_terms()}
+    assert {"искаков", "іскаков"} <= searched
+    assert searched == set(parsed.marks.forms)  # what is marked is what is searched
+    assert {text for _, text in parse_query('"выборы"').query.iter_all_terms()} == {"выборы"}
