@@ -26,6 +26,7 @@ from whoosh import index as whoosh_index
 
 from search_service.engine import store
 from search_service.engine.posting_arrays import ARRAYS_EXT, ARRAYS_TABLE_EXT
+from search_service.index_errors import IndexStoreError, IndexUnreadable
 from search_service.schema import ID_FIELD
 
 SHOWN_IDS = 5  # ids named in a problem; the rest are counted
@@ -107,7 +108,7 @@ def check_index(index_dir: Path) -> CheckReport:
     report.generation = generation.name
     try:
         report.index_format = store.check_format(index_dir, generation)
-    except store.IndexUnreadable as error:
+    except IndexUnreadable as error:
         report.add(FORMAT, error.reason)
         return report
     meta = store.read_meta(generation)
@@ -282,7 +283,7 @@ def _check_documents(
         )
     try:
         manifest = store.read_manifest(generation)
-    except store.IndexStoreError as error:
+    except IndexStoreError as error:
         report.add(MISSING_FILE, str(error))
         return
     if len(manifest) != held:

@@ -35,6 +35,7 @@ from search_service.engine import store
 from search_service.engine.parallel import SpawnMpWriter
 from search_service.engine.segment_writer import BuildSegmentWriter, fewer_collections
 from search_service.engine.whoosh_internals import W3Codec
+from search_service.index_errors import IndexMissing, IndexStoreError
 from search_service.schema import build_schema, date_number
 from search_service.sidecars import Sidecars
 from search_service.text.cities import canonical_city
@@ -209,7 +210,7 @@ def update(
     with store.job_lock(index_dir), fewer_collections():
         current = store.current_generation(index_dir)
         if current is None:
-            raise store.IndexMissing(f"no index in {index_dir}")
+            raise IndexMissing(f"no index in {index_dir}")
         store.check_format(index_dir, current)  # never extend an index of another format
         indexed = store.read_manifest(current)
         files = list(walk_archive(roots))
@@ -299,7 +300,7 @@ def _writer(ix, procs: int, known_words: Path | None = None, sidecars: bool = Fa
     writer.commit()
 
 
-class IncompleteBuild(store.IndexStoreError):
+class IncompleteBuild(IndexStoreError):
     """The new index lacks documents that were sent to it (a build worker failed)."""
 
 

@@ -41,6 +41,7 @@ from search_service.budget import Deadline
 from search_service.config import Settings
 from search_service.engine import proximity, ranking, store
 from search_service.highlight import highlight, mark_paragraphs, plain_snippet, snippets
+from search_service.index_errors import IndexStoreError
 from search_service.models import (
     ArticleView,
     FacetValue,
@@ -112,7 +113,7 @@ WAITING = "waiting for other searches"
 OPENING = "opening the index"
 
 
-class IndexUnavailable(store.IndexStoreError):
+class IndexUnavailable(IndexStoreError):
     """The index exists but cannot be read, even after reopening it."""
 
 
@@ -223,7 +224,7 @@ class ArchiveSearcher:
     def search(self, request: SearchRequest) -> SearchPage:
         """One page of hits with facets; a query that cannot be understood sets ``error``.
 
-        Raises :class:`store.IndexMissing` or :class:`IndexUnavailable` when there is no
+        Raises :class:`IndexMissing` or :class:`IndexUnavailable` when there is no
         readable index. Past the time budget, what can be left out is: the page says
         ``timed_out``, and its hits are the best found until then.
 
@@ -394,7 +395,7 @@ class ArchiveSearcher:
         """``status`` ("ok" or "unavailable"), ``documents`` and ``generation``."""
         try:
             documents = self._run(lambda s: s.doc_count())
-        except store.IndexStoreError as error:
+        except IndexStoreError as error:
             return {
                 "status": "unavailable",
                 "documents": 0,

@@ -19,7 +19,7 @@ from search_service.schema import LANG_FIELD, YEAR_FIELD
 
 
 def index_stats(index_dir: Path) -> dict[str, Any]:
-    """Counts of the served index; raises :class:`store.IndexMissing` when there is none."""
+    """Counts of the served index; raises :class:`IndexMissing` when there is none."""
     ix, generation = store.open_current(index_dir)
     try:
         with ix.searcher() as searcher:

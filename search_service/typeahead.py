@@ -36,7 +36,8 @@ import numpy as np
 
 from search_service.archive import article_text
 from search_service.engine import store
-from search_service.engine.store import CURRENT, IndexMissing
+from search_service.engine.store import CURRENT
+from search_service.index_errors import IndexMissing
 from search_service.text.caches import WordCache
 from search_service.text.fold import fold_case, is_cyrillic
 from search_service.text.tokenize import HYPHEN_RE, WORD_RE, clean, tokenize

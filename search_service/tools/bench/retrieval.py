@@ -29,6 +29,7 @@ import click
 
 from search_service import indexer
 from search_service.engine import store
+from search_service.index_errors import IndexStoreError
 from search_service.models import SearchRequest
 from search_service.searcher import ArchiveSearcher
 from search_service.tools.bench import corpus, report
@@ -305,7 +306,7 @@ def command(**given: Any) -> None:
     work = Path(tempfile.mkdtemp(prefix="archive-retrieval-")) if temporary else options.work
     try:
         result = run(options, tarballs, work.resolve() / options.profile)
-    except (OSError, store.IndexStoreError, SetMissing) as error:
+    except (OSError, IndexStoreError, SetMissing) as error:
         print(f"bench-retrieval: {error}", file=sys.stderr)
         sys.exit(1)
     finally:
