@@ -36,7 +36,7 @@ from search_service.config import (
 )
 from search_service.index_errors import IndexMissing, IndexStoreError, IndexUnreadable, JobLocked
 from search_service.progress import Progress
-from search_service.stats import index_stats, served_format
+from search_service.stats import index_sizes, index_stats, served_format
 from search_service.tools import TOOLS, ToolGroup, tools
 from search_service.vocabulary import NEWEST, OLDEST, RELEVANCE
 
@@ -275,17 +275,26 @@ def update(ctx, archives, index_dir, as_json):
 @main.command()
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead of text.")
+@click.option(
+    "--sizes",
+    is_flag=True,
+    help="Also show what each indexed field and each other part takes on disk "
+    "(reads every term table: seconds on a large index).",
+)
 @click.pass_context
-def stats(ctx, index_dir, as_json):
+def stats(ctx, index_dir, as_json, sizes):
     """Show what the index holds: documents by language and year, size, last update.
 
     \b
-    Example:
+    Examples:
       search-service stats --index /srv/index --json
+      search-service stats --sizes
     """
     settings = settings_of(ctx).replace(index_dir=index_dir)
     try:
         info = index_stats(settings.index_dir)
+        if sizes:
+            info["sizes"] = index_sizes(settings.index_dir)
     except (IndexMissing, IndexUnreadable) as error:
         raise _index_error(error) from None
     if as_json:
@@ -297,6 +306,34 @@ def stats(ctx, index_dir, as_json):
     click.echo("by year:     " + _counts(info["by_year"]))
     click.echo(f"size:        {info['size_bytes'] / 1e6:.1f} MB")
     click.echo(f"last update: {info['last_update']}")
+    if sizes:
+        click.echo("")
+        click.echo(_sizes_table(info["sizes"]))
+
+
+def _sizes_table(found: dict) -> str:
+    """``stats --sizes`` as text: a row per indexed field, then the other parts, in MB."""
+
+    def mb(value: int) -> str:
+        return f"{value / 1e6:.1f}"
+
+    total = found["total_bytes"]
+    lines = [
+        f"{'field':<14}{'terms':>9}{'term table':>12}{'postings':>10}{'arrays':>8}"
+        f"{'total MB':>10}{'share':>7}"
+    ]
+    for name, size in found["fields"].items():
+        lines.append(
+            f"{name:<14}{size['terms']:>9}{mb(size['term_table_bytes']):>12}"
+            f"{mb(size['postings_bytes']):>10}{mb(size['arrays_bytes']):>8}"
+            f"{mb(size['total_bytes']):>10}{size['total_bytes'] / max(total, 1):>7.0%}"
+        )
+    for name, size in found["parts"].items():
+        if size:
+            lines.append(f"{name:<53}{mb(size):>10}{size / max(total, 1):>7.0%}")
+    lines.append(f"{'all':<53}{mb(total):>10}")
+    lines.append("terms: term-table entries summed over segments (a word in two counts twice)")
+    return "\n".join(lines)
 
 
 @main.command()

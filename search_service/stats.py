@@ -13,7 +13,7 @@ from typing import Any
 from whoosh import sorting
 from whoosh.query import Every
 
-from search_service.engine import store
+from search_service.engine import sizes, store
 from search_service.index_errors import IndexMissing
 from search_service.schema import LANG_FIELD, YEAR_FIELD
 
@@ -44,6 +44,31 @@ def index_stats(index_dir: Path) -> dict[str, Any]:
         "index_format": meta.get(store.FORMAT_KEY),
         "index_dir": str(Path(index_dir).resolve()),
         "last_job": meta.get("summary"),
+    }
+
+
+def index_sizes(index_dir: Path) -> dict[str, Any]:
+    """What each part of the served generation takes on disk (see :mod:`.engine.sizes`), in
+    bytes: per indexed field (largest first) and the other parts; raises
+    :class:`IndexMissing` when there is no index."""
+    generation = store.current_generation(index_dir)
+    if generation is None:
+        raise store.no_index(index_dir)
+    found = sizes.generation_sizes(generation)
+    fields = sorted(found.fields.items(), key=lambda item: -item[1].total)
+    return {
+        "total_bytes": found.total,
+        "fields": {
+            name: {
+                "terms": size.terms,
+                "term_table_bytes": size.term_table,
+                "postings_bytes": size.postings,
+                "arrays_bytes": size.arrays,
+                "total_bytes": size.total,
+            }
+            for name, size in fields
+        },
+        "parts": {name: found.parts[name] for name in sizes.PARTS},
     }
 
 

@@ -167,6 +167,24 @@ def test_codec_whoosh3_term_table_holds_each_terms_doc_frequency(plain_index):
             assert {t for t, _ in found} >= {b"common"}
 
 
+def test_codec_whoosh3_term_table_entries_give_each_terms_field_and_postings_bytes(plain_index):
+    with plain_index.reader() as reader:
+        for leaf, _ in reader.leaf_readers():
+            found = list(wi.term_table_entries(leaf))
+            public = []
+            for name, text in leaf.all_terms():
+                info = leaf.term_info(name, text)
+                inlined = info.is_inlined()
+                # (Whoosh reads the length as a one-item tuple)
+                public.append((name, inlined, None if inlined else info._length[0]))
+            assert [(name, not postings, postings or None) for name, _, postings in found] == [
+                (name, inlined, length) for name, inlined, length in public
+            ]
+            assert all(size > 0 for _, size, _ in found)
+            # "common" is in every document: its postings are blocks in the postings file
+            assert any(postings for name, _, postings in found if name == "body")
+
+
 # Posting blocks and the deletion filter ----------------------------------------------------
 
 

@@ -153,6 +153,16 @@ class StoredArrays:
             )
         }
 
+    def bytes_by_field(self) -> dict[str, int]:
+        """What each field's arrays take of the segment's ``.arr`` file, in bytes."""
+        sizes: dict[str, int] = {}
+        for (field, _), (_, count, *stored) in self._table.items():
+            items = 2 * count  # document numbers and weights
+            if stored and stored[0]:
+                items += count + stored[0]  # each posting's count of positions, and them
+            sizes[field] = sizes.get(field, 0) + ITEM_BYTES * items
+        return sizes
+
     def _entry(self, field: str, text: str | bytes) -> tuple[int, int, int] | None:
         term = text.encode("utf-8") if isinstance(text, str) else text
         found = self._table.get((field, term))

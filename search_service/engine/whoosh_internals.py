@@ -257,3 +257,22 @@ def swap_postings_writer(fieldwriter: Any, writer_class: type) -> Any:
     )
     fieldwriter._postwriter = postwriter
     return postwriter
+
+
+# Sizes ------------------------------------------------------------------------------------
+
+_TERM_INFO_SIZE = Struct("!BfIBBfII").size  # a Whoosh 3 term info before its postings part
+_POSTINGS_LENGTH = Struct("!i")  # after the term info and an 8-byte offset: the block's bytes
+
+
+def term_table_entries(reader: Any) -> Iterator[tuple[str, int, int]]:
+    """Each term of one segment's Whoosh 3 term table: its field, the bytes of its entry (key
+    and term info, inlined postings included) and the bytes of its postings in the postings
+    file (0 when they are inlined)."""
+    terms = reader._terms
+    table, decode = terms._tindex, terms._keydecoder
+    at = _TERM_INFO_SIZE + 8
+    for key, value in table.items():
+        field, _ = decode(key)
+        postings = 0 if value[0] else _POSTINGS_LENGTH.unpack_from(value, at)[0]
+        yield field, len(key) + len(value), postings
