@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
 from whoosh import query as wq
 
 from search_service import indexer, models
@@ -29,11 +30,14 @@ from search_service.budget import Deadline
 from search_service.config import ConfigError, load_settings, package_folder
 from search_service.engine import ranking
 from search_service.models import SearchRequest
+from search_service.params import BadRequest, parse_search_request
 from search_service.query import MAX_TERMS
 from search_service.schema import TEXT_EXACT_FIELD, TITLE_EXACT_FIELD
 from search_service.searcher import ArchiveSearcher
 from search_service.web import create_app
 
+from .test_hostile import PROFILE as HOSTILE_PROFILE
+from .test_hostile import search_params
 from .test_openapi import check_response
 
 SAMPLE_ARCHIVE = package_folder() / "sample_archive"
@@ -542,3 +546,28 @@ def test_an_excluded_prefix_says_only_its_most_frequent_words_were_left_out(
         html = client.get("/search", query_string={"q": "сайлау -по*"}).get_data(as_text=True)
         (shown,) = re.findall(r'<p class="notice prefix-limited"[^>]*>(.*?)</p>', html, re.S)
         assert line in shown
+
+
+@pytest.fixture(scope="module")
+def scaled_searcher(scaled_index):
+    searcher = ArchiveSearcher.for_settings(load_settings({}).replace(index_dir=scaled_index))
+    searcher.search(SearchRequest(q="сайлау"))  # open the index
+    yield searcher
+    searcher.close()
+
+
+@pytest.mark.slow
+@HOSTILE_PROFILE
+@given(params=search_params)
+def test_at_scale_hostile_requests_answer_within_the_budget(scaled_index, scaled_searcher, params):
+    """The hostile-query properties (tests/test_hostile.py) on the scaled index: whatever a
+    client sends, the searcher answers within the budget plus 20%."""
+    settings = load_settings({}).replace(index_dir=scaled_index)
+    try:
+        request = parse_search_request(params, settings)
+    except BadRequest:
+        return
+    started = time.perf_counter()
+    scaled_searcher.search(request)
+    spent_ms = (time.perf_counter() - started) * 1000
+    assert spent_ms <= settings.time_budget_ms * SLACK, (params, round(spent_ms))
