@@ -103,6 +103,12 @@ def test_update_and_scale(small_run):
     assert point["build_ours"]["docs_per_s"] > 0
     assert point["build_baseline"]["docs_per_s"] > 0
     assert "REPLICATED" in figures["scale"]["note"]
+    sizes = point["sizes"]
+    parts = sum(f["total_bytes"] for f in sizes["fields"].values()) + sum(sizes["parts"].values())
+    assert parts == sizes["total_bytes"] == point["build_ours"]["index_bytes"]
+    assert sizes["fields"]["text"]["term_table_bytes"] > 0
+    first = point["first_queries"]
+    assert first["queries"] == 100 and first["ok"] == 100 and first["errors"] == 0
     update = figures["update"]
     assert update["added"] == 20
     assert update["index_documents"] == 60
@@ -153,3 +159,12 @@ def test_a_fresh_server_answers_every_first_query(small_run):
     assert first["first_ms"] > 0 and first["server_ready_s"] > 0
     for name in ("first_request_ms", "first_queries_p50_ms", "first_queries_p95_ms"):
         assert figures["targets"][name]["figure"] is not None
+        # the scale point's figures: the target is stated at 200k, so a tiny run only indicates
+        at_scale = figures["targets"][f"{name}_at_scale"]
+        assert at_scale["figure"] is not None and at_scale["conclusive"] is False
+
+
+def test_the_report_shows_sizes_and_first_queries_at_each_scale_point(small_run):
+    _, output = small_run
+    assert "INDEX SIZE BY PART" in output and "field text" in output and "60 docs" in output
+    assert "slowest at 60 (ms)" in output

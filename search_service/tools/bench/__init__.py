@@ -29,6 +29,7 @@ from typing import Any
 import click
 import whoosh
 
+from search_service.stats import index_sizes
 from search_service.tools.bench import build, corpus, http, peerrun, queries, report
 
 SAMPLE_ARCHIVE = Path(__file__).resolve().parents[2] / "sample_archive"
@@ -262,7 +263,13 @@ def run(options: SimpleNamespace, profile: Profile, work: Path) -> dict[str, Any
     update_index, update_corpus = indexes / "ours-1", base
     if scale:
         points, update_index, update_corpus = _scale(
-            base, scale, work, repeats, profile.warmup, not options.no_baseline_at_scale
+            base,
+            scale,
+            work,
+            repeats,
+            profile.warmup,
+            not options.no_baseline_at_scale,
+            not options.skip_http,
         )
         result["scale"] = {
             "note": f"REPLICATED corpus: the {base.documents} real articles plus copies; copy k "
@@ -293,8 +300,11 @@ def _scale(
     repeats: int,
     warmup: int,
     with_baseline: bool,
+    with_http: bool = False,
 ) -> tuple[list[dict[str, Any]], Path, corpus.Corpus]:
-    """Build and query replicated corpora; keeps only the largest (for the update run)."""
+    """Build and query replicated corpora (with ``with_http``, also a fresh server's first
+    queries); what each part of our index takes; keeps only the largest (for the update
+    run)."""
     cores = os.cpu_count() or 1
     points = []
     previous: Path | None = None
@@ -317,6 +327,15 @@ def _scale(
         _say(f"scale {scaled.documents}: queries")
         point["queries"] = queries.run(folder / "ours", baseline_index, repeats, warmup)
         point["ratios"] = report._class_ratios(point["queries"])
+        point["sizes"] = index_sizes(folder / "ours")
+        if with_http:
+            _say(f"scale {scaled.documents}: first queries: a fresh server")
+            try:
+                from search_service.tools.bench import firstquery  # see run()
+
+                point["first_queries"] = firstquery.run(folder / "ours", folder / "server.log")
+            except (RuntimeError, OSError, subprocess.TimeoutExpired) as error:
+                point["first_queries"] = {"error": str(error)}
         points.append(point)
         if previous is not None:
             shutil.rmtree(previous, ignore_errors=True)  # disk: keep only the largest

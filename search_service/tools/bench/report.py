@@ -34,6 +34,21 @@ TARGETS: dict[str, tuple[str, float, str]] = {
     "first_request_ms": ("fresh server: first results page (ms)", 150.0, "below"),
     "first_queries_p50_ms": ("fresh server: 100 distinct queries once, p50 (ms)", 30.0, "max"),
     "first_queries_p95_ms": ("fresh server: 100 distinct queries once, p95 (ms)", 100.0, "max"),
+    "first_request_ms_at_scale": (
+        f"fresh server at {TARGET_SCALE} docs: first results page (ms)",
+        150.0,
+        "below",
+    ),
+    "first_queries_p50_ms_at_scale": (
+        f"same at {TARGET_SCALE} docs: 100 queries, p50 (ms)",
+        30.0,
+        "max",
+    ),
+    "first_queries_p95_ms_at_scale": (
+        f"same at {TARGET_SCALE} docs: 100 queries, p95 (ms)",
+        100.0,
+        "max",
+    ),
     "http_requests_per_s": ("HTTP requests/s", 100.0, "min"),
     "http_p95_ms": ("HTTP p95 (ms)", 150.0, "below"),
     "http_errors": ("HTTP non-2xx + exceptions", 0.0, "max"),
@@ -124,6 +139,20 @@ def add_verdicts(result: dict[str, Any]) -> None:
         figures["first_request_ms"] = (first["first_ms"], True, note)
         figures["first_queries_p50_ms"] = (first["p50_ms"], True, note)
         figures["first_queries_p95_ms"] = (first["p95_ms"], True, note)
+
+    at_scale = [
+        point
+        for point in result.get("scale", {}).get("points", [])
+        if "p50_ms" in point.get("first_queries", {})
+    ]
+    if at_scale:
+        point = max(at_scale, key=lambda point: point["documents"])
+        first, documents = point["first_queries"], point["documents"]
+        note = f"{first['queries']} queries on {documents} documents"
+        conclusive = documents >= TARGET_SCALE
+        figures["first_request_ms_at_scale"] = (first["first_ms"], conclusive, note)
+        figures["first_queries_p50_ms_at_scale"] = (first["p50_ms"], conclusive, note)
+        figures["first_queries_p95_ms_at_scale"] = (first["p95_ms"], conclusive, note)
 
     http = result.get("http", {})
     if "requests_per_s" in http:
@@ -284,30 +313,40 @@ def table(result: dict[str, Any]) -> str:
         out += ["", *_peer_section(result)]
 
     first = result.get("first_queries", {})
-    if "p50_ms" in first:
+    runs = [(result.get("corpus", {}).get("documents"), first)] + [
+        (point["documents"], point["first_queries"])
+        for point in result.get("scale", {}).get("points", [])
+        if "first_queries" in point
+    ]
+    measured = [(documents, run) for documents, run in runs if "p50_ms" in run]
+    if measured:
         out += [
             "",
             "FIRST QUERIES (a freshly started server; each query asked once as a results page, "
             "one after another; warm figures: QUERIES above, HTTP below)",
         ]
         out += _rows(
-            ["queries", "server ready s", "first ms", "p50 ms", "p95 ms", "max ms", "errors"],
+            ["docs", "queries", "ready s", "first ms", "p50 ms", "p95 ms", "max ms", "errors"],
             [
                 [
-                    first["queries"],
-                    first["server_ready_s"],
-                    first["first_ms"],
-                    first["p50_ms"],
-                    first["p95_ms"],
-                    first["max_ms"],
-                    first["errors"],
+                    documents,
+                    run["queries"],
+                    run["server_ready_s"],
+                    run["first_ms"],
+                    run["p50_ms"],
+                    run["p95_ms"],
+                    run["max_ms"],
+                    run["errors"],
                 ]
+                for documents, run in measured
             ],
         )
-        slowest = ", ".join(f"{q['query']} {q['ms']:.0f}" for q in first.get("slowest", []))
-        out.append(f"slowest (ms): {slowest}")
-    elif first.get("error"):
-        out += ["", f"FIRST QUERIES: not measured: {first['error']}"]
+        for documents, run in measured:
+            slowest = ", ".join(f"{q['query']} {q['ms']:.0f}" for q in run.get("slowest", []))
+            out.append(f"slowest at {documents} (ms): {slowest}")
+    for documents, run in runs:
+        if run.get("error"):
+            out += ["", f"FIRST QUERIES at {documents}: not measured: {run['error']}"]
 
     http = result.get("http", {})
     if "requests_per_s" in http:
@@ -363,6 +402,7 @@ def table(result: dict[str, Any]) -> str:
         for point in scale["points"]:
             out += ["", _query_title(point["queries"], point["documents"])]
             out += _query_rows(point["queries"], point.get("ratios", {}))
+        out += _size_section(scale["points"])
 
     out += ["", "TARGETS"]
     rows = []
@@ -382,6 +422,27 @@ def table(result: dict[str, Any]) -> str:
         )
     out += _rows(["target", "figure", "limit", "verdict", "note"], rows)
     return "\n".join(out)
+
+
+def _size_section(points: list[dict[str, Any]]) -> list[str]:
+    """MB of each indexed field and each other part of our index at each scale point
+    (``search-service stats --sizes``)."""
+    sized = [point for point in points if point.get("sizes")]
+    if not sized:
+        return []
+    names: dict[str, None] = {}
+    for point in sized:
+        names.update(dict.fromkeys(point["sizes"]["fields"]))
+    rows = []
+    for name in names:
+        cells = [point["sizes"]["fields"].get(name, {}).get("total_bytes", 0) for point in sized]
+        rows.append([f"field {name}", *(value / 1e6 for value in cells)])
+    for name in sized[0]["sizes"]["parts"]:
+        rows.append([name, *(point["sizes"]["parts"][name] / 1e6 for point in sized)])
+    rows.append(["all", *(point["sizes"]["total_bytes"] / 1e6 for point in sized)])
+    header = ["MB by part", *(f"{point['documents']} docs" for point in sized)]
+    title = "INDEX SIZE BY PART (fields: their term tables, postings and posting arrays)"
+    return ["", title, *_rows(header, rows)]
 
 
 def _query_title(queries: dict[str, Any], documents: int) -> str:
