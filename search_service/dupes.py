@@ -35,6 +35,7 @@ from whoosh import index as whoosh_index
 
 from search_service.archive import article_text
 from search_service.engine import store
+from search_service.engine.recent import Recent
 from search_service.text.caches import WordCache
 from search_service.text.fold import fold_case, skeleton
 from search_service.text.tokenize import WORD_RE, clean
@@ -57,6 +58,10 @@ SIGNATURES_FILE = "dupes-minhash.npy"
 IDS_FILE = "dupes-ids.json"
 GROUPS_FILE = "dupes.json"
 WORD_CACHE = 1 << 18  # distinct words whose normalised form is remembered
+# Documents whose shingles are kept while pairs are judged, the least recently used let go:
+# buckets are judged one after another, each against its first member, so few are needed
+# again; kept for every document judged, they took gigabytes at 50,000 articles.
+SHINGLE_CACHE_DOCS = 2048
 
 
 def words(headline: str, body: str, script: str | None = None) -> list[str]:
@@ -164,7 +169,7 @@ def similar_pairs(
     banding = MinHashLSH(threshold=lowest, num_perm=NUM_PERM)
     live = np.flatnonzero(signatures.any(axis=1)) if len(signatures) else np.zeros(0, int)
     parent = list(range(len(ids)))
-    cache: dict[int, set[str]] = {}
+    cache = Recent(SHINGLE_CACHE_DOCS)
     judged: set[tuple[int, int]] = set()
     pairs = []
 
@@ -184,10 +189,13 @@ def similar_pairs(
         if shingles_of is not None:
             if score < lowest:
                 return False
+            sets = []
             for item in (a, b):
-                if item not in cache:
-                    cache[item] = shingles_of(ids[item])
-            score = jaccard(cache[a], cache[b])
+                found = cache.recall(item)
+                sets.append(
+                    found if found is not None else cache.keep(item, shingles_of(ids[item]))
+                )
+            score = jaccard(*sets)
         if score < threshold:
             return False
         pairs.append((ids[a], ids[b], score))

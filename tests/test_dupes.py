@@ -213,6 +213,34 @@ def test_thousands_of_copies_group_in_linear_time():
     assert len(pairs) < 2 * count and len(asked) == count
 
 
+def test_few_shingle_sets_are_kept_while_judging(monkeypatch):
+    """Groups of copies judged with room for only a few shingle sets give the same pairs as
+    with room for all, and never hold more than that room (at 50,000 articles keeping every
+    document's set took gigabytes)."""
+    body = " ".join(f"мектеп оқушылары {n} сабақ" for n in range(30))
+    other = " ".join(f"ауыл шаруашылығы {n} егін" for n in range(30))
+    texts = {f"d{n:03d}": (f"Жаңалық {n % 7}", body if n % 2 else other) for n in range(60)}
+    ids = sorted(texts)
+    matrix = np.stack([dupes.signature(*texts[i]) for i in ids])
+
+    def shingles_of(doc_id):
+        return dupes.shingles(dupes.words(*texts[doc_id]))
+
+    roomy = dupes.similar_pairs(ids, matrix, shingles_of=shingles_of)
+    held = []
+    keep = dupes.Recent.keep
+
+    def counted_keep(self, key, value):
+        held.append(len(self) + 1)
+        return keep(self, key, value)
+
+    monkeypatch.setattr(dupes, "SHINGLE_CACHE_DOCS", 3)
+    monkeypatch.setattr(dupes.Recent, "keep", counted_keep)
+    assert dupes.similar_pairs(ids, matrix, shingles_of=shingles_of) == roomy
+    assert len(set(dupes.groups(ids, roomy).values())) == 2
+    assert held and max(held) <= 3 + 1  # the new set, before the oldest is let go
+
+
 def test_the_store_names_every_sidecar_file():
     """The store owns what a generation holds: the files the sidecars write are its list."""
     from search_service import typeahead
