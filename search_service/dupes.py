@@ -152,6 +152,8 @@ def similar_pairs(
     threshold: float = THRESHOLD,
     shingles_of: Callable[[str], set[str]] | None = None,
     every_pair: bool = False,
+    settled: Iterable[list[int]] = (),
+    dirty: np.ndarray | None = None,
 ) -> list[tuple[str, str, float]]:
     """Pairs of documents whose similarity reaches ``threshold``: enough of them to connect
     every group (``every_pair``: all of them, for measuring).
@@ -164,6 +166,11 @@ def similar_pairs(
     0.5 with 128 permutations). A pair already in one group is not judged again, so a big
     group of copies (a template used thousands of times) costs time in proportion to its
     size, not to its square.
+
+    An update passes what it knows already: ``settled``, groups (of document numbers) that
+    stand as they were, and ``dirty``, the documents whose pairs are to be found (new and
+    changed ones, and the members of the groups they left). Only buckets holding a dirty
+    document are judged; the pairs returned are the new ones.
     """
     lowest = max(0.05, threshold - CANDIDATE_MARGIN) if shingles_of else threshold
     banding = MinHashLSH(threshold=lowest, num_perm=NUM_PERM)
@@ -172,6 +179,9 @@ def similar_pairs(
     cache = Recent(SHINGLE_CACHE_DOCS)
     judged: set[tuple[int, int]] = set()
     pairs = []
+    for group in settled:
+        for member in group:
+            parent[member] = group[0]
 
     def find(item: int) -> int:
         while parent[item] != item:
@@ -203,6 +213,8 @@ def similar_pairs(
         return True
 
     for members in _buckets(signatures, live, banding.b, banding.r):
+        if dirty is not None and not dirty[members].any():
+            continue
         if every_pair:
             for a, b in itertools.combinations(members.tolist(), 2):
                 judge(a, b)
@@ -238,10 +250,15 @@ def _buckets(signatures: np.ndarray, live: np.ndarray, bands: int, rows: int):
             yield live[order[start : start + counts[bucket]]]
 
 
-def groups(ids: Iterable[str], pairs: Iterable[tuple[str, str, float]]) -> dict[str, str]:
+def groups(
+    ids: Iterable[str],
+    pairs: Iterable[tuple[str, str, float]],
+    joined: Iterable[list[str]] = (),
+) -> dict[str, str]:
     """``{document id: group id}`` for documents in a group of two or more: the connected
-    components of ``pairs``, each named by its first member id."""
+    components of ``pairs`` and of the ``joined`` groups, each named by its first member id."""
     parent: dict[str, str] = {}
+    links = [(group[0], member, 1.0) for group in joined for member in group[1:]]
 
     def find(item: str) -> str:
         parent.setdefault(item, item)
@@ -250,7 +267,7 @@ def groups(ids: Iterable[str], pairs: Iterable[tuple[str, str, float]]) -> dict[
             item = parent[item]
         return item
 
-    for a, b, _ in pairs:
+    for a, b, _ in itertools.chain(links, pairs):
         root_a, root_b = find(a), find(b)
         if root_a != root_b:
             parent[max(root_a, root_b)] = min(root_a, root_b)
@@ -260,30 +277,43 @@ def groups(ids: Iterable[str], pairs: Iterable[tuple[str, str, float]]) -> dict[
 class Signatures:
     """Every document's signature, by id; what build and update keep beside the index."""
 
-    def __init__(self, by_id: dict[str, np.ndarray] | None = None):
+    def __init__(
+        self,
+        by_id: dict[str, np.ndarray] | None = None,
+        previous_groups: dict[str, str] | None = None,
+    ):
         self.by_id = by_id if by_id is not None else {}
+        # An update's: the served generation's groups, and the documents added, changed or
+        # removed since, so that only their pairs are looked for again (see save).
+        self.previous_groups = previous_groups
+        self.changed: set[str] = set()
 
     def add(self, doc_id: str, headline: str, body: str, script: str | None = None) -> None:
         self.by_id[doc_id] = signature(headline, body, script)
+        self.changed.add(doc_id)
 
     def add_words(self, doc_id: str, found: list[str]) -> None:
         """Add a document by its :func:`words`."""
         self.by_id[doc_id] = words_signature(found)
+        self.changed.add(doc_id)
 
     def remove(self, doc_id: str) -> None:
         self.by_id.pop(doc_id, None)
+        self.changed.add(doc_id)
 
     def merge(self, other: Signatures) -> None:
         """Add the documents of ``other`` (another process's share of a build)."""
         self.by_id.update(other.by_id)
 
     def __getstate__(self) -> dict:
-        """Pickled as the ids and one matrix, not an array per document."""
+        """Pickled as the ids and one matrix, not an array per document (a build's part:
+        no previous groups)."""
         ids, matrix = self.arrays()
         return {"ids": ids, "matrix": matrix}
 
     def __setstate__(self, state: dict) -> None:
         self.by_id = dict(zip(state["ids"], state["matrix"], strict=True))
+        self.previous_groups, self.changed = None, set()
 
     def arrays(self) -> tuple[list[str], np.ndarray]:
         ids = sorted(self.by_id)
@@ -308,10 +338,36 @@ class Signatures:
                     text = (fields.get("headline", ""), fields.get("body", ""))
                     return shingles(words(*text, fields.get("script")))
 
-                pairs = similar_pairs(ids, matrix, shingles_of=shingles_of)
+                settled, dirty = self._unchanged_groups(ids)
+                pairs = similar_pairs(
+                    ids, matrix, shingles_of=shingles_of, settled=settled, dirty=dirty
+                )
         finally:
             ix.close()
-        store.write_json(generation / GROUPS_FILE, groups(ids, pairs))
+        joined = [[ids[n] for n in group] for group in settled]
+        store.write_json(generation / GROUPS_FILE, groups(ids, pairs, joined))
+
+    def _unchanged_groups(self, ids: list[str]) -> tuple[list[list[int]], np.ndarray | None]:
+        """An update's groups that stand as they were (none of their members changed), as
+        document numbers, and which documents are to be judged again: the new and changed
+        ones and those of the groups they changed. A build: no groups, every document."""
+        if self.previous_groups is None:
+            return [], None
+        number = {doc_id: n for n, doc_id in enumerate(ids)}
+        members: dict[str, list[str]] = {}
+        for doc_id, group in self.previous_groups.items():
+            members.setdefault(group, []).append(doc_id)
+        dirty = np.zeros(len(ids), dtype=bool)
+        settled = []
+        for group in members.values():
+            if self.changed.isdisjoint(group):
+                numbers = sorted(number[doc_id] for doc_id in group if doc_id in number)
+                if len(numbers) > 1:
+                    settled.append(numbers)
+            else:
+                dirty[[number[doc_id] for doc_id in group if doc_id in number]] = True
+        dirty[[number[doc_id] for doc_id in self.changed if doc_id in number]] = True
+        return settled, dirty
 
     @classmethod
     def load(cls, generation: Path) -> Signatures | None:
@@ -323,7 +379,7 @@ class Signatures:
             return None
         if len(ids) != len(matrix):
             return None
-        return cls(dict(zip(ids, matrix, strict=True)))
+        return cls(dict(zip(ids, matrix, strict=True)), previous_groups=load_groups(generation))
 
 
 def load_groups(generation: Path) -> dict[str, str]:

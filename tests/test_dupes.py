@@ -241,6 +241,50 @@ def test_few_shingle_sets_are_kept_while_judging(monkeypatch):
     assert held and max(held) <= 3 + 1  # the new set, before the oldest is let go
 
 
+def test_an_update_judges_only_the_changed_documents_and_the_groups_they_leave():
+    """Groups found again after an update (some settled, only the changed documents and the
+    members of their old groups judged) are the groups of a full run: a copy joins its
+    story, a document that bridged two stories leaves them two groups, an unchanged group
+    stays whole without a judgement."""
+    words = [f"сөз{k}" for k in range(90)]
+    a, bridge, b = (" ".join(words[start : start + 60]) for start in (0, 15, 30))
+    other = " ".join(f"басқа{k}" for k in range(60))
+    # a and the bridge are 0.58 alike (Jaccard of 5-word shingles), so are the bridge and b;
+    # a and b only 0.30: one group through the bridge, two without it
+    texts = {"a1": a, "a2": a, "b1": b, "b2": b, "m": bridge, "c1": other, "c2": other}
+    signature_of = {doc: dupes.signature("", text) for doc, text in texts.items()}
+
+    def full(docs):
+        ids = sorted(docs)
+        matrix = np.stack([signature_of[d] for d in ids])
+        return dupes.groups(ids, dupes.similar_pairs(ids, matrix, shingles_of=shingles_of))
+
+    asked = []
+
+    def shingles_of(doc_id):
+        asked.append(doc_id)
+        return dupes.shingles(dupes.words("", texts[doc_id]))
+
+    before = full(texts)
+    assert before["c2"] == "c1" and before["a1"] == before["b1"] == before["m"]  # bridged
+    texts["a3"] = a
+    signature_of["a3"] = dupes.signature("", a)
+    after = sorted(set(texts) - {"m"})
+    signatures = dupes.Signatures({d: signature_of[d] for d in texts}, previous_groups=before)
+    signatures.remove("m")
+    signatures.add("a3", "", a)
+    ids, matrix = signatures.arrays()
+    settled, dirty = signatures._unchanged_groups(ids)
+    assert [[ids[n] for n in group] for group in settled] == [["c1", "c2"]]
+    asked.clear()
+    pairs = dupes.similar_pairs(ids, matrix, shingles_of=shingles_of, settled=settled, dirty=dirty)
+    joined = [[ids[n] for n in group] for group in settled]
+    incremental = dupes.groups(ids, pairs, joined)
+    assert "c1" not in asked and "c2" not in asked  # the settled group: not judged again
+    assert incremental == full(after)
+    assert incremental["a3"] == incremental["a1"] != incremental["b1"]
+
+
 def test_the_store_names_every_sidecar_file():
     """The store owns what a generation holds: the files the sidecars write are its list."""
     from search_service import typeahead
