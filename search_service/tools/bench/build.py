@@ -46,6 +46,7 @@ from search_service.schema import (
     TITLE_FIELD,
     build_schema,
 )
+from search_service.tools.bench.http import python_main
 
 ANALYSED_FIELDS = (TITLE_FIELD, TITLE_EXACT_FIELD, TEXT_FIELD, TEXT_EXACT_FIELD, FOLD_FIELD)
 OURS = "ours"
@@ -174,8 +175,8 @@ def run_in_subprocess(
     kind: str, roots: list[Path], index_dir: Path, procs: int = 1, megabytes: float = 0.0
 ) -> dict[str, Any]:
     """One build in a fresh interpreter; adds docs/s and MB/s to the worker's figures."""
-    command = [sys.executable, "-m", "search_service.tools.bench.build", "--kind", kind]
-    command += ["--procs", str(procs), "--index", str(index_dir)]
+    arguments = ["--kind", kind, "--procs", str(procs), "--index", str(index_dir)]
+    command = python_main("search_service.tools.bench.build", *arguments)
     for root in roots:
         command += ["--archive", str(root)]
     done = subprocess.run(

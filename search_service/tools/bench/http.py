@@ -130,7 +130,7 @@ def run(index_dir: Path, clients: int, seconds: float, max_requests: int, log: P
         )
     try:
         wait_ready(base, server)
-        client = [sys.executable, "-m", "search_service.tools.bench.http", "--base", base]
+        client = python_main("search_service.tools.bench.http", "--base", base)
         client += ["--clients", str(clients), "--seconds", str(seconds)]
         client += ["--max-requests", str(max_requests)]
         done = subprocess.run(
@@ -271,6 +271,16 @@ def load(
         + ("" if custom else ": every benchmark query as /search and /api/search"),
         "client_pid": os.getpid(),
     }
+
+
+def python_main(module: str, *arguments: str) -> list[str]:
+    """The command that runs ``module``'s ``main()`` in a fresh interpreter of this environment.
+
+    Not ``python -m``: the bench package imports its modules, so runpy would find the module
+    already imported and warn that it may run twice.
+    """
+    code = f"import sys; from {module} import main; sys.exit(main())"
+    return [sys.executable, "-c", code, *arguments]
 
 
 def main(argv: list[str] | None = None) -> int:
