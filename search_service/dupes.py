@@ -290,16 +290,20 @@ class Signatures:
 
     def add(self, doc_id: str, headline: str, body: str, script: str | None = None) -> None:
         self.by_id[doc_id] = signature(headline, body, script)
-        self.changed.add(doc_id)
+        self._changed(doc_id)
 
     def add_words(self, doc_id: str, found: list[str]) -> None:
         """Add a document by its :func:`words`."""
         self.by_id[doc_id] = words_signature(found)
-        self.changed.add(doc_id)
+        self._changed(doc_id)
 
     def remove(self, doc_id: str) -> None:
         self.by_id.pop(doc_id, None)
-        self.changed.add(doc_id)
+        self._changed(doc_id)
+
+    def _changed(self, doc_id: str) -> None:
+        if self.previous_groups is not None:  # an update's (a build's would only grow)
+            self.changed.add(doc_id)
 
     def merge(self, other: Signatures) -> None:
         """Add the documents of ``other`` (another process's share of a build)."""
@@ -379,15 +383,22 @@ class Signatures:
             return None
         if len(ids) != len(matrix):
             return None
-        return cls(dict(zip(ids, matrix, strict=True)), previous_groups=load_groups(generation))
+        # Without its groups, an update finds them all again (see save).
+        return cls(dict(zip(ids, matrix, strict=True)), previous_groups=_read_groups(generation))
 
 
 def load_groups(generation: Path) -> dict[str, str]:
     """A generation's ``{document id: group id}`` (empty when it has none)."""
+    return _read_groups(generation) or {}
+
+
+def _read_groups(generation: Path) -> dict[str, str] | None:
+    """A generation's groups; ``None`` when its file is missing or unreadable."""
     try:
-        return json.loads((generation / GROUPS_FILE).read_text(encoding="utf-8"))
+        found = json.loads((generation / GROUPS_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
+        return None
+    return found if isinstance(found, dict) else None
 
 
 def fold(

@@ -173,6 +173,26 @@ def test_an_update_of_a_generation_with_older_signatures_computes_them_anew(tmp_
     assert dupes.load_groups(generation)["ru.2026.02.wire-again"] == "ru.2026.01.wire-repost"
 
 
+def test_an_update_of_a_generation_without_its_groups_finds_them_all_again(tmp_path):
+    """Only an update that knows the served groups judges just around what changed; with the
+    groups file missing it judges every pair again, and no group is lost."""
+    archive, index_dir = tmp_path / "archive", tmp_path / "index"
+    write_follow_archive(archive)
+    indexer.build([archive], index_dir)
+    served = store.current_generation(index_dir)
+    before = dupes.load_groups(served)
+    assert before
+    (served / dupes.GROUPS_FILE).unlink()
+    headline, body = _headline_body("ru/2026/02/wire.txt")
+    write_article(archive, "ru/2026/02/wire-again.txt", "2026-02-09", headline, body)
+    indexer.update([archive], index_dir)
+    indexer.build([archive], tmp_path / "fresh")
+    fresh = store.current_generation(tmp_path / "fresh")
+    updated = dupes.load_groups(store.current_generation(index_dir))
+    assert updated == dupes.load_groups(fresh)
+    assert before.items() <= updated.items()  # the groups of the articles left as they were
+
+
 def test_candidates_are_judged_by_their_exact_similarity():
     base = [f"сөз{n}" for n in range(80)]
     texts = {
