@@ -178,10 +178,13 @@ def test_an_update_of_a_generation_without_its_groups_finds_them_all_again(tmp_p
     groups file missing it judges every pair again, and no group is lost."""
     archive, index_dir = tmp_path / "archive", tmp_path / "index"
     write_follow_archive(archive)
+    other = " ".join(f"Ауыл шаруашылығы жаңалығы {n}." for n in range(20))
+    for name in ("farm", "farm-copy"):  # a group of its own, far from the article added
+        write_article(archive, f"kk/2026/03/{name}.txt", "2026-03-02", "Егін", other)
     indexer.build([archive], index_dir)
     served = store.current_generation(index_dir)
     before = dupes.load_groups(served)
-    assert before
+    assert before["kk.2026.03.farm-copy"] == "kk.2026.03.farm"
     (served / dupes.GROUPS_FILE).unlink()
     headline, body = _headline_body("ru/2026/02/wire.txt")
     write_article(archive, "ru/2026/02/wire-again.txt", "2026-02-09", headline, body)
