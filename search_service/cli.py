@@ -22,6 +22,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -39,6 +40,9 @@ from search_service.progress import Progress
 from search_service.stats import index_sizes, index_stats, served_format
 from search_service.tools import TOOLS, ToolGroup, tools
 from search_service.vocabulary import NEWEST, OLDEST, RELEVANCE
+
+if TYPE_CHECKING:
+    from search_service.backend import SearchBackend
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -554,11 +558,11 @@ def search(ctx, index_dir, as_json, lang, date_from, date_to, city, sort, limit,
       search-service search --index /srv/index --limit 1000 --queries queries.txt > hits.jsonl
     """
     from search_service import i18n
-    from search_service.searcher import ArchiveSearcher
+    from search_service.backend import open_backend
 
     settings = settings_of(ctx).replace(index_dir=index_dir)
     require_index(settings.index_dir)
-    searcher = ArchiveSearcher.for_settings(settings)
+    searcher = open_backend(settings)
     options = {"lang": lang, "from": date_from, "to": date_to, "city": city, "sort": sort}
     args = {name: value for name, value in options.items() if value}
     if queries is not None:
@@ -587,7 +591,9 @@ def search(ctx, index_dir, as_json, lang, date_from, date_to, city, sort, limit,
     click.echo(f"{payload['total']} hits{hint}", err=True)
 
 
-def _search_payload(searcher, settings: Settings, args: dict[str, str], limit: int) -> dict:
+def _search_payload(
+    searcher: SearchBackend, settings: Settings, args: dict[str, str], limit: int
+) -> dict:
     """One search as the API's JSON object; a query error is reported inside it, under
     ``error`` (a success has no ``error`` key, as in the API)."""
     from search_service.guards import BadRequest, check_page

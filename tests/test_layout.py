@@ -19,8 +19,12 @@ The rules:
   server never loads the build's writers), and the engine imports neither the web layer, the
   CLI nor the tools;
 - what the web layer and the CLI share (the models, the JSON payloads, the request
-  parameters, the interface strings, the guards, the vocabulary) loads no Flask either;
+  parameters, the interface strings, the guards, the vocabulary, the search backend's seam)
+  loads no Flask either;
 - the CLI's ``search`` uses no part of the web layer (only ``serve`` imports it);
+- the web layer and the CLI reach the searcher only through the seam of ``backend``
+  (``SearchBackend``, ``open_backend``): neither imports ``search_service.searcher``, so a
+  second backend plugs in there alone;
 - ``search_service.web`` is the only package that imports Flask;
 - the ``.arr`` posting-array layout is written down in one module, ``posting_arrays``;
 - Whoosh's internals (its codec, matchers, writers, value encodings and utilities, everything
@@ -70,8 +74,11 @@ SHARED = (
     "search_service.i18n",
     "search_service.guards",
     "search_service.vocabulary",
+    "search_service.backend",
 )
 CLI = "search_service.cli"
+BACKEND = "search_service.backend"  # the one module that opens the searcher for them
+SEARCHER = "search_service.searcher"
 CLI_WEB_COMMANDS = {"serve"}  # the CLI's functions that may import the web layer
 WEB_SEARCH_MODULES = ("search_service.web.api",)
 POSTING_ARRAYS = "search_service.engine.posting_arrays"
@@ -222,6 +229,21 @@ def test_the_cli_imports_the_web_layer_only_to_serve():
         and (i.function not in CLI_WEB_COMMANDS or _is_under(i.target, WEB_SEARCH_MODULES))
     ]
     assert _shown(wrong) == []
+
+
+def test_the_web_layer_and_the_cli_reach_the_searcher_only_through_the_backend():
+    wrong = [
+        i
+        for name, imports in IMPORTS.items()
+        if _is_under(name, ["search_service.web"]) or name == CLI
+        for i in imports
+        if _is_under(i.target, [SEARCHER])
+    ]
+    assert _shown(wrong) == []
+    # The seam is real: the backend module does open the searcher, and both use the seam.
+    assert any(_is_under(i.target, [SEARCHER]) for i in IMPORTS[BACKEND])
+    for user in ("search_service.web", CLI):
+        assert any(_is_under(i.target, [BACKEND]) for i in IMPORTS[user]), user
 
 
 def test_the_cli_searches_without_the_web_layer(tiny_index):

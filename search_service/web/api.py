@@ -25,12 +25,12 @@ from flask import Blueprint, Response, current_app, jsonify, request, stream_wit
 from werkzeug.exceptions import HTTPException
 
 from search_service import i18n
+from search_service.backend import SearchBackend
 from search_service.guards import check_page, check_query
 from search_service.index_errors import IndexStoreError
 from search_service.params import BadRequest, parse_search_request
 from search_service.payloads import article_payload, error_payload, hit_payload, search_payload
 from search_service.query import QueryError
-from search_service.searcher import ArchiveSearcher
 from search_service.text.analyze import describe
 from search_service.text.cities import city_name
 from search_service.vocabulary import SIMILAR_LIMIT
@@ -118,7 +118,7 @@ def _unexpected(error: Exception) -> Response:
 # Routes ----------------------------------------------------------------------------------
 
 
-def _searcher() -> ArchiveSearcher:
+def _searcher() -> SearchBackend:
     return current_app.extensions[SEARCHER_KEY]
 
 

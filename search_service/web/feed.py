@@ -23,12 +23,12 @@ from xml.etree import ElementTree as ET
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from search_service import i18n
+from search_service.backend import SearchBackend
 from search_service.guards import check_page
 from search_service.index_errors import IndexStoreError
 from search_service.models import Hit, SearchPage
 from search_service.params import BadRequest, parse_search_request
 from search_service.query import QueryError
-from search_service.searcher import ArchiveSearcher
 from search_service.stats import served_meta
 from search_service.vocabulary import NEWEST, PAGING_PARAMS, PARAM_SORT, SEARCH_PARAMS
 from search_service.web import SEARCHER_KEY, SETTINGS_KEY
@@ -113,7 +113,7 @@ def feed() -> Response:
     search_request = dataclasses.replace(
         parse_search_request(params, settings), sort=NEWEST, page=1, per_page=FEED_SIZE
     )
-    searcher: ArchiveSearcher = current_app.extensions[SEARCHER_KEY]
+    searcher: SearchBackend = current_app.extensions[SEARCHER_KEY]
     # The stamp is read before searching: the results are then of this generation or newer.
     generation, updated = _generation_stamp(searcher.index_dir)
     etag = hashlib.sha1(f"{generation}\n{urlencode(params)}".encode()).hexdigest()
