@@ -13,7 +13,9 @@ Files beside each generation (written by build and update, see :mod:`sidecars`):
 - ``dupes-minhash.npy`` and ``dupes-ids.json``: every document's signature, so an update
   only computes the signatures of the documents it adds or changes;
 - ``dupes.json``: ``{document id: group id}`` for the documents in a group of two or more
-  (the group id is the id of its first member in sort order).
+  (the group id is the id of its first member in sort order). An update reads it back: a
+  group none of whose members changed stands, and only the pairs of the documents it adds,
+  changes or removes, and of the groups those leave, are looked for again.
 
 The threshold was measured against ``../shared/corpus/ru.near_duplicates.tsv`` with
 ``search-service bench-follow`` (see the README for the figures).
@@ -290,24 +292,26 @@ class Signatures:
 
     def add(self, doc_id: str, headline: str, body: str, script: str | None = None) -> None:
         self.by_id[doc_id] = signature(headline, body, script)
-        self._changed(doc_id)
+        self._note_change(doc_id)
 
     def add_words(self, doc_id: str, found: list[str]) -> None:
         """Add a document by its :func:`words`."""
         self.by_id[doc_id] = words_signature(found)
-        self._changed(doc_id)
+        self._note_change(doc_id)
 
     def remove(self, doc_id: str) -> None:
         self.by_id.pop(doc_id, None)
-        self._changed(doc_id)
+        self._note_change(doc_id)
 
-    def _changed(self, doc_id: str) -> None:
+    def _note_change(self, doc_id: str) -> None:
         if self.previous_groups is not None:  # an update's (a build's would only grow)
             self.changed.add(doc_id)
 
     def merge(self, other: Signatures) -> None:
-        """Add the documents of ``other`` (another process's share of a build)."""
+        """Add the documents of ``other`` (another process's share of a job)."""
         self.by_id.update(other.by_id)
+        for doc_id in other.by_id:
+            self._note_change(doc_id)
 
     def __getstate__(self) -> dict:
         """Pickled as the ids and one matrix, not an array per document (a build's part:
@@ -364,7 +368,8 @@ class Signatures:
         dirty = np.zeros(len(ids), dtype=bool)
         settled = []
         for group in members.values():
-            if self.changed.isdisjoint(group):
+            # settled: none changed, and every member still here (else it may have linked them)
+            if self.changed.isdisjoint(group) and all(doc_id in number for doc_id in group):
                 numbers = sorted(number[doc_id] for doc_id in group if doc_id in number)
                 if len(numbers) > 1:
                     settled.append(numbers)
@@ -375,7 +380,8 @@ class Signatures:
 
     @classmethod
     def load(cls, generation: Path) -> Signatures | None:
-        """A generation's signatures, or ``None`` when it has none (built before them)."""
+        """A generation's signatures, or ``None`` when it has none (built before them); with
+        its groups, so that saving them after an update judges only around what changed."""
         try:
             ids = json.loads((generation / IDS_FILE).read_text(encoding="utf-8"))
             matrix = np.load(generation / SIGNATURES_FILE)

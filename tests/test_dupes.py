@@ -196,6 +196,52 @@ def test_an_update_of_a_generation_without_its_groups_finds_them_all_again(tmp_p
     assert before.items() <= updated.items()  # the groups of the articles left as they were
 
 
+def test_an_update_near_one_group_keeps_the_other_as_a_fresh_build_has_it(tmp_path):
+    """Through the real update: a group far from the article added stands as it was (the
+    update does not judge its pairs again), and every group is the fresh build's."""
+    archive, index_dir = tmp_path / "archive", tmp_path / "index"
+    write_follow_archive(archive)
+    other = " ".join(f"Ауыл шаруашылығы жаңалығы {n}." for n in range(20))
+    for name in ("farm", "farm-copy"):
+        write_article(archive, f"kk/2026/03/{name}.txt", "2026-03-02", "Егін", other)
+    indexer.build([archive], index_dir)
+    headline, body = _headline_body("ru/2026/02/wire.txt")
+    write_article(archive, "ru/2026/02/wire-again.txt", "2026-02-09", headline, body)
+    judged = []
+    real = dupes.similar_pairs
+
+    def watched(ids, signatures, *args, **kwargs):
+        found = real(ids, signatures, *args, **kwargs)
+        judged.append((kwargs.get("dirty"), list(ids), found))
+        return found
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(dupes, "similar_pairs", watched)
+        indexer.update([archive], index_dir)
+    ((dirty, ids, pairs),) = judged
+    assert dirty is not None and not dirty[ids.index("kk.2026.03.farm")]  # an update's pass
+    assert all("farm" not in a + b for a, b, _ in pairs)  # the farm pair: not judged again
+    updated = dupes.load_groups(store.current_generation(index_dir))
+    assert updated["kk.2026.03.farm-copy"] == "kk.2026.03.farm"
+    assert updated["ru.2026.02.wire-again"] == updated["ru.2026.02.wire"]
+    indexer.build([archive], tmp_path / "fresh")
+    assert updated == dupes.load_groups(store.current_generation(tmp_path / "fresh"))
+
+
+def test_a_group_that_lost_a_member_unnoticed_is_judged_again():
+    """A member of a served group missing from the signatures (the files out of step) may
+    have been the link between the others: their group does not stand as it was."""
+    same = dupes.signature("", " ".join(f"сөз{k}" for k in range(60)))
+    signatures = dupes.Signatures(
+        {"x": same, "y": same, "w": same, "v": same},
+        previous_groups={"x": "x", "y": "x", "z": "x", "v": "v", "w": "v"},
+    )
+    ids, _ = signatures.arrays()
+    settled, dirty = signatures._unchanged_groups(ids)
+    assert [[ids[n] for n in group] for group in settled] == [["v", "w"]]
+    assert [doc for doc, flag in zip(ids, dirty, strict=True) if flag] == ["x", "y"]
+
+
 def test_candidates_are_judged_by_their_exact_similarity():
     base = [f"сөз{n}" for n in range(80)]
     texts = {
