@@ -116,3 +116,10 @@ def test_stats_without_sizes_does_not_read_them(sized_index, runner):
 def test_stats_sizes_without_an_index(tmp_path, runner):
     result = runner.invoke(main, ["stats", "--index", str(tmp_path / "none"), "--sizes"])
     assert result.exit_code == 5
+
+
+def test_every_file_beside_the_index_has_its_part():
+    parts = {name: sizes._part_of(name) for name in store.SIDECAR_FILES}
+    assert set(parts.values()) == {sizes.TYPEAHEAD, sizes.DUPES}
+    assert sizes._part_of(store.WORDS_FILE) == sizes.WORDS
+    assert sizes._part_of(store.MANIFEST_FILE) == sizes._part_of(store.META_FILE) == sizes.MANIFEST

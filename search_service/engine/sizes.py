@@ -17,7 +17,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from search_service.engine.posting_arrays import ARRAYS_EXT, ARRAYS_TABLE_EXT, StoredArrays
-from search_service.engine.store import MANIFEST_FILE, META_FILE, WORDS_FILE
+from search_service.engine.store import MANIFEST_FILE, META_FILE, SIDECAR_FILES, WORDS_FILE
 from search_service.engine.whoosh_internals import segment_storage, term_table_entries
 
 # The parts of a generation that are not one field's, in the order they are shown.
@@ -123,10 +123,8 @@ def _share(sizes: GenerationSizes, attribute: str, size: int, weights: dict[str,
 
 
 def _part_of(name: str) -> str:
-    if name.startswith("typeahead"):
-        return TYPEAHEAD
-    if name.startswith("dupes"):
-        return DUPES
+    if name in SIDECAR_FILES:  # the store's list; each module's files carry its name
+        return TYPEAHEAD if name.startswith("typeahead") else DUPES
     if name == WORDS_FILE:
         return WORDS
     if name in (MANIFEST_FILE, META_FILE):

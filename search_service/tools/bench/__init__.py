@@ -238,14 +238,7 @@ def run(options: SimpleNamespace, profile: Profile, work: Path) -> dict[str, Any
         result["first_queries"] = {"error": "skipped (--skip-http)"}
     else:
         _say("first queries: a fresh server, 100 distinct queries once each")
-        try:
-            # Imported here: the module also runs alone (python -m ...firstquery), and an
-            # import by its package first would make runpy warn.
-            from search_service.tools.bench import firstquery
-
-            result["first_queries"] = firstquery.run(indexes / "ours-1", work / "server-first.log")
-        except (RuntimeError, OSError, subprocess.TimeoutExpired) as error:
-            result["first_queries"] = {"error": str(error)}
+        result["first_queries"] = _first_queries(indexes / "ours-1", work / "server-first.log")
 
     if options.skip_http:
         result["http"] = {"error": "skipped (--skip-http)"}
@@ -281,6 +274,18 @@ def run(options: SimpleNamespace, profile: Profile, work: Path) -> dict[str, Any
     result["update"] = _update(update_corpus, update_index, profile.update_count, work)
     result["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     return result
+
+
+def _first_queries(index_dir: Path, log: Path) -> dict[str, Any]:
+    """A fresh server's first answers on ``index_dir`` (``firstquery``), or the error."""
+    try:
+        # Imported here: the module also runs alone (python -m ...firstquery), and an
+        # import by its package first would make runpy warn.
+        from search_service.tools.bench import firstquery
+
+        return firstquery.run(index_dir, log)
+    except (RuntimeError, OSError, subprocess.TimeoutExpired) as error:
+        return {"error": str(error)}
 
 
 def _build_shares(figures: dict[str, Any]) -> dict[str, float]:
@@ -330,12 +335,7 @@ def _scale(
         point["sizes"] = index_sizes(folder / "ours")
         if with_http:
             _say(f"scale {scaled.documents}: first queries: a fresh server")
-            try:
-                from search_service.tools.bench import firstquery  # see run()
-
-                point["first_queries"] = firstquery.run(folder / "ours", folder / "server.log")
-            except (RuntimeError, OSError, subprocess.TimeoutExpired) as error:
-                point["first_queries"] = {"error": str(error)}
+            point["first_queries"] = _first_queries(folder / "ours", folder / "server.log")
         points.append(point)
         if previous is not None:
             shutil.rmtree(previous, ignore_errors=True)  # disk: keep only the largest
