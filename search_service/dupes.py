@@ -191,6 +191,10 @@ def similar_pairs(
             item = parent[item]
         return item
 
+    def shingles_kept(item: int) -> set[str]:
+        found = cache.recall(item)
+        return found if found is not None else cache.keep(item, shingles_of(ids[item]))
+
     def judge(a: int, b: int) -> bool:
         """Judge the pair once; join the groups when it is similar enough."""
         a, b = min(a, b), max(a, b)
@@ -201,13 +205,7 @@ def similar_pairs(
         if shingles_of is not None:
             if score < lowest:
                 return False
-            sets = []
-            for item in (a, b):
-                found = cache.recall(item)
-                sets.append(
-                    found if found is not None else cache.keep(item, shingles_of(ids[item]))
-                )
-            score = jaccard(*sets)
+            score = jaccard(shingles_kept(a), shingles_kept(b))
         if score < threshold:
             return False
         pairs.append((ids[a], ids[b], score))
@@ -370,7 +368,7 @@ class Signatures:
         for group in members.values():
             # settled: none changed, and every member still here (else it may have linked them)
             if self.changed.isdisjoint(group) and all(doc_id in number for doc_id in group):
-                numbers = sorted(number[doc_id] for doc_id in group if doc_id in number)
+                numbers = sorted(number[doc_id] for doc_id in group)
                 if len(numbers) > 1:
                     settled.append(numbers)
             else:
