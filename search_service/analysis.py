@@ -13,10 +13,11 @@ from collections.abc import Iterator
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import STORED, TEXT
 
+from search_service.engine import positions as compact
+from search_service.engine.positions import CompactPositions
 from search_service.engine.whoosh_internals import (
     Format,
     encode_frequency,
-    encode_positions,
     is_frequency,
     is_positions,
 )
@@ -139,7 +140,7 @@ class TermTokenizer(Tokenizer):
         else:
             occurrences = positions.folds
         boost = format_.field_boost
-        encode = encode_positions if is_positions(format_) else encode_frequency
+        encode = compact.encode if isinstance(format_, CompactPositions) else encode_frequency
         return [
             (text.encode("utf-8"), len(found), len(found) * boost, encode(found))
             for text, found in occurrences.items()
@@ -149,13 +150,19 @@ class TermTokenizer(Tokenizer):
 class AnalysedText(TEXT):
     """A ``TEXT`` field of :class:`TermTokenizer` terms whose postings come straight from the
     analysed terms: the same postings as Whoosh's token stream gives, with less work per word
-    (a tenth of a build's time went into the token stream)."""
+    (a tenth of a build's time went into the token stream). Its positions are stored as
+    :class:`~search_service.engine.positions.CompactPositions`."""
+
+    def __init__(self, *args, **kwargs):  # TEXT's signature
+        super().__init__(*args, **kwargs)
+        if is_positions(self.format):
+            self.format = CompactPositions(field_boost=self.format.field_boost)
 
     def index(self, value, **kwargs):  # Whoosh's signature
         analyzer = self.analyzer
         if kwargs or not isinstance(analyzer, TermTokenizer):
             return super().index(value, **kwargs)
-        if not (is_positions(self.format) or is_frequency(self.format)):
+        if not (isinstance(self.format, CompactPositions) or is_frequency(self.format)):
             return super().index(value, **kwargs)
         return analyzer.postings(value, self.format)
 

@@ -247,12 +247,17 @@ def test_no_index_is_exit_code_5(tmp_path, clean_environ):
         (
             {"index_format": None},
             "it was written by an older version that recorded no index format "
-            "(this version reads index format 1)",
+            f"(this version reads index format {store.INDEX_FORMAT})",
         ),
         (
             {"index_format": 99},
             "it is in index format 99, written by a newer version "
-            "(this version reads index format 1)",
+            f"(this version reads index format {store.INDEX_FORMAT})",
+        ),
+        (
+            {"index_format": store.INDEX_FORMAT - 1},
+            f"it is in index format {store.INDEX_FORMAT - 1}, written by an older version "
+            f"(this version reads index format {store.INDEX_FORMAT})",
         ),
         ({"index_format": "one"}, "meta.json names no valid index format: 'one'"),
     ],

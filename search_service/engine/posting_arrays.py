@@ -26,7 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from search_service.engine.whoosh_internals import position_gaps, segment_storage
+from search_service.engine import positions as compact
+from search_service.engine.whoosh_internals import segment_storage
 
 ARRAYS_EXT = ".arr"
 ARRAYS_TABLE_EXT = ".art"
@@ -41,7 +42,8 @@ TermKey = tuple[str, bytes]
 
 
 class PostingArrays:
-    """Writes a segment's posting arrays; for ``positional`` fields also each posting's
+    """Writes a segment's posting arrays; for ``positional`` fields (of
+    :class:`~search_service.engine.positions.CompactPositions` values) also each posting's
     number of positions and the positions themselves."""
 
     def __init__(self, storage: Any, segment: Any, positional: frozenset[str]):
@@ -78,9 +80,9 @@ class PostingArrays:
 
 
 def _positions(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
-    """Each posting's number of positions and all the positions, from Whoosh ``Positions``
-    values (a 4-byte count, then the pickled gaps between positions)."""
-    gap_lists = [position_gaps(value) for value in values]
+    """Each posting's number of positions and all the positions, from
+    :class:`~search_service.engine.positions.CompactPositions` values."""
+    gap_lists = [compact.gaps(value) for value in values]
     counts = np.fromiter(map(len, gap_lists), dtype=COUNT_TYPE, count=len(gap_lists))
     gaps = np.fromiter(chain.from_iterable(gap_lists), dtype=np.int64, count=int(counts.sum()))
     running = np.cumsum(gaps)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import gc
 import heapq
+import io
 import marshal
 import pickle
 import struct
@@ -41,12 +42,12 @@ from operator import itemgetter
 from typing import Any
 
 from search_service import words
+from search_service.engine.positions import CompactPositions
 from search_service.engine.posting_arrays import PostingArrays
 from search_service.engine.whoosh_internals import (
     SegmentWriter,
     W3PostingsWriter,
     W3TermInfo,
-    is_positions,
     length_to_byte,
     random_name,
     swap_postings_writer,
@@ -216,12 +217,15 @@ INLINE_PICKLE_PROTOCOL = 3
 
 
 class _CompactTermInfo(W3TermInfo):
-    """Whoosh's term info, its inlined postings pickled with protocol 3.
+    """Whoosh's term info, its inlined postings pickled compactly.
 
     Whoosh pickles them with protocol 2, which writes each posting's bytes value as a call
     to ``codecs.encode``: 48 of an inlined term's 117 bytes on average, and most terms are
-    inlined (a third of the real corpus's index). Protocol 3 writes bytes as bytes, without
-    the 9-byte frame header of protocols 4 and 5. Whoosh's own ``from_bytes`` reads both.
+    inlined. Here they are pickled with protocol 3, which writes bytes as bytes (without the
+    9-byte frame header of protocols 4 and 5); without the pickle's memo (two bytes for each
+    tuple and value, never referred to again); and with a weight that is a whole number as an
+    integer (two bytes, where a float takes nine). Whoosh's own ``from_bytes`` reads them, and
+    its scorers take an integer weight as they take a float.
     """
 
     def to_bytes(self) -> bytes:
@@ -237,7 +241,23 @@ class _CompactTermInfo(W3TermInfo):
             _NO_ID if self._minid is None else self._minid,
             _NO_ID if self._maxid is None else self._maxid,
         )
-        return head + pickle.dumps(self._inlined, INLINE_PICKLE_PROTOCOL)
+        ids, weights, values = self._inlined
+        weights = tuple(int(w) if float(w).is_integer() else w for w in weights)
+        return head + _inline_pickle((ids, weights, values))
+
+
+def _inline_pickle(inlined: tuple) -> bytes:
+    """``inlined`` pickled with protocol 3 and no memo, by one reused pickler."""
+    buffer = _inline_buffer
+    buffer.seek(0)
+    buffer.truncate()
+    _inline_pickler.dump(inlined)
+    return buffer.getvalue()
+
+
+_inline_buffer = io.BytesIO()
+_inline_pickler = pickle.Pickler(_inline_buffer, INLINE_PICKLE_PROTOCOL)
+_inline_pickler.fast = True  # no memo: nothing in an inlined term is referred to twice
 
 
 class _PostingsWriter(W3PostingsWriter):
@@ -370,7 +390,9 @@ class BuildSegmentWriter(SegmentWriter):
         arrays = None
         if self.array_min_docs:
             positional = frozenset(
-                name for name, field in self.schema.items() if is_positions(field.format)
+                name
+                for name, field in self.schema.items()
+                if isinstance(field.format, CompactPositions)
             )
             arrays = PostingArrays(self.storage, self.newsegment, positional)
         try:

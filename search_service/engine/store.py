@@ -61,7 +61,8 @@ KEEP_GENERATIONS = 2  # the served one and the one before, for readers still ope
 # (fields, the analysers Whoosh pickles into the index and their import paths), the stored
 # date encoding, the posting arrays beside the segments, the manifest or meta.json. Indexes
 # of format 0 (before the format was recorded) are refused too: their layout varied.
-INDEX_FORMAT = 1
+# 2: word positions stored as engine.positions.CompactPositions, inlined postings without memo.
+INDEX_FORMAT = 2
 FORMAT_KEY = "index_format"
 
 

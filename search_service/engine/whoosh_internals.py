@@ -20,10 +20,12 @@ What is internal, and therefore only here:
   layout (a prefix's document frequencies), the field-lengths column;
 - posting blocks: the attributes of Whoosh 3's block matcher that the block reader steps
   through, and the ``FilterMatcher`` that wraps a segment with deletions;
-- the value encodings of ``whoosh.formats``: ``Positions`` (a 4-byte count, then the pickled
-  gaps between positions, written with ``whoosh.compat.dumps`` and ``whoosh.system.pack_uint``)
-  and ``Frequency`` (the 4-byte count); the analysis writes them, the posting arrays and the
-  phrase reader read them;
+- the value encodings of ``whoosh.formats``: ``Frequency`` (the 4-byte count of
+  ``whoosh.system.pack_uint``), which the analysis writes, and ``Positions`` (the count, then
+  the gaps between positions pickled), which the phrase reader reads in a segment of another
+  writer; our own fields store :class:`~search_service.engine.positions.CompactPositions`,
+  which extends ``Positions`` (its ``word_values`` and ``combine`` call the subclass's
+  ``encode``);
 - one-byte field lengths (``whoosh.util.numeric``), the scores' document lengths;
 - the writers the build extends: ``whoosh.writing.SegmentWriter`` and
   ``whoosh.multiproc``'s ``MpWriter`` and ``SubWriterTask``; ``whoosh.util.random_name``;
@@ -39,13 +41,14 @@ with it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import accumulate, pairwise
+from itertools import accumulate
 from struct import Struct
 from typing import Any
 
-from whoosh.compat import dumps, loads
+from whoosh.compat import loads
 from whoosh.formats import Format as Format  # the type of a field's format, for annotations
-from whoosh.formats import Frequency, Positions
+from whoosh.formats import Frequency
+from whoosh.formats import Positions as Positions  # engine.positions extends it
 from whoosh.system import pack_uint
 from whoosh.util import random_name as random_name  # run files of the build's term pool
 from whoosh.util.numeric import byte_to_length
@@ -74,26 +77,13 @@ def __getattr__(name: str) -> Any:
 
 def is_positions(format_: Format) -> bool:
     """Whether a field's format is exactly Whoosh's ``Positions``, whose values
-    :func:`encode_positions` writes and :func:`decode_positions` reads."""
+    :func:`decode_positions` reads."""
     return type(format_) is Positions
 
 
 def is_frequency(format_: Format) -> bool:
     """Whether a field's format is exactly Whoosh's ``Frequency`` (:func:`encode_frequency`)."""
     return type(format_) is Frequency
-
-
-def encode_positions(positions: list[int]) -> bytes:
-    """``Positions.encode``: the count, then the pickled gaps between positions."""
-    if len(positions) == 1 and positions[0] < _SINGLE_POSITIONS:
-        return _single_position_values[positions[0]]
-    gaps = [positions[0]] + [b - a for a, b in pairwise(positions)]
-    return pack_uint(len(gaps)) + dumps(gaps, 2)
-
-
-# Most words occur once in a document: their values, made once.
-_SINGLE_POSITIONS = 4096
-_single_position_values = [pack_uint(1) + dumps([n], 2) for n in range(_SINGLE_POSITIONS)]
 
 
 def encode_frequency(positions: list[int]) -> bytes:
@@ -208,9 +198,9 @@ def block_data(block: Any) -> tuple[Any, Any, Any]:
 
 def positions_decoder(matcher: Any) -> Any:
     """How to read the positions in a block matcher's values: :func:`decode_positions` for
-    Whoosh's ``Positions`` (and its subclasses), else the format's own method."""
+    Whoosh's ``Positions``, else the format's own method (a subclass's, ours included)."""
     format_ = matcher.format
-    return decode_positions if isinstance(format_, Positions) else format_.decode_positions
+    return decode_positions if type(format_) is Positions else format_.decode_positions
 
 
 def block_last_id(block: Any) -> int:

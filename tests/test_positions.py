@@ -1,0 +1,118 @@
+"""The stored form of word positions (engine.positions) and the compact inlined postings of the
+build's term table (segment_writer), read back by Whoosh and by our own readers."""
+
+from __future__ import annotations
+
+import pickle
+
+from hypothesis import given
+from hypothesis import strategies as st
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.analysis import SimpleAnalyzer
+from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
+from whoosh.fields import ID, Schema
+
+from search_service.engine import positions
+from search_service.engine.positions import CompactPositions
+from search_service.engine.segment_writer import BuildSegmentWriter
+from search_service.indexer import INLINE_LIMIT
+from search_service.schema import TEXT_EXACT_BOOST, TEXT_EXACT_FIELD, TEXT_FIELD, build_schema
+
+positions_lists = st.lists(st.integers(0, 2**32 - 1), min_size=1, max_size=40, unique=True).map(
+    sorted
+)
+
+
+@given(positions_lists)
+def test_positions_come_back_as_they_were_stored(found):
+    value = positions.encode(found)
+    assert positions.decode(value) == found
+    assert positions.frequency(value) == len(found)
+    gaps = positions.gaps(value)
+    assert gaps[0] == found[0] and sum(gaps) == found[-1]
+    assert CompactPositions().decode_positions(value) == found
+    assert CompactPositions().decode_frequency(value) == len(found)
+
+
+def test_a_value_takes_a_type_byte_and_the_smallest_items_that_hold_every_gap():
+    assert positions.encode([7]) == b"B\x07"
+    assert positions.encode([300]) == b"H" + (300).to_bytes(2, "little")
+    assert positions.encode([5000]) == b"H" + (5000).to_bytes(2, "little")  # past the table
+    assert positions.encode([3, 10, 250]) == b"B\x03\x07\xf0"
+    assert positions.encode([70_000]) == b"I" + (70_000).to_bytes(4, "little")
+    # one large gap makes every item wide
+    assert positions.encode([1, 70_001]) == b"I" + b"".join(
+        n.to_bytes(4, "little") for n in (1, 70_000)
+    )
+
+
+def test_whooshs_word_values_of_the_format_are_ours():
+    """Whoosh's token-stream path (``Positions.word_values``) encodes through the format."""
+    words = ["b", "a", "b", "c", "a", "b"]
+    found = {
+        word: (frequency, value)
+        for word, frequency, _, value in CompactPositions().word_values(
+            " ".join(words), SimpleAnalyzer()
+        )
+    }
+    for word, (frequency, value) in found.items():
+        expected = [i for i, w in enumerate(words) if w == word]
+        assert value == positions.encode(expected)
+        assert frequency == len(expected)
+
+
+def test_the_text_fields_store_compact_positions():
+    schema = build_schema()
+    for name in ("title", "title_exact", TEXT_FIELD, TEXT_EXACT_FIELD):
+        assert isinstance(schema[name].format, CompactPositions), name
+    assert not isinstance(schema["fold"].format, CompactPositions)  # counts only
+    # the boost stays the field's
+    assert schema[TEXT_EXACT_FIELD].format.field_boost == TEXT_EXACT_BOOST
+
+
+def _build(folder, bodies):
+    schema = Schema(id=ID(stored=True), text=build_schema()[TEXT_EXACT_FIELD])
+    ix = whoosh_index.create_in(str(folder), schema)
+    writer = BuildSegmentWriter(ix, codec=W3Codec(inlinelimit=INLINE_LIMIT))
+    for number, body in enumerate(bodies):
+        writer.add_document(id=str(number), text=body)
+    writer.commit()
+    return whoosh_index.open_dir(str(folder))
+
+
+def test_whooshs_own_phrase_queries_read_the_positions(tmp_path):
+    bodies = [
+        "мемлекет басшысы сапармен келді",
+        "басшысы мемлекет туралы айтты",
+        "жаңа мемлекет басшысы және мемлекет басшысы",
+    ]
+    ix = _build(tmp_path, bodies)
+    with ix.searcher() as searcher:
+        hits = searcher.search(wq.Phrase("text", ["мемлекет", "басшысы"]))
+        assert sorted(hit["id"] for hit in hits) == ["0", "2"]
+        matcher = searcher.reader().postings("text", "басшысы")
+        seen = {}
+        while matcher.is_active():
+            seen[matcher.id()] = matcher.value_as("positions")
+            matcher.next()
+        assert seen == {0: [1], 1: [0], 2: [2, 5]}
+
+
+def test_inlined_postings_are_read_by_whoosh_and_take_less_room(tmp_path):
+    ix = _build(tmp_path, ["бір сөз", "бір сөз тағы сөз"])
+    with ix.reader() as reader:
+        (segment_reader, _), *_ = reader.leaf_readers()
+        table = segment_reader._terms._tindex
+        key = next(key for key, _ in table if key.endswith("сөз".encode()))
+        entry = table[key]
+        info = W3TermInfo.from_bytes(entry)
+        assert info.is_inlined()
+        ids, weights, values = info._inlined
+        assert ids == (0, 1)
+        assert weights == (1.5, 3)  # the field's boost 1.5: a whole weight is an integer
+        assert [positions.decode(value) for value in values] == [[1], [1, 3]]
+        # no memo: the pickle after the term info's fixed part holds no BINPUT (q) codes
+        pickled = entry[W3TermInfo._struct.size :]
+        assert pickle.loads(pickled) == info._inlined
+        assert b"q\x00" not in pickled
