@@ -89,7 +89,7 @@ ENGINE_USERS = {
     "search_service.indexer": "the write side: builds and updates with the engine's writers",
     "search_service.searcher": "the read side: opens the served generation, evaluates plans",
     "search_service.suggest": "'did you mean', over the searcher's per-document arrays",
-    "search_service.analysis": "hands the writer Positions values (engine.whoosh_internals)",
+    "search_service.analysis": "hands the writer compact position values (engine.positions)",
     "search_service.check": "verifies a generation's files: the store's and posting arrays",
     "search_service.stats": "reads the served generation, for the CLI and the web layer too",
     "search_service.words": "the build's word analyses, a file of the generation",

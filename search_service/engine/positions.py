@@ -31,7 +31,10 @@ _SIZE_OF_CODE = {ord(code): array(code).itemsize for code, _ in _CODES}
 
 
 def encode_gaps(gaps: list[int]) -> bytes:
-    """The stored value of these gaps (the first from 0)."""
+    """The stored value of these gaps (the first from 0); ``ValueError`` for no gaps or a
+    negative one (positions must ascend)."""
+    if not gaps or min(gaps) < 0:
+        raise ValueError(f"positions must be given in ascending order, from 0: gaps {gaps}")
     largest = max(gaps)
     for code, limit in _CODES:
         if largest <= limit:
@@ -44,9 +47,9 @@ def encode_gaps(gaps: list[int]) -> bytes:
 
 def encode(positions: list[int]) -> bytes:
     """The stored value of a word's positions in a document (ascending)."""
-    if len(positions) == 1 and positions[0] < _SINGLE_POSITIONS:
+    if len(positions) == 1 and 0 <= positions[0] < _SINGLE_POSITIONS:
         return _single_position_values[positions[0]]
-    return encode_gaps([positions[0], *(b - a for a, b in pairwise(positions))])
+    return encode_gaps([*positions[:1], *(b - a for a, b in pairwise(positions))])
 
 
 # Most words occur once in a document: their values, made once.

@@ -34,6 +34,7 @@ import io
 import marshal
 import pickle
 import struct
+import threading
 from array import array
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -247,17 +248,24 @@ class _CompactTermInfo(W3TermInfo):
 
 
 def _inline_pickle(inlined: tuple) -> bytes:
-    """``inlined`` pickled with protocol 3 and no memo, by one reused pickler."""
-    buffer = _inline_buffer
+    """``inlined`` pickled with protocol 3 and no memo, by this thread's reused pickler (a
+    new pickler per term costs more than the pickling)."""
+    try:
+        buffer, pickler = _inline_picklers.pair
+    except AttributeError:
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, INLINE_PICKLE_PROTOCOL)
+        # No memo: an object met twice is written twice, which for a term's few small
+        # tuples, weights and values is still shorter than the memo's codes.
+        pickler.fast = True
+        _inline_picklers.pair = buffer, pickler
     buffer.seek(0)
     buffer.truncate()
-    _inline_pickler.dump(inlined)
+    pickler.dump(inlined)
     return buffer.getvalue()
 
 
-_inline_buffer = io.BytesIO()
-_inline_pickler = pickle.Pickler(_inline_buffer, INLINE_PICKLE_PROTOCOL)
-_inline_pickler.fast = True  # no memo: nothing in an inlined term is referred to twice
+_inline_picklers = threading.local()
 
 
 class _PostingsWriter(W3PostingsWriter):

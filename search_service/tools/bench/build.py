@@ -37,7 +37,8 @@ from whoosh.fields import Schema
 
 from search_service import analysis, indexer
 from search_service.archive import Article, read_article, walk_archive
-from search_service.engine.whoosh_internals import SegmentWriter
+from search_service.engine.positions import CompactPositions
+from search_service.engine.whoosh_internals import Positions, SegmentWriter
 from search_service.schema import (
     FOLD_FIELD,
     TEXT_EXACT_FIELD,
@@ -57,11 +58,14 @@ BUILD_TIMEOUT_S = 4 * 3600
 
 
 def baseline_schema() -> Schema:
-    """Our schema with ``StandardAnalyzer()`` on every analysed field; nothing else differs."""
+    """Our schema with ``StandardAnalyzer()`` on every analysed field and Whoosh's own
+    ``Positions`` values where ours store compact ones; nothing else differs."""
     schema = build_schema()
     for name in ANALYSED_FIELDS:
         field = copy.copy(schema[name])
         field.analyzer = StandardAnalyzer()
+        if isinstance(field.format, CompactPositions):
+            field.format = Positions(field_boost=field.format.field_boost)
         schema.remove(name)
         schema.add(name, field)
     return schema
