@@ -8,7 +8,7 @@ The steps, each needing the ones before it:
    its last byte and holding the bytes that were written (SHA-256);
 4. Whoosh opens every segment, each per-document column holds one value per document, and the
    index opens and answers a search the way the server opens it;
-5. the document count agrees: Whoosh's, ``meta.json``'s and ``manifest.json``'s, and the
+5. the document count agrees: Whoosh's, ``meta.json``'s and ``manifest.json.gz``'s, and the
    documents' ids are those of the manifest.
 
 Every problem found is named; :func:`check_index` never raises for a damaged index.
@@ -28,6 +28,7 @@ from search_service.engine import store
 from search_service.engine.posting_arrays import ARRAYS_EXT, ARRAYS_TABLE_EXT
 from search_service.index_errors import IndexStoreError, IndexUnreadable
 from search_service.schema import ID_FIELD
+from search_service.typeahead import COUNTS_FILE, TABLE_FILE
 
 SHOWN_IDS = 5  # ids named in a problem; the rest are counted
 
@@ -54,7 +55,11 @@ _FILE_KINDS = (
     (ARRAYS_EXT, "posting arrays"),
     (ARRAYS_TABLE_EXT, "posting array table"),
     (store.MANIFEST_FILE, "the source of every document"),
+    (COUNTS_FILE, "type-ahead word counts"),
+    (TABLE_FILE, "type-ahead table"),
 )
+# The files the jobs write beside the segments (the others are segment files, MAIN_<id>.*).
+_GENERATION_FILES = frozenset({store.MANIFEST_FILE, store.WORDS_FILE, *store.SIDECAR_FILES})
 
 
 @dataclass
@@ -199,7 +204,7 @@ def _check_files(generation: Path, meta: dict[str, Any], report: CheckReport) ->
 
 def _describe(name: str) -> str:
     kind = next((kind for suffix, kind in _FILE_KINDS if name.endswith(suffix)), "index file")
-    if name.startswith("_") or "." not in name or name == store.MANIFEST_FILE:
+    if name.startswith("_") or "." not in name or name in _GENERATION_FILES:
         return kind  # the table of contents is named _MAIN_<n>.toc; segment files MAIN_<id>.*
     return f"{kind} of segment {name.split('.', 1)[0]}"
 

@@ -349,7 +349,7 @@ def check(ctx, index_dir, as_json):
 
     Reads every file of the served generation to its end, opens every segment and searches
     the index the way the server does, and compares the document counts of Whoosh,
-    meta.json and manifest.json. Exit code 0 when all is well; otherwise each problem is
+    meta.json and manifest.json.gz. Exit code 0 when all is well; otherwise each problem is
     named and the exit code is 5 (no index), 6 (a format this version cannot read) or 7
     (damaged). What a monitor or the nightly job runs after an update.
 

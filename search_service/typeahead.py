@@ -2,14 +2,16 @@
 
 Built at index time beside each generation, never by scanning terms per request:
 
-- ``typeahead-counts.json``: for every word (case-folded), the number of documents that use it
+- ``typeahead-counts.json.gz``: for every word (case-folded), the number of documents that use it
   and how often each written form of it appears; every build writes it and every update
   changes it by the documents it adds, re-indexes or deletes (their old text is read from the
   served generation), so it stays exact without re-reading the archive;
-- ``typeahead.json``: what a server loads: the words sorted, each with its written form and
+- ``typeahead.json.gz``: what a server loads: the words sorted, each with its written form and
   document count, and the best completions of every prefix of up to
   :data:`PREFIX_TABLE_LENGTH` letters (the long lists), so one lookup is a table read or a
   binary search over a short range.
+
+Both are gzip-compressed JSON (:func:`~search_service.engine.store.write_json_gz`).
 
 A word's written form is the one it has most often inside a sentence: a name keeps its
 capital (``Тоқаев``), an ordinary word is lower case even though it also opens sentences
@@ -22,7 +24,6 @@ from __future__ import annotations
 
 import bisect
 import heapq
-import json
 import os
 import re
 import threading
@@ -42,8 +43,8 @@ from search_service.text.caches import WordCache
 from search_service.text.fold import fold_case, is_cyrillic
 from search_service.text.tokenize import HYPHEN_RE, WORD_RE, clean, tokenize
 
-COUNTS_FILE = "typeahead-counts.json"
-TABLE_FILE = "typeahead.json"
+COUNTS_FILE = "typeahead-counts.json.gz"
+TABLE_FILE = "typeahead.json.gz"
 LIMIT = 8  # completions offered
 MIN_WORD_LENGTH = 2
 MAX_WORD_LENGTH = 40
@@ -244,13 +245,13 @@ class WordCounts:
                 documents[key],
                 dict(sorted(labels.items())) if len(labels) > 1 else labels,
             ]
-        store.write_json(generation / COUNTS_FILE, data)
+        store.write_json_gz(generation / COUNTS_FILE, data)
 
     @classmethod
     def load(cls, generation: Path) -> WordCounts | None:
         """The counts of a generation, or ``None`` when it has none (built before them)."""
         try:
-            data = json.loads((generation / COUNTS_FILE).read_text(encoding="utf-8"))
+            data = store.read_json_gz(generation / COUNTS_FILE)
         except (OSError, ValueError):
             return None
         documents = Counter({key: value[0] for key, value in data.items()})
@@ -270,7 +271,7 @@ def _written_form(key: str, labels: dict[str, int]) -> str:
 
 
 def write_table(generation: Path, counts: WordCounts) -> None:
-    """Write the served table (``typeahead.json``) from ``counts``."""
+    """Write the served table (:data:`TABLE_FILE`) from ``counts``."""
     forms_of, documents = counts.fold().forms, counts.documents
     sorted_keys = sorted(documents)
     entries = [
@@ -284,7 +285,7 @@ def write_table(generation: Path, counts: WordCounts) -> None:
     forms = [form for _, form, _ in entries]
     docs = [n for _, _, n in entries]
     table = {"keys": keys, "forms": forms, "docs": docs, "top": _top(keys, forms, docs)}
-    store.write_json(generation / TABLE_FILE, table)
+    store.write_json_gz(generation / TABLE_FILE, table)
 
 
 def _top(keys: list[str], forms: list[str], docs: list[int]) -> dict[str, list[int]]:
@@ -322,7 +323,7 @@ class SuggestTable:
     def load(cls, generation: Path) -> SuggestTable:
         """The generation's table; an empty one when it has none (built before type-ahead)."""
         try:
-            data = json.loads((generation / TABLE_FILE).read_text(encoding="utf-8"))
+            data = store.read_json_gz(generation / TABLE_FILE)
         except (OSError, ValueError):
             return cls([], [], [], {})
         return cls(data["keys"], data["forms"], data["docs"], data["top"])

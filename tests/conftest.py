@@ -5,6 +5,7 @@ Add fixtures here as new functions; keep the existing ones as they are.
 
 from __future__ import annotations
 
+import gzip
 import os
 import subprocess
 import sys
@@ -127,6 +128,27 @@ def write_tiny_archive(root: Path) -> None:
             f"Городская {FILLER_WORD} номер {n}",
             f"КОСТАНАЙ. KAZINFORM – Очередная {FILLER_WORD} событий дня, выпуск {n}.",
         )
+
+
+# The ways a generation's gzip JSON file (manifest, type-ahead) is found missing or damaged.
+GZIP_DAMAGES = ("missing", "cut short", "plain JSON", "flipped byte")
+
+
+def damage_gzip_file(path: Path, damage: str) -> None:
+    """Damage ``path`` in one of the ways of :data:`GZIP_DAMAGES` ("plain JSON": the data
+    uncompressed, as an older version wrote it)."""
+    data = path.read_bytes()
+    path.unlink()  # never through a hard link into another generation
+    if damage == "cut short":
+        path.write_bytes(data[: len(data) // 2])
+    elif damage == "plain JSON":
+        path.write_bytes(gzip.decompress(data))
+    elif damage == "flipped byte":
+        flipped = bytearray(data)
+        flipped[len(data) // 2] ^= 0xFF
+        path.write_bytes(bytes(flipped))
+    elif damage != "missing":
+        raise ValueError(damage)
 
 
 @pytest.fixture(scope="session")

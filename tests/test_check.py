@@ -20,10 +20,11 @@ from search_service.cli import main
 from search_service.config import load_settings
 from search_service.engine import store
 from search_service.sidecars import FILES as SIDECARS
+from search_service.typeahead import TABLE_FILE
 from search_service.web import create_app
 from search_service.words import WORDS_FILE
 
-from .conftest import write_article, write_tiny_archive
+from .conftest import GZIP_DAMAGES, damage_gzip_file, write_article, write_tiny_archive
 
 EXIT_NO_INDEX, EXIT_UNREADABLE, EXIT_DAMAGED = 5, 6, 7
 
@@ -88,7 +89,7 @@ def test_a_fresh_index_records_its_format_and_passes(built, runner):
     meta = store.read_meta(generation_of(index_dir))
     assert meta["index_format"] == store.INDEX_FORMAT
     assert meta["documents"] == DOCUMENTS
-    assert meta["files"]["manifest.json"]["size"] > 0
+    assert meta["files"]["manifest.json.gz"]["size"] > 0
     assert all(len(entry["sha256"]) == 64 for entry in meta["files"].values())
     assert len(segment_files(index_dir, ".trm")) == 2  # every segment is checked
     assert all(
@@ -143,8 +144,52 @@ def test_truncated_stored_fields_and_manifest(index_copy, clean_environ):
     codes_and_messages = problems_of(index_copy)
     messages = " | ".join(message for _, message in codes_and_messages)
     assert f"{stored.name} (stored fields of segment" in messages and "(truncated)" in messages
-    assert "manifest.json (the source of every document) is 5 bytes" in messages
+    assert "manifest.json.gz (the source of every document) is 5 bytes" in messages
     assert run_check(index_copy).exit_code == EXIT_DAMAGED
+
+
+def test_a_missing_manifest_and_a_truncated_typeahead_table_are_named(index_copy, clean_environ):
+    generation = generation_of(index_copy)
+    manifest, table = generation / store.MANIFEST_FILE, generation / TABLE_FILE
+    manifest.unlink()
+    size = table.stat().st_size
+    os.truncate(table, size // 2)
+    problems = problems_of(index_copy)
+    assert (
+        "missing-file",
+        "manifest.json.gz (the source of every document) is missing",
+    ) in problems
+    assert (
+        "missing-file",
+        f"{manifest} is missing or damaged ([Errno 2] No such file or directory: '{manifest}'): "
+        "run `search-service build` to rebuild the index",
+    ) in problems
+    assert (
+        "file-size",
+        f"typeahead.json.gz (type-ahead table) is {size // 2} bytes, {size} when it was written "
+        "(truncated)",
+    ) in problems
+    assert run_check(index_copy).exit_code == EXIT_DAMAGED
+
+
+@pytest.mark.parametrize("damage", GZIP_DAMAGES)
+def test_a_missing_or_damaged_manifest_is_named_by_check_and_update(
+    index_copy, built, runner, damage
+):
+    served = generation_of(index_copy)
+    manifest = served / store.MANIFEST_FILE
+    damage_gzip_file(manifest, damage)
+    said = f"{manifest} is missing or damaged ("
+    cure = "): run `search-service build` to rebuild the index"
+    problems = problems_of(index_copy)
+    assert any(message.startswith(said) and message.endswith(cure) for _, message in problems)
+    assert run_check(index_copy).exit_code == EXIT_DAMAGED
+    args = ["--archive", str(built[0]), "--index", str(index_copy)]
+    result = runner.invoke(main, ["update", *args])
+    assert result.exit_code == 1
+    assert said in result.output and cure in result.output
+    assert "Traceback" not in result.output
+    assert generation_of(index_copy) == served  # nothing switched
 
 
 def test_a_file_with_other_bytes_of_the_same_size(index_copy, clean_environ):
@@ -204,10 +249,10 @@ def test_manifest_that_disagrees_with_the_index(index_copy, clean_environ):
     store.write_manifest(generation, manifest)
     store.write_meta(generation, store.read_meta(generation))  # the new manifest recorded
     problems = problems_of(index_copy)
-    assert ("documents", "manifest.json lists 35 documents; the index holds 36") in problems
+    assert ("documents", "manifest.json.gz lists 35 documents; the index holds 36") in problems
     assert (
         "documents",
-        "1 documents of the index are not in manifest.json: ru.2024.03.near",
+        "1 documents of the index are not in manifest.json.gz: ru.2024.03.near",
     ) in problems
     assert run_check(index_copy).exit_code == EXIT_DAMAGED
 
@@ -220,10 +265,10 @@ def test_a_document_deleted_behind_the_jobs_back(index_copy, clean_environ):
     writer.commit(merge=False)
     problems = problems_of(index_copy)
     assert ("documents", "meta.json records 36 documents; the index holds 35") in problems
-    assert ("documents", "manifest.json lists 36 documents; the index holds 35") in problems
+    assert ("documents", "manifest.json.gz lists 36 documents; the index holds 35") in problems
     assert (
         "documents",
-        "1 documents of manifest.json are not in the index: ru.2024.03.far",
+        "1 documents of manifest.json.gz are not in the index: ru.2024.03.far",
     ) in problems
     assert run_check(index_copy).exit_code == EXIT_DAMAGED
 

@@ -43,6 +43,11 @@ def test_parts_add_up_to_the_folder(sized_index):
     assert found.total == on_disk == parts == index_stats(sized_index)["size_bytes"]
     for part in (sizes.STORED, sizes.COLUMNS, sizes.TYPEAHEAD, sizes.DUPES, sizes.WORDS):
         assert found.parts[part] > 0, part
+    # the files beside the index, gzip-compressed ones too, are each in their part
+    typeahead = ("typeahead-counts.json.gz", "typeahead.json.gz")
+    assert found.parts[sizes.TYPEAHEAD] == sum((generation / n).stat().st_size for n in typeahead)
+    manifest = ("manifest.json.gz", "meta.json")
+    assert found.parts[sizes.MANIFEST] == sum((generation / n).stat().st_size for n in manifest)
 
 
 def test_each_field_has_its_terms_postings_and_arrays(sized_index):

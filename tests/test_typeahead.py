@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import pickle
 
 import pytest
@@ -16,7 +15,7 @@ from search_service.typeahead import (
     WordCounts,
     write_table,
 )
-from tests.conftest import write_article, write_follow_archive
+from tests.conftest import GZIP_DAMAGES, damage_gzip_file, write_article, write_follow_archive
 
 
 def _texts(client, prefix, **params):
@@ -232,16 +231,37 @@ def test_update_keeps_the_table_right(tmp_path, clean_environ):
     indexer.build([archive], fresh_dir)
     fresh = store.current_generation(fresh_dir)
     for name in (COUNTS_FILE, TABLE_FILE):
-        assert json.loads((updated / name).read_text()) == json.loads((fresh / name).read_text())
+        assert store.read_json_gz(updated / name) == store.read_json_gz(fresh / name)
 
 
-def test_update_of_an_index_without_a_table_builds_one(tmp_path):
+@pytest.mark.parametrize("damage", GZIP_DAMAGES)
+def test_a_missing_or_damaged_table_offers_no_words_and_fails_nothing(
+    tmp_path, clean_environ, damage
+):
+    from search_service.config import load_settings
+    from search_service.web import create_app
+
+    archive, index_dir = tmp_path / "archive", tmp_path / "index"
+    write_follow_archive(archive)
+    indexer.build([archive], index_dir)
+    generation = store.current_generation(index_dir)
+    assert SuggestTable.load(generation).complete("тоқ")
+    damage_gzip_file(generation / TABLE_FILE, damage)
+    assert SuggestTable.load(generation).keys == []
+    client = create_app(load_settings({}).replace(index_dir=index_dir)).test_client()
+    assert _texts(client, "тоқ") == []
+    assert client.get("/api/search?q=Тоқаев").json["total"] == 1  # searching goes on
+
+
+@pytest.mark.parametrize("damage", GZIP_DAMAGES)
+def test_update_of_an_index_without_a_table_builds_one(tmp_path, damage):
     archive, index_dir = tmp_path / "archive", tmp_path / "index"
     write_follow_archive(archive)
     indexer.build([archive], index_dir)
     old = store.current_generation(index_dir)
-    (old / COUNTS_FILE).unlink()
-    (old / TABLE_FILE).unlink()
+    damage_gzip_file(old / COUNTS_FILE, damage)
+    damage_gzip_file(old / TABLE_FILE, damage)
+    assert WordCounts.load(old) is None
     write_article(archive, "ru/2026/02/x.txt", "2026-02-11", "Пароходство", "Пароходство.")
     indexer.update([archive], index_dir)
     table = SuggestTable.load(store.current_generation(index_dir))

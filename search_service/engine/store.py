@@ -3,7 +3,7 @@
 Layout of ``index_dir``::
 
     current -> gen-20260124T021500123456-8f3a (symlink, switched with os.replace)
-    gen-20260124T021500123456-8f3a/ (a complete Whoosh index + manifest.json + meta.json)
+    gen-20260124T021500123456-8f3a/ (a complete Whoosh index + manifest.json.gz + meta.json)
     gen-20260123T021500654321-77c1/ (the previous generation, kept for open readers)
     job.lock                              (flock held by a running build or update)
 
@@ -23,11 +23,13 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import fcntl
+import gzip
 import hashlib
 import json
 import os
 import secrets
 import shutil
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,11 +44,11 @@ CURRENT = "current"
 GENERATION_PREFIX = "gen-"
 LOCK_FILE = "job.lock"
 META_FILE = "meta.json"
-MANIFEST_FILE = "manifest.json"  # the source file of every document, for update
+MANIFEST_FILE = "manifest.json.gz"  # the source file of every document, for update
 # What search_service.sidecars writes beside the index (type-ahead, near-duplicates).
 SIDECAR_FILES = (
-    "typeahead-counts.json",
-    "typeahead.json",
+    "typeahead-counts.json.gz",
+    "typeahead.json.gz",
     "dupes-minhash.npy",
     "dupes-ids.json",
     "dupes.json",
@@ -55,6 +57,10 @@ WORDS_FILE = "words.tsv.gz"  # the generation's word analyses (search_service.wo
 # Written anew by every job, never linked
 _OWN_FILES = frozenset({META_FILE, MANIFEST_FILE, WORDS_FILE, *SIDECAR_FILES})
 KEEP_GENERATIONS = 2  # the served one and the one before, for readers still open on it
+# zlib's level for the large JSON files (type-ahead, manifest). On the real corpus level 4
+# makes their 12.7 MB 2.5 MB in 0.13 s of CPU (level 1: 3.1 MB in 0.10 s; level 6: 2.4 MB in
+# 0.49 s, level 9: 2.4 MB in 2 s) and they decompress in 0.04 s (level 1's in 0.05 s).
+JSON_GZIP_LEVEL = 4
 
 # The version of what a generation holds, recorded in its meta.json. Bump it whenever a build
 # of the new code would write something the old code cannot read, or the reverse: the schema
@@ -178,8 +184,7 @@ def read_manifest(generation: Path) -> dict[str, dict[str, Any]]:
     Every build and update writes it; without it ``update`` cannot tell what changed.
     """
     try:
-        with open(generation / MANIFEST_FILE, encoding="utf-8") as handle:
-            return json.load(handle)
+        return read_json_gz(generation / MANIFEST_FILE)
     except (OSError, ValueError) as error:
         raise IndexStoreError(
             f"{generation / MANIFEST_FILE} is missing or damaged ({error}): "
@@ -188,18 +193,41 @@ def read_manifest(generation: Path) -> dict[str, dict[str, Any]]:
 
 
 def write_manifest(generation: Path, manifest: dict[str, dict[str, Any]]) -> None:
-    write_json(generation / MANIFEST_FILE, manifest)
+    write_json_gz(generation / MANIFEST_FILE, manifest)
 
 
 def write_json(path: Path, data: Any) -> None:
     """Write a generation's JSON file through a new file: its files may be hard links to the
-    previous generation's, which must never change.
+    previous generation's, which must never change."""
+    _replace(path, _json_bytes(data))
 
-    ``json.dumps`` runs the C encoder; ``json.dump`` to a file runs the Python one, several
-    times slower on the sidecars' large tables.
-    """
+
+def write_json_gz(path: Path, data: Any) -> None:
+    """:func:`write_json`, gzip-compressed: the same data always gives the same bytes (no
+    time or file name in the gzip header), as the builds of one archive are compared."""
+    _replace(path, gzip.compress(_json_bytes(data), JSON_GZIP_LEVEL, mtime=0))
+
+
+def read_json_gz(path: Path) -> Any:
+    """What :func:`write_json_gz` wrote. Raises ``OSError`` when the file cannot be read and
+    ``ValueError`` when it is damaged (not gzip, cut short, not JSON)."""
+    data = path.read_bytes()
+    try:
+        text = gzip.decompress(data)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as error:
+        raise ValueError(f"not valid gzip: {error}") from None
+    return json.loads(text)
+
+
+def _json_bytes(data: Any) -> bytes:
+    # ``json.dumps`` runs the C encoder; ``json.dump`` to a file runs the Python one, several
+    # times slower on the sidecars' large tables.
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _replace(path: Path, data: bytes) -> None:
     temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
+    temporary.write_bytes(data)
     os.replace(temporary, path)
 
 
