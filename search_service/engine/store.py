@@ -67,7 +67,8 @@ JSON_GZIP_LEVEL = 4
 # (fields, the analysers Whoosh pickles into the index and their import paths), the stored
 # date encoding, the posting arrays beside the segments, the manifest or meta.json. Indexes
 # of format 0 (before the format was recorded) are refused too: their layout varied.
-# 2: word positions stored as engine.positions.CompactPositions, inlined postings without memo.
+# 2: word positions stored as engine.positions.CompactPositions, inlined postings without memo,
+# the type-ahead files and the manifest gzip-compressed (*.json.gz).
 INDEX_FORMAT = 2
 FORMAT_KEY = "index_format"
 
