@@ -6,7 +6,7 @@ The words come from the table each index generation carries (see
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from search_service.index_errors import IndexStoreError
 from search_service.typeahead import LIMIT, MAX_PREFIX_LENGTH, Completer
@@ -17,8 +17,8 @@ bp = Blueprint("typeahead", __name__)
 COMPLETER_KEY = "archive_completer"
 
 
-def _completer() -> Completer:
-    app = current_app
+def completer_of(app: Flask) -> Completer:
+    """The app's completer, made on first use (the server's warm-up loads its table)."""
     found = app.extensions.get(COMPLETER_KEY)
     if found is None:
         found = app.extensions[COMPLETER_KEY] = Completer(app.extensions[SETTINGS_KEY].index_dir)
@@ -44,7 +44,7 @@ def suggest() -> Response:
     if not limit_text.isascii() or not limit_text.isdigit() or not 1 <= int(limit_text) <= LIMIT:
         return _error("bad_limit", f"limit must be a whole number from 1 to {LIMIT}", 400)
     try:
-        found = _completer().complete(prefix, int(limit_text))
+        found = completer_of(current_app).complete(prefix, int(limit_text))
     except IndexStoreError:
         return _error("index_unavailable", "the search index is not available", 503)
     response = jsonify(
