@@ -1,6 +1,7 @@
 """The array evaluation agrees with Whoosh: the same documents, the same BM25F scores,
 deletions and several segments included; the page order, facets and cache behave."""
 
+import itertools
 from collections import Counter
 
 import numpy as np
@@ -86,12 +87,18 @@ def test_deleted_documents_are_left_out(searcher):
     assert not any(searcher.reader().is_deleted(int(d)) for d in np.flatnonzero(found))
 
 
-def test_relevance_order_is_best_first_then_docnum(searcher):
+def test_relevance_order_is_best_first_then_newest_then_docnum(searcher):
     arrays = ranking.IndexArrays(searcher)
     matched = arrays.evaluate(_query("бюджет"))
     everything = arrays.top(matched.docs, matched.scores, None, ranking.RELEVANCE)
     assert len(everything) == np.count_nonzero(matched.docs)
-    assert everything == sorted(everything, key=lambda hit: (-hit[0], hit[1]))
+    dates = arrays.numbers("date")
+    assert everything == sorted(everything, key=lambda hit: (-hit[0], -dates[hit[1]], hit[1]))
+    # the date decides somewhere: an equal score, a newer date and a later document number
+    assert any(
+        a[0] == b[0] and dates[a[1]] > dates[b[1]] and a[1] > b[1]
+        for a, b in itertools.pairwise(everything)
+    )
     assert len({score for score, _ in everything}) > 3  # weights and lengths differ
     for limit in (1, 5, 17):  # the partial sort keeps every tie at its edge right
         assert (

@@ -294,18 +294,19 @@ class IndexArrays:
     ) -> list[tuple[float, int]]:
         """The first ``limit`` of ``docs`` (all when ``None``) as ``(score, docnum)``.
 
-        By relevance: best score first, ties by document number (Whoosh's order). By date:
-        newest or oldest first, ties by document number.
+        By relevance: best score first, equal scores newest first (copies of one text score
+        alike, and a news archive's reader wants the latest), then by document number. By
+        date: newest or oldest first, ties by document number.
         """
         chosen = np.flatnonzero(docs)
         if (limit is not None and limit <= 0) or not len(chosen):
             return []
+        dates = self.numbers(DATE_FIELD)
         if order == RELEVANCE:
             values = scores[chosen] if scores is not None else np.zeros(len(chosen))
             chosen, values = _best(chosen, values, limit)
-            ranked = np.lexsort((chosen, -values))
+            ranked = np.lexsort((chosen, -dates[chosen], -values))
         else:
-            dates = self.numbers(DATE_FIELD)
             key = dates[chosen] if order == OLDEST else -dates[chosen]
             ranked = np.lexsort((chosen, key))
             values = np.zeros(len(chosen))
