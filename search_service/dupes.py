@@ -50,6 +50,11 @@ SHINGLE = 5  # words per shingle, as in the corpus's list of near-duplicate pair
 THRESHOLD = 0.5  # Jaccard similarity of word 5-grams for two articles to be one story (measured)
 # Candidates from the signatures down to this much below the threshold are checked exactly.
 CANDIDATE_MARGIN = 0.2
+# Signatures that agree on this much more than the threshold make a pair one story without its
+# text read again: at 0.8 estimated (threshold 0.5), a true similarity under the threshold is
+# more than six standard errors away (0.044 at 0.5 with 128 permutations). Copies and reposts,
+# most of the pairs an archive has, are judged without a look at their text.
+SURE_MARGIN = 0.3
 BUCKET_TRIES = 4  # other members of a bucket tried for a document unlike its first member
 # Shorter articles are never grouped: a few words say too little, and short notes written
 # from a template (weather, results) are different stories with the same wording.
@@ -164,10 +169,11 @@ def similar_pairs(
     the bands and rows datasketch's ``MinHashLSH`` picks for the lowest similarity looked
     for). With ``shingles_of`` (a document's shingles, read again from its text) candidates
     are looked for down to :data:`CANDIDATE_MARGIN` below the threshold and judged by their
-    exact similarity; without it, by the signatures' estimate (whose error is about 0.045 at
-    0.5 with 128 permutations). A pair already in one group is not judged again, so a big
-    group of copies (a template used thousands of times) costs time in proportion to its
-    size, not to its square.
+    exact similarity, unless their signatures' estimate is :data:`SURE_MARGIN` above it
+    (``every_pair``: always exactly); without it, by the estimate alone (whose error is about
+    0.045 at 0.5 with 128 permutations). A pair already in one group is not judged again, so
+    a big group of copies (a template used thousands of times) costs time in proportion to
+    its size, not to its square.
 
     An update passes what it knows already: ``settled``, groups (of document numbers) that
     stand as they were, and ``dirty``, the documents whose pairs are to be found (new and
@@ -175,6 +181,7 @@ def similar_pairs(
     document are judged; the pairs returned are the new ones.
     """
     lowest = max(0.05, threshold - CANDIDATE_MARGIN) if shingles_of else threshold
+    sure = 2.0 if every_pair else threshold + SURE_MARGIN  # 2.0: never (estimates reach 1.0)
     banding = MinHashLSH(threshold=lowest, num_perm=NUM_PERM)
     live = np.flatnonzero(signatures.any(axis=1)) if len(signatures) else np.zeros(0, int)
     parent = list(range(len(ids)))
@@ -202,7 +209,7 @@ def similar_pairs(
             return False
         judged.add((a, b))
         score = similarity(signatures[a], signatures[b])
-        if shingles_of is not None:
+        if shingles_of is not None and score < sure:
             if score < lowest:
                 return False
             score = jaccard(shingles_kept(a), shingles_kept(b))
