@@ -6,6 +6,7 @@ it becomes a group number per Whoosh document number, made once when a generatio
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from weakref import WeakKeyDictionary
 
@@ -34,8 +35,9 @@ class StoryGroups:
         group_of = np.full(searcher.doc_count_all(), -1, dtype=np.int64)
         names: list[str] = []
         numbers: dict[str, int] = {}
+        docnum_of = _document_numbers(searcher)
         for doc_id, group in sorted(dupes.load_groups(generation).items()):
-            docnum = searcher.document_number(**{ID_FIELD: doc_id})
+            docnum = docnum_of(doc_id)
             if docnum is None:
                 continue
             number = numbers.setdefault(group, len(names))
@@ -54,6 +56,22 @@ class StoryGroups:
     @property
     def empty(self) -> bool:
         return not self.names
+
+
+def _document_numbers(searcher: Searcher) -> Callable[[str], int | None]:
+    """Each live document's number by its id: read from the id column in one pass when the
+    index has it (a term look-up per grouped document took 60 s at 1,000,000 articles, most
+    of them copies in a group), else looked up id by id."""
+    reader = searcher.reader()
+    if not reader.has_column(ID_FIELD):
+        return lambda doc_id: searcher.document_number(**{ID_FIELD: doc_id})
+    ids = reader.column_reader(ID_FIELD)
+    if reader.has_deletions():  # an update's replaced documents keep their ids in the column
+        live = set(reader.all_doc_ids())
+        found = {doc_id: n for n, doc_id in enumerate(ids) if n in live}
+    else:
+        found = {doc_id: n for n, doc_id in enumerate(ids)}
+    return found.get
 
 
 _groups_by_searcher: WeakKeyDictionary[Searcher, StoryGroups] = WeakKeyDictionary()

@@ -8,8 +8,9 @@ import shutil
 
 import numpy as np
 import pytest
+from whoosh import index as whoosh_index
 
-from search_service import dupes, indexer
+from search_service import dupes, indexer, stories
 from search_service.archive import Article, read_article, walk_archive
 from search_service.engine import store
 from tests.conftest import FOLLOW_ARCHIVE, write_article, write_follow_archive
@@ -148,6 +149,30 @@ def test_update_keeps_the_groups_right(tmp_path):
     assert np.array_equal(
         np.load(generation / dupes.SIGNATURES_FILE), np.load(fresh / dupes.SIGNATURES_FILE)
     )
+
+
+def test_story_groups_find_each_live_document_after_an_update(tmp_path):
+    """Groups become a group number per document number, read from the id column in one
+    pass: a document an update replaced keeps its id in the column but is in no group."""
+    archive, index_dir = tmp_path / "archive", tmp_path / "index"
+    write_follow_archive(archive)
+    indexer.build([archive], index_dir)
+    date, headline, body = FOLLOW_ARCHIVE["ru/2026/02/wire.txt"]
+    write_article(archive, "ru/2026/02/wire.txt", date, headline, body + " Обновлено.")
+    indexer.update([archive], index_dir)
+    generation = store.current_generation(index_dir)
+    grouped = dupes.load_groups(generation)
+    assert "ru.2026.02.wire" in grouped
+    ix = whoosh_index.open_dir(str(generation))
+    with ix.searcher() as searcher:
+        assert searcher.reader().has_deletions()  # the old version of the changed article
+        found = stories.StoryGroups.of(searcher, generation)
+        expected = np.full(searcher.doc_count_all(), -1)
+        for doc_id, group in grouped.items():
+            expected[searcher.document_number(id=doc_id)] = found.names.index(group)
+    ix.close()
+    assert np.array_equal(found.group_of, expected)
+    assert sorted(found.names) == sorted(set(grouped.values()))
 
 
 def test_an_update_of_a_generation_with_older_signatures_computes_them_anew(tmp_path):
