@@ -28,7 +28,7 @@ import itertools
 import json
 import os
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -219,7 +219,7 @@ def similar_pairs(
         parent[max(find(a), find(b))] = min(find(a), find(b))
         return True
 
-    for members in _buckets(signatures, live, banding.b, banding.r):
+    for members in _buckets(signatures, live, banding.b, banding.r, dirty):
         if dirty is not None and not dirty[members].any():
             continue
         if every_pair:
@@ -242,19 +242,59 @@ def similar_pairs(
     return pairs
 
 
-def _buckets(signatures: np.ndarray, live: np.ndarray, bands: int, rows: int):
-    """The documents (of ``live``) sharing a band of their signature, bucket by bucket."""
+def _buckets(
+    signatures: np.ndarray,
+    live: np.ndarray,
+    bands: int,
+    rows: int,
+    dirty: np.ndarray | None = None,
+) -> Iterator[np.ndarray]:
+    """The documents (of ``live``) sharing a band of their signature, bucket by bucket; with
+    ``dirty`` (per document number), only the buckets that hold a dirty document."""
     for band in range(bands):
         block = np.ascontiguousarray(signatures[live, band * rows : (band + 1) * rows])
-        keys = block.view(np.dtype((np.void, block.dtype.itemsize * rows))).ravel()
-        _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
-        shared = np.flatnonzero(counts > 1)
-        if not shared.size:
-            continue
-        order = np.argsort(inverse, kind="stable")
-        starts = np.searchsorted(inverse[order], shared)
-        for bucket, start in zip(shared, starts, strict=True):
-            yield live[order[start : start + counts[bucket]]]
+        keys = _band_keys(block)
+        where = np.arange(len(live))
+        if dirty is not None:
+            # An update: the keys its changed documents have, and every document with one.
+            where = np.flatnonzero(np.isin(keys, np.unique(keys[dirty[live]])))
+        for members in _same_keys(keys[where]):
+            yield from (live[where[group]] for group in _same_rows(block[where[members]], members))
+
+
+def _band_keys(block: np.ndarray) -> np.ndarray:
+    """One 64-bit number per row of a band (FNV-1a over its values): sorting these is several
+    times faster than sorting the rows as byte strings (0.6 s a band at 1,000,000 articles)."""
+    keys = np.full(len(block), 0xCBF29CE484222325, dtype=np.uint64)
+    for column in block.T:
+        keys ^= column.astype(np.uint64)
+        keys *= np.uint64(0x100000001B3)  # wraps around, as FNV does
+    return keys
+
+
+def _same_keys(keys: np.ndarray) -> Iterator[np.ndarray]:
+    """The positions in ``keys`` of each value found more than once."""
+    if not keys.size:
+        return
+    _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    shared = np.flatnonzero(counts > 1)
+    if not shared.size:
+        return
+    order = np.argsort(inverse, kind="stable")
+    starts = np.searchsorted(inverse[order], shared)
+    for bucket, start in zip(shared, starts, strict=True):
+        yield order[start : start + counts[bucket]]
+
+
+def _same_rows(rows: np.ndarray, members: np.ndarray) -> Iterator[np.ndarray]:
+    """``members`` split by their band's actual values: one group unless two different bands
+    met on one 64-bit key (a few chances in 10^8 a band at 1,000,000 articles)."""
+    if (rows == rows[0]).all():
+        yield members
+        return
+    values = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
+    for group in _same_keys(values):
+        yield members[group]
 
 
 def groups(

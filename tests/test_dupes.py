@@ -457,3 +457,33 @@ def test_merged_signatures_are_those_of_all_the_documents(tmp_path, follow_index
     files = _saved(generation, tmp_path / "merged", merged)
     assert files == _saved(generation, tmp_path / "whole", whole)
     assert set(json.loads(files[dupes.GROUPS_FILE])) == set(WIRE)  # the groups are found
+
+
+def test_buckets_are_split_by_their_values_when_band_keys_collide(monkeypatch):
+    """Bands are sorted by a 64-bit key each; two different bands on one key (forced here:
+    every key 0) still make separate buckets, and the same groups."""
+    body = " ".join(f"мектеп оқушылары {n} сабақ" for n in range(30))
+    other = " ".join(f"ауыл шаруашылығы {n} егін" for n in range(30))
+    texts = {f"d{n:02d}": (f"Жаңалық {n % 3}", body if n % 2 else other) for n in range(12)}
+    ids = sorted(texts)
+    matrix = np.stack([dupes.signature(*texts[i]) for i in ids])
+    live = np.arange(len(ids))
+    expected = sorted(sorted(b.tolist()) for b in dupes._buckets(matrix, live, 8, 4))
+    pairs = dupes.similar_pairs(ids, matrix)
+    monkeypatch.setattr(dupes, "_band_keys", lambda block: np.zeros(len(block), np.uint64))
+    assert sorted(sorted(b.tolist()) for b in dupes._buckets(matrix, live, 8, 4)) == expected
+    assert dupes.groups(ids, dupes.similar_pairs(ids, matrix)) == dupes.groups(ids, pairs)
+    assert len(set(dupes.groups(ids, pairs).values())) == 2
+
+
+def test_an_updates_buckets_are_those_holding_a_changed_document():
+    rng = np.random.default_rng(7)
+    matrix = rng.integers(0, 4, size=(300, 16), dtype=np.uint32)  # few values: many buckets
+    live = np.arange(300)
+    dirty = np.zeros(300, dtype=bool)
+    dirty[[5, 17, 250]] = True
+    every = [sorted(b.tolist()) for b in dupes._buckets(matrix, live, 4, 4)]
+    wanted = sorted(b for b in every if dirty[b].any())
+    assert wanted and len(wanted) < len(every)
+    found = sorted(sorted(b.tolist()) for b in dupes._buckets(matrix, live, 4, 4, dirty))
+    assert found == wanted
