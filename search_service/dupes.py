@@ -220,8 +220,6 @@ def similar_pairs(
         return True
 
     for members in _buckets(signatures, live, banding.b, banding.r, dirty):
-        if dirty is not None and not dirty[members].any():
-            continue
         if every_pair:
             for a, b in itertools.combinations(members.tolist(), 2):
                 judge(a, b)
@@ -259,7 +257,10 @@ def _buckets(
             # An update: the keys its changed documents have, and every document with one.
             where = np.flatnonzero(np.isin(keys, np.unique(keys[dirty[live]])))
         for members in _same_keys(keys[where]):
-            yield from (live[where[group]] for group in _same_rows(block[where[members]], members))
+            for group in _same_rows(block[where[members]], members):
+                found = live[where[group]]
+                if dirty is None or dirty[found].any():  # a split bucket may have none
+                    yield found
 
 
 def _band_keys(block: np.ndarray) -> np.ndarray:
