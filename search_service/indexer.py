@@ -182,7 +182,11 @@ def build(
                         progress(done, len(files))
             _check_count(generation, summary.added)
             words.merge(generation, known)
-            Sidecars.merge_parts(generation).write(generation)
+            if isinstance(writer, BuildSegmentWriter) and writer.sidecars is not None:
+                sidecars = writer.sidecars  # one process: its writer kept them
+            else:
+                sidecars = Sidecars.merge_parts(generation)
+            sidecars.write(generation)
             summary.documents = summary.added
             summary.seconds = time.monotonic() - started
             _finish(index_dir, generation, summary, roots, manifest)
@@ -263,11 +267,13 @@ def _words_file(generation: Path | None) -> Path | None:
 def _writer(ix, procs: int, known_words: Path | None = None, sidecars: bool = False):
     """A Whoosh writer that commits when the block ends and cancels when it fails; its
     segment writers load the word analyses in ``known_words`` and keep the new ones, and
-    with ``sidecars`` count what the sidecars need (see Sidecars.merge_parts)."""
+    with ``sidecars`` count what the sidecars need: in part files from a multi-process
+    writer's workers (see Sidecars.merge_parts), on the writer itself in one process."""
     keep = {
         "known_words": str(known_words) if known_words else None,
-        "keep_words": True,
-        "sidecars": sidecars,
+        # one process: words.merge takes the new analyses from this process's memory
+        "keep_words": procs > 1,
+        "sidecars": sidecars if procs > 1 or not sidecars else "keep",
     }
     # Separate segment files, not one compound file: Whoosh copies a compound file's parts
     # into memory when it opens them (the whole postings file), but maps separate files.

@@ -1,12 +1,13 @@
 """Build, update and delete cycles on a real index; the job lock; atomic switching."""
 
+import gzip
 import os
 from pathlib import Path
 
 import pytest
 from whoosh.query import Term
 
-from search_service import dupes, indexer, typeahead
+from search_service import dupes, indexer, typeahead, words
 from search_service.archive import article_id
 from search_service.cli import SAMPLE_ARCHIVE
 from search_service.engine import store
@@ -199,3 +200,13 @@ def test_sidecars_counted_by_the_workers_are_those_of_one_process(tmp_path):
     assert ids == ids_two and (matrix == matrix_two).all()
     assert dupes.load_groups(first) == dupes.load_groups(second)
     assert not list(second.glob("*.sidecars")), "the workers' part files are merged and removed"
+    assert not list(first.glob("*.sidecars")), "one process hands its counts over in memory"
+    # the word analyses too: one process's are taken from its memory, the workers' from parts
+    assert _word_lines(first) == _word_lines(second)
+    assert not list(first.glob(f"*{words.PART_SUFFIX}"))
+    assert not list(second.glob(f"*{words.PART_SUFFIX}"))
+
+
+def _word_lines(generation):
+    with gzip.open(generation / words.WORDS_FILE, "rt", encoding="utf-8") as handle:
+        return sorted(handle)

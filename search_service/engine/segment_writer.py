@@ -327,7 +327,7 @@ class BuildSegmentWriter(SegmentWriter):
         array_min_docs: int = 0,
         known_words: str | None = None,
         keep_words: bool = False,
-        sidecars: bool = False,
+        sidecars: bool | str = False,
         **kwargs: Any,
     ):
         super().__init__(ix, limitmb=limitmb, **kwargs)
@@ -337,8 +337,11 @@ class BuildSegmentWriter(SegmentWriter):
         if known_words and not _loaded_words.get(known_words):
             _loaded_words[known_words] = words.load(known_words) or -1
         self.keep_words = keep_words
-        # What the sidecars need of each document, counted here (in a build's workers).
+        # What the sidecars need of each document, counted here (in a build's workers), and
+        # left in a part file at the end; ``"keep"``: kept on this writer for the job's own
+        # process to take (a single-process build, which need not pickle them).
         self.sidecars = Sidecars() if sidecars else None
+        self.sidecar_parts = sidecars is True
         unsupported = [
             name for name, field in self.schema.items() if field.separate_spelling() or field.vector
         ]
@@ -391,7 +394,7 @@ class BuildSegmentWriter(SegmentWriter):
     def _flush_segment(self) -> None:
         if self.keep_words:
             words.write_part(self.storage.folder, self.newsegment.segment_id())
-        if self.sidecars is not None:
+        if self.sidecars is not None and self.sidecar_parts:
             self.sidecars.write_part(self.storage.folder, self.newsegment.segment_id())
         self.perdocwriter.close()
         lengths = self.per_document_reader() if self.codec.length_stats else None
