@@ -1,16 +1,17 @@
 """Near-duplicate stories: a MinHash signature per article at index time, and groups of the
 articles whose similarity reaches :data:`THRESHOLD`.
 
-The signature is a datasketch ``MinHash`` over the word :data:`SHINGLE`-grams of the
-article's normalised words (case folded, Latin-script Kazakh spelt in Cyrillic, then the
-skeleton spelling of ``text.fold``, so the scripts and alphabets of one story meet).
-Candidate pairs come from datasketch's LSH index (set a little below the threshold) and are
+The signature is a MinHash (datasketch's ``affine32`` permutations, applied in numpy) over
+the word :data:`SHINGLE`-grams of the article's normalised words (case folded, Latin-script
+Kazakh spelt in Cyrillic, then the skeleton spelling of ``text.fold``, so the scripts and
+alphabets of one story meet), each shingle hashed from its words' CRC-32 hashes.
+Candidate pairs come from datasketch's LSH banding (set a little below the threshold) and are
 kept when the exact Jaccard similarity of their shingles, computed again from the text the
 index stores, reaches the threshold; groups are the connected components of the kept pairs.
 
 Files beside each generation (written by build and update, see :mod:`sidecars`):
 
-- ``dupes-minhash.npy`` and ``dupes-ids.json``: every document's signature, so an update
+- ``dupes-minhash-words.npy`` and ``dupes-ids.json``: every document's signature, so an update
   only computes the signatures of the documents it adds or changes;
 - ``dupes.json``: ``{document id: group id}`` for the documents in a group of two or more
   (the group id is the id of its first member in sort order). An update reads it back: a
@@ -59,9 +60,10 @@ BUCKET_TRIES = 4  # other members of a bucket tried for a document unlike its fi
 # Shorter articles are never grouped: a few words say too little, and short notes written
 # from a template (weather, results) are different stories with the same wording.
 MIN_WORDS = 25
-# Named for what it holds: MinHash values of CRC-32 shingle hashes. Generations written before
-# (SHA-1 hashes, "dupes-signatures.npy") have none, so an update recounts them all once.
-SIGNATURES_FILE = "dupes-minhash.npy"
+# Named for what it holds: MinHash values of shingle hashes made of word hashes. Generations
+# written before have other values under other names ("dupes-signatures.npy": SHA-1 hashes of
+# shingles, "dupes-minhash.npy": their CRC-32), so an update recounts them all once.
+SIGNATURES_FILE = "dupes-minhash-words.npy"
 IDS_FILE = "dupes-ids.json"
 GROUPS_FILE = "dupes.json"
 WORD_CACHE = 1 << 18  # distinct words whose normalised form is remembered
@@ -107,6 +109,7 @@ def _word(raw: str, variant: str | None) -> str:
 def forget_words() -> None:
     """Empty the per-word caches a job filled."""
     _words_of.clear()
+    _hashes_of.clear()
 
 
 def shingles(items: list[str], size: int = SHINGLE) -> set[str]:
@@ -127,20 +130,73 @@ def signature(headline: str, body: str, script: str | None = None) -> np.ndarray
 
 def words_signature(found: list[str]) -> np.ndarray:
     """The MinHash signature of an article's :func:`words`."""
-    if len(found) < MIN_WORDS:
+    return hashes_signature(np.fromiter(map(word_hash, found), np.uint64, len(found)))
+
+
+def word_hash(word: str) -> int:
+    """A normalised word's 32-bit hash (CRC-32, computed in C), what shingle hashes are made of."""
+    return zlib.crc32(word.encode("utf-8"))
+
+
+def text_word_hashes(text: str, raws: list[str], script: str | None = None) -> np.ndarray:
+    """The :func:`word_hash` of each of :func:`text_words`, from a cache of raw word -> hash:
+    what the indexer computes a signature from (:func:`hashes_signature`)."""
+    variant = detect_variant(text) if script == "Latn" else None
+    cache = _hashes_of.get(variant)
+    if cache is None:
+        make = functools.partial(_hashed_word, variant=variant)
+        cache = _hashes_of[variant] = WordCache(WORD_CACHE, make=make)
+    return np.fromiter(map(cache.__getitem__, raws), np.uint64, len(raws))
+
+
+_hashes_of: dict[str | None, WordCache] = {}  # as _words_of, of each word's hash
+
+
+def _hashed_word(raw: str, variant: str | None) -> int:
+    return word_hash(_word(raw, variant))
+
+
+def hashes_signature(hashes: np.ndarray) -> np.ndarray:
+    """The MinHash signature of an article from its words' :func:`word_hash` values (uint64).
+
+    A shingle's hash is a polynomial of its words' hashes, folded to 32 bits, all of an
+    article's at once in numpy; each permutation of the MinHash is datasketch's ``affine32``
+    scheme (the MurmurHash3 finalizer, then ``a * h + b`` modulo 2**32, with datasketch's
+    seeded ``a`` and ``b``), applied to every shingle at once. Hashing shingles as strings and
+    passing them to ``MinHash.update_batch`` took five times as long.
+    """
+    if len(hashes) < MIN_WORDS:
         return np.zeros(NUM_PERM, dtype=np.uint32)  # "no signature": never grouped
-    minhash = _empty_minhash().copy()
-    # CRC-32 is computed in C; datasketch's default, SHA-1 in a Python wrapper, took a third of
-    # a build's time outside the index. Either gives 32 bits, all a MinHash keeps.
-    minhash.update_batch(list(map(str.encode, shingles(found))))
-    return minhash.hashvalues.astype(np.uint32)
+    count = len(hashes) - SHINGLE + 1
+    shingle = hashes[:count].copy()
+    for offset in range(1, SHINGLE):
+        shingle *= _SHINGLE_MULTIPLIER
+        shingle += hashes[offset : offset + count]
+    shingle ^= shingle >> np.uint64(32)
+    values = _finalize(np.unique(shingle.astype(np.uint32)))
+    a, b = _permutations()
+    return (a * values + b).min(axis=1)
+
+
+_SHINGLE_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # odd; 2**64 over the golden ratio
+
+
+def _finalize(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer (its published shifts and constants), on uint32s."""
+    values = values ^ (values >> np.uint32(16))
+    values *= np.uint32(0x85EBCA6B)
+    values ^= values >> np.uint32(13)
+    values *= np.uint32(0xC2B2AE35)
+    values ^= values >> np.uint32(16)
+    return values
 
 
 @functools.cache
-def _empty_minhash() -> MinHash:
-    """A MinHash with no values; copies of it share its permutations, which take a tenth of a
-    millisecond to draw from the seed (half a second a build)."""
-    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=zlib.crc32)
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's permutations for :data:`NUM_PERM` and :data:`SEED` (drawn once: a tenth of
+    a millisecond each time), as columns that broadcast over an article's shingles."""
+    a, b = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+    return a.astype(np.uint32)[:, None], b.astype(np.uint32)[:, None]
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
@@ -340,9 +396,9 @@ class Signatures:
         self.by_id[doc_id] = signature(headline, body, script)
         self._note_change(doc_id)
 
-    def add_words(self, doc_id: str, found: list[str]) -> None:
-        """Add a document by its :func:`words`."""
-        self.by_id[doc_id] = words_signature(found)
+    def add_hashes(self, doc_id: str, hashes: np.ndarray) -> None:
+        """Add a document by its :func:`text_word_hashes`."""
+        self.by_id[doc_id] = hashes_signature(hashes)
         self._note_change(doc_id)
 
     def remove(self, doc_id: str) -> None:

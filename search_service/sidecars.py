@@ -48,7 +48,7 @@ class Sidecars:
         text = article_text(headline, body)
         raws = WORD_RE.findall(text)  # the words found once for both
         self.words.add_text(text, raws)
-        self.signatures.add_words(doc_id, dupes.text_words(text, raws, script))
+        self.signatures.add_hashes(doc_id, dupes.text_word_hashes(text, raws, script))
 
     def write_part(self, folder: Path | str, name: str) -> None:
         """Leave what this writer counted in a part file of ``folder`` for :meth:`merge_parts`."""

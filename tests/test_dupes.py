@@ -175,15 +175,18 @@ def test_story_groups_find_each_live_document_after_an_update(tmp_path):
     assert sorted(found.names) == sorted(set(grouped.values()))
 
 
-def test_an_update_of_a_generation_with_older_signatures_computes_them_anew(tmp_path):
-    """A generation written before the CRC-32 signatures holds ``dupes-signatures.npy`` (SHA-1
-    hashes, not comparable): the update recounts every signature instead of mixing them."""
+@pytest.mark.parametrize("older_name", store.RETIRED_FILES)
+def test_an_update_of_a_generation_with_older_signatures_computes_them_anew(tmp_path, older_name):
+    """A generation written before the current signatures holds them under another name
+    (``dupes-signatures.npy``: SHA-1 hashes of shingles; ``dupes-minhash.npy``: CRC-32 ones),
+    not comparable: the update recounts every signature instead of mixing them, and leaves
+    the old file behind."""
     archive, index_dir = tmp_path / "archive", tmp_path / "index"
     write_follow_archive(archive)
     indexer.build([archive], index_dir)
     served = store.current_generation(index_dir)
-    older = np.load(served / dupes.SIGNATURES_FILE) + np.uint32(1)  # other values, as SHA-1 gave
-    np.save(served / "dupes-signatures.npy", older)
+    older = np.load(served / dupes.SIGNATURES_FILE) + np.uint32(1)  # other values
+    np.save(served / older_name, older)
     (served / dupes.SIGNATURES_FILE).unlink()
     headline, body = _headline_body("ru/2026/02/wire.txt")
     write_article(archive, "ru/2026/02/wire-again.txt", "2026-02-09", headline, body)
@@ -196,6 +199,7 @@ def test_an_update_of_a_generation_with_older_signatures_computes_them_anew(tmp_
     )
     assert dupes.load_groups(generation) == dupes.load_groups(fresh)
     assert dupes.load_groups(generation)["ru.2026.02.wire-again"] == "ru.2026.01.wire-repost"
+    assert not (generation / older_name).exists()
 
 
 def test_an_update_of_a_generation_without_its_groups_finds_them_all_again(tmp_path):

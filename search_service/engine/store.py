@@ -49,13 +49,15 @@ MANIFEST_FILE = "manifest.json.gz"  # the source file of every document, for upd
 SIDECAR_FILES = (
     "typeahead-counts.json.gz",
     "typeahead.json.gz",
-    "dupes-minhash.npy",
+    "dupes-minhash-words.npy",
     "dupes-ids.json",
     "dupes.json",
 )
 WORDS_FILE = "words.tsv.gz"  # the generation's word analyses (search_service.words)
+# Sidecar files of earlier versions, which an update does not carry into a new generation.
+RETIRED_FILES = ("dupes-signatures.npy", "dupes-minhash.npy")
 # Written anew by every job, never linked
-_OWN_FILES = frozenset({META_FILE, MANIFEST_FILE, WORDS_FILE, *SIDECAR_FILES})
+_OWN_FILES = frozenset({META_FILE, MANIFEST_FILE, WORDS_FILE, *SIDECAR_FILES, *RETIRED_FILES})
 KEEP_GENERATIONS = 2  # the served one and the one before, for readers still open on it
 # zlib's level for the large JSON files (type-ahead, manifest). On the real corpus level 4
 # makes their 12.7 MB 2.5 MB in 0.13 s of CPU (level 1: 3.1 MB in 0.10 s; level 6: 2.4 MB in
