@@ -33,7 +33,6 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 from whoosh import index as whoosh_index
 
 from search_service.archive import article_text
@@ -195,6 +194,8 @@ def _finalize(values: np.ndarray) -> np.ndarray:
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
     """datasketch's permutations for :data:`NUM_PERM` and :data:`SEED` (drawn once: a tenth of
     a millisecond each time), as columns that broadcast over an article's shingles."""
+    from datasketch import MinHash  # imported when needed: datasketch imports SciPy (0.4 s)
+
     a, b = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
     return a.astype(np.uint32)[:, None], b.astype(np.uint32)[:, None]
 
@@ -236,6 +237,8 @@ def similar_pairs(
     changed ones, and the members of the groups they left). Only buckets holding a dirty
     document are judged; the pairs returned are the new ones.
     """
+    from datasketch import MinHashLSH  # see _permutations
+
     lowest = max(0.05, threshold - CANDIDATE_MARGIN) if shingles_of else threshold
     sure = 2.0 if every_pair else threshold + SURE_MARGIN  # 2.0: never (estimates reach 1.0)
     banding = MinHashLSH(threshold=lowest, num_perm=NUM_PERM)
