@@ -267,16 +267,16 @@ def index_analysis(text: str, lang: str | None = None) -> IndexAnalysis:
     forms: dict[str, list[int]] = {}
     folds: dict[str, list[int]] = {}
     lines = [_table_header(text, alphabet, runs)]
-    seen: set[tuple[str, str, str | None]] = set()
-    cache = _raw_cache
+    seen_in: dict[str, set[str]] = {}  # run language -> the words met in it so far
     pos = 0
     for start, end, run_lang in runs:
+        front = _index_fronts.get((run_lang, alphabet)) or _index_front(run_lang, alphabet)
+        seen = seen_in.setdefault(run_lang, set())
         for raw in WORD_RE.findall(text, start, end):
-            key = (raw, run_lang, alphabet)
-            entry = cache.get(key) or _analyze_raw(raw, run_lang, alphabet)
-            if key not in seen:
-                seen.add(key)
-                lines.append(_packed(key, entry))
+            entry, line = front[raw]
+            if raw not in seen:  # the word's first time in the text: its table line
+                seen.add(raw)
+                lines.append(line)
             word, pieces = entry
             _add_position(keys, forms, folds, word, pos)
             if pieces:
@@ -286,6 +286,33 @@ def index_analysis(text: str, lang: str | None = None) -> IndexAnalysis:
             else:
                 pos += 1
     return IndexAnalysis(IndexPositions(keys, forms, folds), "\n".join(lines))
+
+
+# index_analysis's front to the caches of raw words and their table lines: per (language,
+# Latin alphabet), raw word -> (analysis, table line). Keyed by the raw word alone, whose hash
+# the string keeps, where a (raw, language, alphabet) key's hash is computed at every look-up
+# (several times per word of every text a build indexes).
+_index_fronts: dict[tuple[str, str | None], WordCache] = {}
+caches.register(_index_fronts.clear)
+
+
+def _index_front(lang: str, alphabet: str | None) -> WordCache:
+    front = WordCache(_CACHE_LIMIT, make=functools.partial(_entry_and_line, lang, alphabet))
+    _index_fronts[lang, alphabet] = front
+    return front
+
+
+def _entry_and_line(lang: str, alphabet: str | None, raw: str) -> tuple[_RawEntry, str]:
+    key = (raw, lang, alphabet)
+    entry = _raw_cache.get(key) or _analyze_raw(raw, lang, alphabet)
+    before = len(_packed_cache)
+    line = _packed(key, entry)
+    if len(_packed_cache) < before:
+        # The packed lines were full and emptied: so are the fronts, or the words they hold
+        # would not be packed again, and a job's words file (export_words) would lack them.
+        for front in _index_fronts.values():
+            front.clear()
+    return entry, line
 
 
 def _add_position(

@@ -136,3 +136,24 @@ def test_latin_kazakh_meets_cyrillic(text):
 def test_latin_kazakh_query_word_gets_cyrillic_form():
     (term,) = analyze_query("Qazaqstan")
     assert term.form == "қазақстан"
+
+
+# the module (the package's ``analyze`` is the function)
+text_analyze = importlib.import_module("search_service.text.analyze")
+
+
+def test_the_indexer_s_front_cache_stays_in_step_with_the_packed_words(monkeypatch):
+    """index_analysis reads each raw word through a front cache; when the packed table lines
+    fill up and are emptied, the front is emptied too, so every word it still knows is packed
+    (a job's words file, export_words, holds them) and the tables stay the same."""
+    text_analyze.clear_caches()
+    monkeypatch.setattr(text_analyze._packed_cache, "limit", 4)
+    text = "Бір екі үш төрт бес алты жеті сегіз тоғыз он"
+    first = text_analyze.index_analysis(text, "kk")
+    again = text_analyze.index_analysis(text, "kk")
+    assert again == first
+    exported = {line.split("\t")[0] for line in text_analyze.export_words(new_only=True)}
+    fronts = set().union(*(front.keys() for front in text_analyze._index_fronts.values()))
+    assert fronts and fronts <= exported
+    text_analyze.clear_caches()
+    assert text_analyze.index_analysis(text, "kk") == first
