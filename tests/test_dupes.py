@@ -27,7 +27,7 @@ def test_signatures_of_near_duplicates_are_similar():
     original = dupes.signature(*_headline_body("ru/2026/02/wire.txt"))
     update = dupes.signature(*_headline_body("ru/2026/02/wire-update.txt"))
     other = dupes.signature(*_headline_body("kk/2026/01/tokayev.txt"))
-    assert original.dtype == np.uint32 and original.shape == (dupes.NUM_PERM,)
+    assert original.dtype == dupes.SIGNATURE_TYPE and original.shape == (dupes.NUM_PERM,)
     assert dupes.similarity(original, update) >= dupes.THRESHOLD
     assert dupes.similarity(original, other) < 0.1
 
@@ -491,3 +491,16 @@ def test_an_updates_buckets_are_those_holding_a_changed_document():
     assert wanted and len(wanted) < len(every)
     found = sorted(sorted(b.tolist()) for b in dupes._buckets(matrix, live, 4, 4, dirty))
     assert found == wanted
+
+
+def test_signatures_of_another_width_are_not_loaded(tmp_path):
+    """A signatures file whose values are not 16-bit (written while the file held full 32-bit
+    values) is not mixed with new ones: it reads as none, and an update recounts them."""
+    archive, index_dir = tmp_path / "archive", tmp_path / "index"
+    write_follow_archive(archive)
+    indexer.build([archive], index_dir)
+    served = store.current_generation(index_dir)
+    assert dupes.Signatures.load(served) is not None
+    wide = np.load(served / dupes.SIGNATURES_FILE).astype(np.uint32)
+    np.save(served / dupes.SIGNATURES_FILE, wide)
+    assert dupes.Signatures.load(served) is None
