@@ -276,6 +276,38 @@ def test_codec_whoosh3_W3PostingsWriter_members_the_build_uses(tmp_path):
         writer.cancel()
 
 
+@pytest.mark.parametrize("count", [0, 1, 3, 257, 5000])
+def test_filetables_compact_term_table_is_read_by_whoosh_s_reader(tmp_path, count):
+    """A term table written with fewer hash slots (wi.compact_term_table) gives Whoosh's own
+    reader every key and value, in order and by look-up, and no key it does not hold."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter
+
+    storage = FileStorage(str(tmp_path))
+    table = OrderedHashWriter(storage.create_file("terms"))
+
+    class FieldWriter:  # what compact_term_table reads of a Whoosh 3 field writer
+        _tindex = table
+
+    wi.compact_term_table(FieldWriter)
+    assert isinstance(table, OrderedHashWriter) and type(table) is not OrderedHashWriter
+    items = [(f"term{n:05d}".encode(), f"value {n}".encode() * (n % 3)) for n in range(count)]
+    for key, value in items:
+        table.add(key, value)
+    length = table.close()
+    reader = OrderedHashReader(storage.open_file("terms"), length)
+    try:
+        assert list(reader.items()) == items
+        for key, value in items:
+            assert key in reader and reader[key] == value
+        for missing in (b"term", b"term99999", b"other", b"term00001x"):
+            assert missing not in reader
+        slots = sum(numslots for _, numslots in reader.tables)
+        assert slots < 1.3 * count + 256  # Whoosh's own writer: 2 per key
+    finally:
+        reader.close()
+
+
 def test_codec_whoosh3_W3TermInfo_layout_the_build_writes():
     assert wi.W3TermInfo is whoosh3.W3TermInfo
     assert wi.W3TermInfo._struct.format == "!BfIBBfII"  # flags, weight, doc frequency, ...

@@ -49,6 +49,7 @@ from search_service.engine.whoosh_internals import (
     SegmentWriter,
     W3PostingsWriter,
     W3TermInfo,
+    compact_term_table,
     length_to_byte,
     random_name,
     swap_postings_writer,
@@ -348,6 +349,7 @@ class BuildSegmentWriter(SegmentWriter):
         if unsupported:  # see add_document
             raise ValueError(f"fields with spelling words or term vectors: {unsupported}")
         self.pool = TermPool(self._tempstorage, limitmb)
+        compact_term_table(self.fieldwriter)
         # Whoosh asks its term table and postings file for their offsets a few times per term.
         for structfile in writer_files(self.fieldwriter):
             structfile.file = _CountingFile(structfile.file)

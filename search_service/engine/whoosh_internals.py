@@ -40,6 +40,7 @@ with it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from itertools import accumulate
 from struct import Struct
@@ -247,6 +248,40 @@ def swap_postings_writer(fieldwriter: Any, writer_class: type) -> Any:
     )
     fieldwriter._postwriter = postwriter
     return postwriter
+
+
+def compact_term_table(fieldwriter: Any) -> None:
+    """Make a Whoosh 3 field writer's term table (an ``OrderedHashWriter``, nothing written to
+    it yet but its header) write its hash tables with 1.25 slots per term instead of 2, each
+    table in one write. Whoosh's reader (``HashReader.ranges_for_key``) takes each table's
+    number of slots from the directory and probes until it finds the key or an empty slot,
+    which every table keeps; a term costs 9 bytes less (2 MB of the real corpus's index) and
+    a look-up of a missing term about five probes more (a microsecond each)."""
+    fieldwriter._tindex.__class__ = _compact_term_table()
+
+
+@functools.cache
+def _compact_term_table() -> type:
+    from whoosh.filedb.filetables import OrderedHashWriter, _pointer
+
+    class CompactTermTable(OrderedHashWriter):
+        """``OrderedHashWriter`` writing fuller hash tables (see compact_term_table)."""
+
+        def _write_hashes(self) -> None:
+            dbfile, pack = self.dbfile, _pointer.pack
+            empty = pack(0, 0)  # no entry is at position 0 (the header is)
+            for entries in self.buckets:
+                slots = len(entries) + (len(entries) + 3) // 4  # one empty slot at least
+                self.directory.append((dbfile.tell(), slots))
+                table: list[bytes] = [empty] * slots
+                for hashval, position in entries:  # Whoosh's placement: linear probing
+                    slot = (hashval >> 8) % slots
+                    while table[slot] is not empty:
+                        slot = (slot + 1) % slots
+                    table[slot] = pack(hashval, position)
+                dbfile.write(b"".join(table))
+
+    return CompactTermTable
 
 
 # Sizes ------------------------------------------------------------------------------------
