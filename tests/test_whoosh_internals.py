@@ -291,6 +291,7 @@ def test_filetables_compact_term_table_is_read_by_whoosh_s_reader(tmp_path, coun
 
     wi.compact_term_table(FieldWriter)
     assert isinstance(table, OrderedHashWriter) and type(table) is not OrderedHashWriter
+    assert table.hashtype == 1  # CRC-32
     items = [(f"term{n:05d}".encode(), f"value {n}".encode() * (n % 3)) for n in range(count)]
     for key, value in items:
         table.add(key, value)
@@ -302,6 +303,7 @@ def test_filetables_compact_term_table_is_read_by_whoosh_s_reader(tmp_path, coun
             assert key in reader and reader[key] == value
         for missing in (b"term", b"term99999", b"other", b"term00001x"):
             assert missing not in reader
+        assert reader.hashtype == 1
         slots = sum(numslots for _, numslots in reader.tables)
         assert slots < 1.3 * count + 256  # Whoosh's own writer: 2 per key
     finally:
