@@ -85,39 +85,53 @@ class Sidecars:
         cls, current: Path, generation: Path, removed: Iterable[str], changes: Iterable[Article]
     ) -> Sidecars:
         """The served generation's sidecars less the documents the update removes or
-        replaces, plus the new versions; recounted from the new generation when the served
-        one has none (it was built before them)."""
+        replaces, plus the new versions. A part the served generation lacks (built before it,
+        or in an older form) is counted again from the new generation alone: the near-duplicate
+        signatures after a change of their hashing, say, without the type-ahead words too."""
         changes = list(changes)
         words = typeahead.WordCounts.load(current)
         signatures = dupes.Signatures.load(current)
         if words is None or signatures is None:
-            return cls.recount(generation)
+            recounted = cls.recount(generation, words=words is None, signatures=signatures is None)
+            if words is None and signatures is None:
+                return recounted
         sidecars = cls(words, signatures)
         ix = whoosh_index.open_dir(str(current))
         try:
             with ix.searcher() as searcher:
                 for doc_id in {*removed, *(article.id for article in changes)}:
                     fields = searcher.document(id=doc_id)
-                    if fields is not None:
+                    if words is not None and fields is not None:
                         sidecars.words.remove(fields.get("headline", ""), fields.get("body", ""))
-                    sidecars.signatures.remove(doc_id)
+                    if signatures is not None:
+                        sidecars.signatures.remove(doc_id)
         finally:
             ix.close()
         for article in changes:
-            sidecars.add(article)
+            if words is not None:
+                sidecars.words.add(article.headline, article.body)
+            if signatures is not None:
+                sidecars.signatures.add(article.id, article.headline, article.body, article.script)
+        if words is None:
+            sidecars.words = recounted.words
+        if signatures is None:
+            sidecars.signatures = recounted.signatures
         return sidecars
 
     @classmethod
-    def recount(cls, generation: Path) -> Sidecars:
-        """Everything counted again from a generation's stored documents."""
+    def recount(cls, generation: Path, words: bool = True, signatures: bool = True) -> Sidecars:
+        """The type-ahead words and the signatures (those asked for) counted again from a
+        generation's stored documents."""
         sidecars = cls()
         ix = whoosh_index.open_dir(str(generation))
         try:
             with ix.searcher() as searcher:
                 for fields in searcher.all_stored_fields():
                     headline, body = fields.get("headline", ""), fields.get("body", "")
-                    sidecars.words.add(headline, body)
-                    sidecars.signatures.add(fields["id"], headline, body, fields.get("script"))
+                    if words:
+                        sidecars.words.add(headline, body)
+                    if signatures:
+                        sidecars.signatures.add(fields["id"], headline, body, fields.get("script"))
         finally:
             ix.close()
         return sidecars

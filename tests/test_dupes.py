@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from whoosh import index as whoosh_index
 
-from search_service import dupes, indexer, stories
+from search_service import dupes, indexer, sidecars, stories, typeahead
 from search_service.archive import Article, read_article, walk_archive
 from search_service.engine import store
 from tests.conftest import FOLLOW_ARCHIVE, write_article, write_follow_archive
@@ -176,11 +176,20 @@ def test_story_groups_find_each_live_document_after_an_update(tmp_path):
 
 
 @pytest.mark.parametrize("older_name", store.RETIRED_FILES)
-def test_an_update_of_a_generation_with_older_signatures_computes_them_anew(tmp_path, older_name):
+def test_an_update_of_a_generation_with_older_signatures_computes_them_anew(
+    tmp_path, older_name, monkeypatch
+):
     """A generation written before the current signatures holds them under another name
     (``dupes-signatures.npy``: SHA-1 hashes of shingles; ``dupes-minhash.npy``: CRC-32 ones),
     not comparable: the update recounts every signature instead of mixing them, and leaves
-    the old file behind."""
+    the old file behind; the type-ahead words it has are updated, not counted again."""
+    asked = []
+    recount = sidecars.Sidecars.recount.__func__
+    monkeypatch.setattr(
+        sidecars.Sidecars,
+        "recount",
+        classmethod(lambda cls, *a, **k: asked.append(k) or recount(cls, *a, **k)),
+    )
     archive, index_dir = tmp_path / "archive", tmp_path / "index"
     write_follow_archive(archive)
     indexer.build([archive], index_dir)
@@ -200,6 +209,8 @@ def test_an_update_of_a_generation_with_older_signatures_computes_them_anew(tmp_
     assert dupes.load_groups(generation) == dupes.load_groups(fresh)
     assert dupes.load_groups(generation)["ru.2026.02.wire-again"] == "ru.2026.01.wire-repost"
     assert not (generation / older_name).exists()
+    assert asked == [{"words": False, "signatures": True}]
+    assert typeahead.WordCounts.load(generation) == typeahead.WordCounts.load(fresh)
 
 
 def test_an_update_of_a_generation_without_its_groups_finds_them_all_again(tmp_path):
