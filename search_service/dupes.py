@@ -87,18 +87,27 @@ def text_words(text: str, raws: list[str], script: str | None = None) -> list[st
     """:func:`words` of an article's ``text`` (headline, newline, body) from its words as they
     stand in it (``tokenize.WORD_RE.findall``), which the indexer finds once for all it keeps
     beside the index."""
-    variant = detect_variant(text) if script == "Latn" else None
-    cache = _words_of.get(variant)
-    if cache is None:
-        # raw word -> normalised word for one alphabet, read by ``map(cache.__getitem__, raws)``,
-        # a lookup at C speed, where an ``lru_cache`` call of two arguments costs several times
-        # as much a word
-        make = functools.partial(_word, variant=variant)
-        cache = _words_of[variant] = WordCache(WORD_CACHE, make=make)
+    cache = _cache_of(_words_of, _word, text, script)
     return list(map(cache.__getitem__, raws))
 
 
-_words_of: dict[str | None, WordCache] = {}  # by Latin alphabet (None: Cyrillic)
+# raw word -> normalised word, one cache per Latin alphabet (None: Cyrillic), read by
+# ``map(cache.__getitem__, raws)``, a lookup at C speed, where an ``lru_cache`` call of two
+# arguments costs several times as much a word
+_words_of: dict[str | None, WordCache] = {}
+
+
+def _cache_of(
+    caches: dict[str | None, WordCache], make: Callable[..., object], text: str, script: str | None
+) -> WordCache:
+    """The cache in ``caches`` for the alphabet of ``text`` (made by ``make(raw, variant)``)."""
+    variant = detect_variant(text) if script == "Latn" else None
+    cache = caches.get(variant)
+    if cache is None:
+        cache = caches[variant] = WordCache(
+            WORD_CACHE, make=functools.partial(make, variant=variant)
+        )
+    return cache
 
 
 def _word(raw: str, variant: str | None) -> str:
@@ -144,11 +153,7 @@ def word_hash(word: str) -> int:
 def text_word_hashes(text: str, raws: list[str], script: str | None = None) -> np.ndarray:
     """The :func:`word_hash` of each of :func:`text_words`, from a cache of raw word -> hash:
     what the indexer computes a signature from (:func:`hashes_signature`)."""
-    variant = detect_variant(text) if script == "Latn" else None
-    cache = _hashes_of.get(variant)
-    if cache is None:
-        make = functools.partial(_hashed_word, variant=variant)
-        cache = _hashes_of[variant] = WordCache(WORD_CACHE, make=make)
+    cache = _cache_of(_hashes_of, _hashed_word, text, script)
     return np.fromiter(map(cache.__getitem__, raws), np.uint64, len(raws))
 
 
