@@ -136,13 +136,9 @@ def shingles(items: list[str], size: int = SHINGLE) -> set[str]:
 
 
 def signature(headline: str, body: str, script: str | None = None) -> np.ndarray:
-    """The MinHash signature of an article: ``NUM_PERM`` unsigned 32-bit values."""
-    return words_signature(words(headline, body, script))
-
-
-def words_signature(found: list[str]) -> np.ndarray:
-    """The MinHash signature of an article's :func:`words`."""
-    return hashes_signature(np.fromiter(map(word_hash, found), np.uint64, len(found)))
+    """The MinHash signature of an article: ``NUM_PERM`` values of :data:`SIGNATURE_TYPE`."""
+    text = article_text(headline, body)
+    return hashes_signature(text_word_hashes(text, WORD_RE.findall(text), script))
 
 
 def word_hash(word: str) -> int:

@@ -128,9 +128,11 @@ class Sidecars:
             with ix.searcher() as searcher:
                 for fields in searcher.all_stored_fields():
                     headline, body = fields.get("headline", ""), fields.get("body", "")
-                    if words:
+                    if words and signatures:  # the words found once for both
+                        sidecars._add(fields["id"], headline, body, fields.get("script"))
+                    elif words:
                         sidecars.words.add(headline, body)
-                    if signatures:
+                    else:
                         sidecars.signatures.add(fields["id"], headline, body, fields.get("script"))
         finally:
             ix.close()
