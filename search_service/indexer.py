@@ -182,7 +182,7 @@ def build(
                         progress(done, len(files))
             _check_count(generation, summary.added)
             words.merge(generation, known)
-            if isinstance(writer, BuildSegmentWriter) and writer.sidecars is not None:
+            if isinstance(writer, BuildSegmentWriter):
                 sidecars = writer.sidecars  # one process: its writer kept them
             else:
                 sidecars = Sidecars.merge_parts(generation)
@@ -271,9 +271,8 @@ def _writer(ix, procs: int, known_words: Path | None = None, sidecars: bool = Fa
     writer's workers (see Sidecars.merge_parts), on the writer itself in one process."""
     keep = {
         "known_words": str(known_words) if known_words else None,
-        # one process: words.merge takes the new analyses from this process's memory
-        "keep_words": procs > 1,
-        "sidecars": sidecars if procs > 1 or not sidecars else "keep",
+        "parts": procs > 1,  # one process: words.merge and build take them from its memory
+        "sidecars": sidecars,
     }
     # Separate segment files, not one compound file: Whoosh copies a compound file's parts
     # into memory when it opens them (the whole postings file), but maps separate files.

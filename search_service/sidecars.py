@@ -91,31 +91,27 @@ class Sidecars:
         changes = list(changes)
         words = typeahead.WordCounts.load(current)
         signatures = dupes.Signatures.load(current)
-        if words is None or signatures is None:
-            recounted = cls.recount(generation, words=words is None, signatures=signatures is None)
-            if words is None and signatures is None:
-                return recounted
-        sidecars = cls(words, signatures)
+        if words is None and signatures is None:
+            return cls.recount(generation)
+        sidecars = cls(words, signatures)  # a part the served one lacks starts empty
         ix = whoosh_index.open_dir(str(current))
         try:
             with ix.searcher() as searcher:
                 for doc_id in {*removed, *(article.id for article in changes)}:
                     fields = searcher.document(id=doc_id)
-                    if words is not None and fields is not None:
+                    if fields is not None:
                         sidecars.words.remove(fields.get("headline", ""), fields.get("body", ""))
-                    if signatures is not None:
-                        sidecars.signatures.remove(doc_id)
+                    sidecars.signatures.remove(doc_id)
         finally:
             ix.close()
         for article in changes:
-            if words is not None:
-                sidecars.words.add(article.headline, article.body)
-            if signatures is not None:
-                sidecars.signatures.add(article.id, article.headline, article.body, article.script)
-        if words is None:
-            sidecars.words = recounted.words
-        if signatures is None:
-            sidecars.signatures = recounted.signatures
+            sidecars.add(article)
+        if words is None or signatures is None:  # that part: counted again, replacing it
+            recounted = cls.recount(generation, words=words is None, signatures=signatures is None)
+            if words is None:
+                sidecars.words = recounted.words
+            else:
+                sidecars.signatures = recounted.signatures
         return sidecars
 
     @classmethod

@@ -327,22 +327,21 @@ class BuildSegmentWriter(SegmentWriter):
         limitmb: float = 128,
         array_min_docs: int = 0,
         known_words: str | None = None,
-        keep_words: bool = False,
-        sidecars: bool | str = False,
+        parts: bool = False,
+        sidecars: bool = False,
         **kwargs: Any,
     ):
         super().__init__(ix, limitmb=limitmb, **kwargs)
         self.array_min_docs = array_min_docs
-        # Word analyses of an earlier job, loaded so their words are not analysed again,
-        # and whether to leave this segment's new ones for the generation (see words.py).
+        # Word analyses of an earlier job, loaded so their words are not analysed again.
         if known_words and not _loaded_words.get(known_words):
             _loaded_words[known_words] = words.load(known_words) or -1
-        self.keep_words = keep_words
-        # What the sidecars need of each document, counted here (in a build's workers), and
-        # left in a part file at the end; ``"keep"``: kept on this writer for the job's own
-        # process to take (a single-process build, which need not pickle them).
+        # A worker of a multi-process build leaves its new word analyses and what it counted
+        # for the sidecars in part files for the job's process; in that process itself they
+        # stay in memory (the analyses in the analysis caches, the counts on this writer).
+        self.parts = parts
+        # What the sidecars need of each document, counted here (by a build's writers).
         self.sidecars = Sidecars() if sidecars else None
-        self.sidecar_parts = sidecars is True
         unsupported = [
             name for name, field in self.schema.items() if field.separate_spelling() or field.vector
         ]
@@ -394,10 +393,10 @@ class BuildSegmentWriter(SegmentWriter):
         self.docnum += 1
 
     def _flush_segment(self) -> None:
-        if self.keep_words:
+        if self.parts:
             words.write_part(self.storage.folder, self.newsegment.segment_id())
-        if self.sidecars is not None and self.sidecar_parts:
-            self.sidecars.write_part(self.storage.folder, self.newsegment.segment_id())
+            if self.sidecars is not None:
+                self.sidecars.write_part(self.storage.folder, self.newsegment.segment_id())
         self.perdocwriter.close()
         lengths = self.per_document_reader() if self.codec.length_stats else None
         arrays = None
