@@ -97,6 +97,10 @@ QUERY_READINGS = [
     ("ЭКСПО", "експо"),
     ("ЕАЭО", "еаео"),
     ("EAEO", "еаео"),
+    # Cyrillic typed where the keyboard has no Kazakh letters (a Russian phone layout)
+    ("ауылдын", "ауылдың"),
+    ("сайлауга", "сайлауға"),
+    ("мектебин", "мектебін"),
 ]
 
 
@@ -168,6 +172,12 @@ def test_real_corpus_query_finds_its_articles(real_searcher, query, least):
 def test_two_forms_of_a_word_give_the_same_articles(real_searcher):
     """жарылыстан gave 5 hits against 15 for жарылыс."""
     assert set(hits(real_searcher, "жарылыстан")) == set(hits(real_searcher, "жарылыс"))
+
+
+@pytest.mark.slow
+def test_kazakh_typed_without_kazakh_letters_finds_what_the_word_finds(real_searcher):
+    """ауылдын (a Russian phone layout: no ң) found nothing; ауылдың finds 52 articles."""
+    assert set(hits(real_searcher, "ауылдын")) == set(hits(real_searcher, "ауылдың"))
 
 
 @pytest.mark.slow

@@ -640,6 +640,11 @@ def _query_word(token: Token, likely: str | None, variants: tuple[str, ...]) -> 
     else:
         russian_word = analyze_word(text, "ru", None)
         known = not latin and russian.morph().word_is_known(russian_word.form)
+        if not (latin or known):
+            # typed where the keyboard has no Kazakh letters (a Russian phone layout) and no
+            # Russian word: ауылдын is ауылдың when ауылдын has no known stem, as in ASCII
+            typed = kazakh_words[0].form
+            kazakh_words += [analyze_word(form, "kk") for form in kazakh.ascii_respellings(typed)]
         if known and likely != "kk":
             # a Russian dictionary word read as Kazakh is only itself (a loanword): костёр is
             # not кос + -тер

@@ -719,7 +719,7 @@ def ascii_respellings(word: str, most: int = 3, widest: int = 400) -> list[str]:
     >>> ascii_respellings("ауылдын"), ascii_respellings("рас1мдеу".replace("1", "і"))
     (['ауылдың'], ['рәсімдеу'])
     """
-    if attested(word):
+    if not word or attested(word):  # nothing to respell (a word of ъ alone folds to nothing)
         return []
     spots = [at for at, letter in enumerate(word) if letter in _ASCII_LOSSES]
     found: list[str] = []
