@@ -34,7 +34,7 @@ from search_service.archive import (
 from search_service.engine import store
 from search_service.engine.parallel import SpawnMpWriter
 from search_service.engine.segment_writer import BuildSegmentWriter, fewer_collections
-from search_service.engine.whoosh_internals import W3Codec
+from search_service.engine.term_infos import CompactCodec
 from search_service.index_errors import IndexMissing, IndexStoreError
 from search_service.schema import build_schema, date_number
 from search_service.sidecars import Sidecars
@@ -320,9 +320,10 @@ def _check_count(generation: Path, added: int) -> None:
         )
 
 
-def _codec() -> W3Codec:
-    """Whoosh's codec with the posting compression and inlining set here."""
-    return W3Codec(compression=POSTING_COMPRESSION, inlinelimit=INLINE_LIMIT)
+def _codec() -> CompactCodec:
+    """The build's codec (Whoosh's, inlined terms compact) with the posting compression and
+    inlining set here."""
+    return CompactCodec(compression=POSTING_COMPRESSION, inlinelimit=INLINE_LIMIT)
 
 
 def _source(article: Article) -> dict[str, Any]:

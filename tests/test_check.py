@@ -292,17 +292,17 @@ def test_no_index_is_exit_code_5(tmp_path, clean_environ):
         (
             {"index_format": None},
             "it was written by an older version that recorded no index format "
-            f"(this version reads index format {store.INDEX_FORMAT})",
+            f"(this version reads {store.readable_formats()})",
         ),
         (
             {"index_format": 99},
             "it is in index format 99, written by a newer version "
-            f"(this version reads index format {store.INDEX_FORMAT})",
+            f"(this version reads {store.readable_formats()})",
         ),
         (
-            {"index_format": store.INDEX_FORMAT - 1},
-            f"it is in index format {store.INDEX_FORMAT - 1}, written by an older version "
-            f"(this version reads index format {store.INDEX_FORMAT})",
+            {"index_format": min(store.READABLE_FORMATS) - 1},
+            f"it is in index format {min(store.READABLE_FORMATS) - 1}, written by an older version "
+            f"(this version reads {store.readable_formats()})",
         ),
         ({"index_format": "one"}, "meta.json names no valid index format: 'one'"),
     ],

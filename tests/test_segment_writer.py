@@ -13,6 +13,7 @@ from whoosh.writing import SegmentWriter
 
 from search_service.archive import read_article, walk_archive
 from search_service.engine import segment_writer
+from search_service.engine.term_infos import COMPACT_INLINED, CompactCodec
 from search_service.indexer import article_document
 from search_service.schema import build_schema
 
@@ -83,6 +84,7 @@ def contents(ix: whoosh_index.Index) -> dict:
                     matcher.next()
                 stats = (info.doc_frequency(), info.weight(), info.min_length())
                 stats += (info.max_length(), info.max_weight(), info.min_id(), info.max_id())
+                stats += (reader.frequency(field, term), reader.doc_frequency(field, term))
                 found[field, term] = (stats, postings)
     return found
 
@@ -111,7 +113,7 @@ def test_same_index_as_whoosh_with_spills_inlined_terms_and_direct_postings(
         tmp_path / "ours",
         docs,
         lambda ix: segment_writer.BuildSegmentWriter(
-            ix, limitmb=0.02, codec=W3Codec(inlinelimit=8), array_min_docs=5, compound=False
+            ix, limitmb=0.02, codec=CompactCodec(inlinelimit=8), array_min_docs=5, compound=False
         ),
     )
     assert len(runs) > 6  # spilled, and merged in more than one round
@@ -163,18 +165,25 @@ def test_fields_with_spelling_words_are_refused(tmp_path):
         segment_writer.BuildSegmentWriter(ix)
 
 
-def test_inlined_postings_are_pickled_compactly(tmp_path, docs):
+def test_inlined_terms_are_written_compactly(tmp_path, docs):
     ours = index_with(
         tmp_path / "ours",
         docs,
         lambda ix: segment_writer.BuildSegmentWriter(
-            ix, codec=W3Codec(inlinelimit=8), compound=False
+            ix, codec=CompactCodec(inlinelimit=8), compound=False
         ),
     )
     with ours.reader() as reader:
-        assert any(
-            reader.term_info("text_exact", t).is_inlined() for t in reader.lexicon("text_exact")
-        )
+        (leaf, _), *_ = reader.leaf_readers()
+        entries = list(leaf._terms._tindex.items())
+    inlined = [value for _, value in entries if value[0] == COMPACT_INLINED]
+    assert inlined and all(value[0] in (0, COMPACT_INLINED) for _, value in entries)
     (table,) = (tmp_path / "ours").glob("*.trm")
-    # protocol 2 writes every bytes value as a call to _codecs.encode
-    assert b"_codecs" not in table.read_bytes()
+    assert b"\x80\x03" not in table.read_bytes()  # no pickle of the inlined postings
+
+
+def test_a_build_writer_refuses_a_codec_that_cannot_read_its_term_infos(tmp_path):
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    with pytest.raises(TypeError, match="CompactCodec"):
+        segment_writer.BuildSegmentWriter(ix, codec=W3Codec())
+    segment_writer.BuildSegmentWriter(ix).cancel()  # the codec it takes unless told

@@ -321,6 +321,44 @@ def test_codec_whoosh3_W3TermInfo_layout_the_build_writes():
         assert callable(getattr(wi.W3TermInfo, method)), method
 
 
+def test_codec_whoosh3_W3TermsReader_members_the_compact_codec_uses(tmp_path):
+    """term_infos.CompactTermsReader overrides each of Whoosh's term-info readers and keeps
+    the rest; its cursor reads an entry's place from Whoosh's cursor."""
+    assert wi.W3TermsReader is whoosh3.W3TermsReader
+    assert wi.W3FieldCursor is whoosh3.W3FieldCursor
+    from whoosh.reading import TermNotFound
+
+    assert wi.TermNotFound is TermNotFound
+    for method in (
+        "cursor",
+        "items",
+        "items_from",
+        "term_info",
+        "frequency",
+        "doc_frequency",
+        "matcher",
+        "_keycoder",
+        "_keydecoder",
+    ):
+        assert callable(getattr(wi.W3TermsReader, method)), method
+    assert wi.W3Codec.TERMS_EXT == ".trm" and wi.W3Codec.POSTS_EXT == ".pst"
+    ix = whoosh_index.create_in(str(tmp_path), Schema(body=TEXT(phrase=True)))
+    writer = BuildSegmentWriter(ix)
+    writer.add_document(body="one two one")
+    writer.commit()
+    with ix.reader() as reader:
+        (leaf, _), *_ = reader.leaf_readers()
+        terms = leaf._terms
+        assert type(terms).__mro__[1] is wi.W3TermsReader  # term_table_reader made it
+        for name in ("_tindex", "_postfile", "_codec"):
+            assert hasattr(terms, name), name
+        cursor = terms.cursor("body", ix.schema["body"])
+        for name in ("_pos", "_datapos", "_datalen", "_tindex"):
+            assert hasattr(cursor, name), name
+        assert isinstance(cursor, wi.W3FieldCursor)
+        assert cursor.text() == "one" and cursor.term_info().doc_frequency() == 1
+
+
 def test_writing_SegmentWriter_members_the_build_uses(tmp_path):
     assert wi.SegmentWriter is SegmentWriter
     for method in (

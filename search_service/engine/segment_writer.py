@@ -22,19 +22,21 @@ This writer changes how postings reach the files, not what the files hold:
   layout), which :mod:`search_service.engine.postings` maps instead of unpickling Whoosh's blocks:
   the first search of a frequent word at 200,000 articles read about a thousand blocks.
 
-Whoosh needs nothing of this module: the index is a plain Whoosh 3 index, and the arrays are
-extra files of each segment (named like its other files, so Whoosh deletes them with it).
+- Inlined terms are written in :mod:`search_service.engine.term_infos`' compact layout, which
+  the segment's codec (a :class:`~search_service.engine.term_infos.CompactCodec`, recorded
+  with the segment) reads for Whoosh.
+
+Whoosh needs nothing else of this module: the index is a Whoosh 3 index with that codec, and
+the arrays are extra files of each segment (named like its other files, so Whoosh deletes them
+with it).
 """
 
 from __future__ import annotations
 
 import gc
 import heapq
-import io
 import marshal
-import pickle
 import struct
-import threading
 from array import array
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -45,12 +47,11 @@ from typing import Any
 from search_service import words
 from search_service.engine.positions import CompactPositions
 from search_service.engine.posting_arrays import PostingArrays
+from search_service.engine.term_infos import CompactCodec, CompactTermInfo
 from search_service.engine.whoosh_internals import (
     SegmentWriter,
     W3PostingsWriter,
-    W3TermInfo,
     compact_term_table,
-    length_to_byte,
     random_name,
     swap_postings_writer,
     writer_files,
@@ -214,61 +215,6 @@ class TermPool:
             yield key, joined
 
 
-_NO_ID = 0xFFFFFFFF
-INLINE_PICKLE_PROTOCOL = 3
-
-
-class _CompactTermInfo(W3TermInfo):
-    """Whoosh's term info, its inlined postings pickled compactly.
-
-    Whoosh pickles them with protocol 2, which writes each posting's bytes value as a call
-    to ``codecs.encode``: 48 of an inlined term's 117 bytes on average, and most terms are
-    inlined. Here they are pickled with protocol 3, which writes bytes as bytes (without the
-    9-byte frame header of protocols 4 and 5); without the pickle's memo (two bytes for each
-    tuple and value, never referred to again); and with a weight that is a whole number as an
-    integer (two bytes, where a float takes nine). Whoosh's own ``from_bytes`` reads them, and
-    its scorers take an integer weight as they take a float.
-    """
-
-    def to_bytes(self) -> bytes:
-        if self._inlined is None:
-            return super().to_bytes()
-        head = self._struct.pack(
-            True,
-            self._weight,
-            self._df,
-            0 if self._minlength is None else length_to_byte(self._minlength),
-            length_to_byte(self._maxlength),
-            self._maxweight,
-            _NO_ID if self._minid is None else self._minid,
-            _NO_ID if self._maxid is None else self._maxid,
-        )
-        ids, weights, values = self._inlined
-        weights = tuple(int(w) if float(w).is_integer() else w for w in weights)
-        return head + _inline_pickle((ids, weights, values))
-
-
-def _inline_pickle(inlined: tuple) -> bytes:
-    """``inlined`` pickled with protocol 3 and no memo, by this thread's reused pickler (a
-    new pickler per term costs more than the pickling)."""
-    try:
-        buffer, pickler = _inline_picklers.pair
-    except AttributeError:
-        buffer = io.BytesIO()
-        pickler = pickle.Pickler(buffer, INLINE_PICKLE_PROTOCOL)
-        # No memo: an object met twice is written twice, which for a term's few small
-        # tuples, weights and values is still shorter than the memo's codes.
-        pickler.fast = True
-        _inline_picklers.pair = buffer, pickler
-    buffer.seek(0)
-    buffer.truncate()
-    pickler.dump(inlined)
-    return buffer.getvalue()
-
-
-_inline_picklers = threading.local()
-
-
 class _PostingsWriter(W3PostingsWriter):
     """Whoosh's block writer, fed a term's whole list at a time."""
 
@@ -292,7 +238,7 @@ class _PostingsWriter(W3PostingsWriter):
         # (it has ``set_inlined``), so Whoosh has never written an inlined term.
         terminfo.add_block(self)
         terminfo.set_inlined(self._ids, self._weights, self._values)
-        terminfo.__class__ = _CompactTermInfo
+        terminfo.__class__ = CompactTermInfo
         self._terminfo = None
         return terminfo
 
@@ -331,6 +277,9 @@ class BuildSegmentWriter(SegmentWriter):
         sidecars: bool = False,
         **kwargs: Any,
     ):
+        codec = kwargs.setdefault("codec", CompactCodec())
+        if not isinstance(codec, CompactCodec):  # its term infos are read by that codec alone
+            raise TypeError(f"a build writes with a CompactCodec, not {type(codec).__name__}")
         super().__init__(ix, limitmb=limitmb, **kwargs)
         self.array_min_docs = array_min_docs
         # Word analyses of an earlier job, loaded so their words are not analysed again.

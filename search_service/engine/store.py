@@ -71,7 +71,11 @@ JSON_GZIP_LEVEL = 4
 # of format 0 (before the format was recorded) are refused too: their layout varied.
 # 2: word positions stored as engine.positions.CompactPositions, inlined postings without memo,
 # the type-ahead files and the manifest gzip-compressed (*.json.gz).
-INDEX_FORMAT = 2
+# 3: inlined terms in engine.term_infos' compact layout (segments of its CompactCodec). Format 2
+# is still read: its segments record Whoosh's own codec, and an update of such an index writes
+# format 3.
+INDEX_FORMAT = 3
+READABLE_FORMATS = (2, 3)
 FORMAT_KEY = "index_format"
 
 
@@ -119,7 +123,7 @@ def open_current(index_dir: Path) -> tuple[Index, Path]:
 
 def check_format(index_dir: Path, generation: Path) -> int:
     """The generation's recorded index format; raises :class:`IndexUnreadable` unless it is
-    :data:`INDEX_FORMAT`."""
+    one of :data:`READABLE_FORMATS`."""
     try:
         text = (generation / META_FILE).read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -127,7 +131,7 @@ def check_format(index_dir: Path, generation: Path) -> int:
             raise IndexUnreadable(
                 index_dir,
                 f"it was written by an older version that recorded no index format (this "
-                f"version reads index format {INDEX_FORMAT})",
+                f"version reads {readable_formats()})",
             ) from None
         raise IndexUnreadable(
             index_dir, f"{generation.name} is not an archive-search index (no {META_FILE})"
@@ -145,16 +149,24 @@ def check_format(index_dir: Path, generation: Path) -> int:
         raise IndexUnreadable(
             index_dir,
             f"it was written by an older version that recorded no index format (this version "
-            f"reads index format {INDEX_FORMAT})",
+            f"reads {readable_formats()})",
         )
-    if found != INDEX_FORMAT:
+    if found not in READABLE_FORMATS:
         age = "an older" if found < INDEX_FORMAT else "a newer"
         raise IndexUnreadable(
             index_dir,
             f"it is in index format {found}, written by {age} version (this version reads "
-            f"index format {INDEX_FORMAT})",
+            f"{readable_formats()})",
         )
     return found
+
+
+def readable_formats() -> str:
+    """The index formats this version reads, in words: ``index formats 2 and 3``."""
+    *older, newest = READABLE_FORMATS
+    if not older:
+        return f"index format {newest}"
+    return f"index formats {', '.join(map(str, older))} and {newest}"
 
 
 def new_generation(index_dir: Path) -> Path:

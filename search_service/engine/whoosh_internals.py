@@ -50,15 +50,16 @@ from whoosh.compat import loads
 from whoosh.formats import Format as Format  # the type of a field's format, for annotations
 from whoosh.formats import Frequency
 from whoosh.formats import Positions as Positions  # engine.positions extends it
+from whoosh.reading import TermNotFound as TermNotFound  # a terms reader's missing term
 from whoosh.system import pack_uint
 from whoosh.util import random_name as random_name  # run files of the build's term pool
-from whoosh.util.numeric import byte_to_length
+from whoosh.util.numeric import byte_to_length as byte_to_length  # a term info's lengths
 from whoosh.util.numeric import length_to_byte as length_to_byte  # a term info's lengths
 
 
 def __getattr__(name: str) -> Any:
     """The codec and the writers' base classes, imported on first use (see the docstring)."""
-    if name in ("W3Codec", "W3PostingsWriter", "W3TermInfo"):
+    if name in ("W3Codec", "W3FieldCursor", "W3PostingsWriter", "W3TermInfo", "W3TermsReader"):
         from whoosh.codec import whoosh3
 
         return getattr(whoosh3, name)
@@ -151,11 +152,25 @@ def term_frequencies(reader: Any, field: str, prefix: bytes) -> Iterator[tuple[b
         for text, info in reader.iter_prefix(field, prefix):
             yield text, info.doc_frequency()
         return
+    # Not at the top: term_infos extends the codec classes named here.
+    from search_service.engine.term_infos import doc_frequency as compact_doc_frequency
+
     for key, value in table.items_from(encode(field, prefix)):
         name, text = decode(key)
         if name != field or not text.startswith(prefix):
             return
-        yield text, _DOC_FREQUENCY.unpack_from(value, _DOC_FREQUENCY_AT)[0]
+        frequency = compact_doc_frequency(value)
+        if frequency is None:
+            frequency = _DOC_FREQUENCY.unpack_from(value, _DOC_FREQUENCY_AT)[0]
+        yield text, frequency
+
+
+def term_table_reader(codec: Any, storage: Any, segment: Any, reader_class: type) -> Any:
+    """A ``reader_class`` (a ``W3TermsReader``) over a segment's term table and postings, made
+    as ``W3Codec.terms_reader`` makes Whoosh's own."""
+    name = segment.make_filename(codec.TERMS_EXT)
+    postings = segment.open_file(storage, codec.POSTS_EXT)
+    return reader_class(codec, storage.open_file(name), storage.file_length(name), postings)
 
 
 # Posting blocks ---------------------------------------------------------------------------
