@@ -1,9 +1,12 @@
-"""The build's own layouts beside Whoosh's: compact inlined term infos (``term_infos``)."""
+"""The build's own layouts beside Whoosh's: compact inlined term infos (``term_infos``) and
+posting arrays with the narrowest items that hold a term's numbers (``posting_arrays``)."""
 
 from __future__ import annotations
 
+import pickle
 import struct
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -12,6 +15,8 @@ from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.fields import ID, Schema
 from whoosh.reading import TermNotFound
 
+from search_service.engine import positions
+from search_service.engine.posting_arrays import PostingArrays, StoredArrays
 from search_service.engine.segment_writer import BuildSegmentWriter
 from search_service.engine.term_infos import (
     COMPACT_INLINED,
@@ -109,3 +114,63 @@ def test_the_codec_reads_every_way_whoosh_asks(tmp_path):
         with pytest.raises(TermNotFound):
             reader.term_info("text", "жоқ")
         assert reader.doc_frequency("text", "жоқ") == 0 and reader.frequency("text", "жоқ") == 0
+
+
+class _Segment:
+    """What PostingArrays asks of a segment: to make its files."""
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    def create_file(self, storage, ext):
+        return open(self.folder / f"seg{ext}", "wb")
+
+
+def _arrays(tmp_path, terms):
+    writer = PostingArrays(None, _Segment(tmp_path), frozenset({"text"}))
+    for field, text, flat in terms:
+        writer.add(field, text, flat)
+    writer.close()
+    table = pickle.loads((tmp_path / "seg.art").read_bytes())
+    data = np.fromfile(tmp_path / "seg.arr", dtype=np.uint8)
+    return table, StoredArrays(table, data)
+
+
+def test_posting_arrays_take_the_narrowest_items_that_hold_each_term(tmp_path):
+    many = list(range(0, 300, 2))  # a word 150 times in one article
+    far = [70_000, 70_003]  # positions past 65,535
+    terms = [
+        ("text", b"small", [0, 1.5, positions.encode([1, 5]), 9, 3.0, positions.encode([2])]),
+        ("text", b"many", [3, 225.0, positions.encode(many), 70_000, 1.5, positions.encode([0])]),
+        ("text", b"far", [1, 3.0, positions.encode(far), 300, 1.5, positions.encode([4] * 300)]),
+        ("fold", b"fold", [5, _float32(0.3), None, 6, _float32(0.6), None]),
+    ]
+    table, stored = _arrays(tmp_path, terms)
+    assert table["text", b"small"][3] == "2212"
+    assert table["text", b"many"][3] == "4212"
+    assert table["text", b"far"][3] == "2224"  # 300 positions in one posting: 2-byte counts
+    assert table["fold", b"fold"][3] == "2444"  # 0.3 is no 16-bit float
+    for field, text, flat in terms:
+        ids, found_weights = stored.postings(field, text)
+        assert ids.tolist() == flat[0::3] and found_weights.tolist() == flat[1::3]
+        if field == "text":
+            where = stored.positions(field, text, [*flat[0::3], 10**6])
+            expected = zip(flat[0::3], flat[2::3], strict=True)
+            assert where == {docnum: positions.decode(value) for docnum, value in expected}
+        else:
+            assert stored.positions(field, text, flat[0::3]) is None
+    assert sum(stored.bytes_by_field().values()) == (tmp_path / "seg.arr").stat().st_size
+
+
+def test_posting_arrays_of_an_older_build_read_as_before(tmp_path):
+    """An older build's entries: every item 4 bytes, no sizes recorded."""
+    ids = np.array([2, 7], "<u4").tobytes()
+    weights = np.array([1.5, 3.0], "<f4").tobytes()
+    counts = np.array([1, 2], "<u4").tobytes()
+    where = np.array([4, 0, 9], "<u4").tobytes()
+    data = np.frombuffer(ids + weights + counts + where + ids + weights, dtype=np.uint8)
+    table = {("text", b"a"): (0, 2, 3), ("date", b"b"): (36, 2)}
+    stored = StoredArrays(table, data)
+    assert stored.positions("text", "a", [2, 7]) == {2: [4], 7: [0, 9]}
+    assert stored.postings("date", "b")[0].tolist() == [2, 7]
+    assert stored.bytes_by_field() == {"text": 36, "date": 16}

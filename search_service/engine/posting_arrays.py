@@ -5,15 +5,22 @@ The build writes, beside Whoosh's own files of a segment, the postings of each f
 which) as plain arrays, and the searcher maps them instead of unpickling Whoosh's posting
 blocks: the first search of a frequent word at 200,000 articles read about a thousand blocks.
 
-Layout of ``<segment>.arr``, one term after another, every item 4 bytes little-endian:
+Layout of ``<segment>.arr``, one term after another, every item little-endian:
 
-- the term's document numbers (``uint32``, ascending, segment numbering),
-- its weights (``float32``, as Whoosh stores them),
-- in a field with positions only: each posting's number of positions (``uint32``), then all
-  the positions (``uint32``), posting after posting.
+- the term's document numbers (``uint16`` when the term's last one fits, else ``uint32``;
+  ascending, segment numbering),
+- its weights (``float16`` when every weight is one exactly, as a count times a field boost of
+  1, 1.5, 3 or 4 is, else ``float32``, as Whoosh stores them),
+- in a field with positions only: each posting's number of positions (``uint8``, ``uint16``
+  or ``uint32``, the narrowest that holds the term's largest), then all the positions
+  (``uint16`` or ``uint32`` likewise), posting after posting.
 
-``<segment>.art`` is a pickled table ``{(field, term bytes): (byte offset, postings,
-positions stored)}``; an index built before positions were stored has two-item entries.
+Each part starts at a multiple of 4 bytes (the one before is padded), so every view is
+aligned. ``<segment>.art`` is a pickled table ``{(field, term bytes): (byte offset, postings,
+positions stored, item sizes)}``, the item sizes a string of four digits (document number,
+weight, count, position); an index built before the sizes were recorded has all items 4 bytes
+and no padding (three-item entries), and one built before positions were stored has two-item
+entries.
 Both files are named like the segment's other files, so Whoosh deletes them with it.
 """
 
@@ -31,12 +38,14 @@ from search_service.engine.whoosh_internals import segment_storage
 
 ARRAYS_EXT = ".arr"
 ARRAYS_TABLE_EXT = ".art"
-# The items of the layout (all 4 bytes).
-DOCNUM_TYPE = "<u4"
-WEIGHT_TYPE = "<f4"
-COUNT_TYPE = "<u4"
-POSITION_TYPE = "<u4"
-ITEM_BYTES = 4
+# The item types of the layout, by their size in bytes.
+DOCNUM_TYPES = {2: "<u2", 4: "<u4"}
+WEIGHT_TYPES = {2: "<f2", 4: "<f4"}
+COUNT_TYPES = {1: "<u1", 2: "<u2", 4: "<u4"}
+POSITION_TYPES = {2: "<u2", 4: "<u4"}
+# The sizes of an entry written before they were recorded: all items 4 bytes.
+WIDE = "4444"
+PART_ALIGNMENT = 4
 
 TermKey = tuple[str, bytes]
 
@@ -58,15 +67,31 @@ class PostingArrays:
         """Add a term's postings, flat: docnum, weight, value, docnum, weight, value, ..."""
         if self._file is None:
             self._file = self._segment.create_file(self._storage, ARRAYS_EXT)
-        parts = [np.array(flat[0::3], dtype=DOCNUM_TYPE), np.array(flat[1::3], dtype=WEIGHT_TYPE)]
+        docnums = flat[0::3]
+        docnum_size = 2 if docnums[-1] <= 0xFFFF else 4
+        weights = np.array(flat[1::3], dtype=WEIGHT_TYPES[4])
+        narrow = weights.astype(WEIGHT_TYPES[2])
+        weight_size = 2 if np.array_equal(narrow.astype(weights.dtype), weights) else 4
+        parts = [
+            np.array(docnums, dtype=DOCNUM_TYPES[docnum_size]),
+            narrow if weight_size == 2 else weights,
+        ]
         stored_positions = 0
+        count_size = position_size = 4
         if fieldname in self._positional:
             counts, positions = _positions(flat[2::3])
-            parts += [counts, positions]
+            count_size = _narrowest(int(counts.max()), COUNT_TYPES)
+            position_size = _narrowest(int(positions.max(initial=0)), POSITION_TYPES)
+            parts += [
+                counts.astype(COUNT_TYPES[count_size]),
+                positions.astype(POSITION_TYPES[position_size]),
+            ]
             stored_positions = len(positions)
-        self.table[fieldname, text] = (self._offset, len(flat) // 3, stored_positions)
+        sizes = f"{docnum_size}{weight_size}{count_size}{position_size}"
+        self.table[fieldname, text] = (self._offset, len(docnums), stored_positions, sizes)
         for part in parts:
             data = part.tobytes()
+            data += bytes(-len(data) % PART_ALIGNMENT)
             self._file.write(data)
             self._offset += len(data)
 
@@ -79,17 +104,22 @@ class PostingArrays:
         table.close()
 
 
+def _narrowest(largest: int, types: dict[int, str]) -> int:
+    """The smallest item size of ``types`` that holds ``largest``."""
+    return min(size for size in types if largest < 1 << (8 * size))
+
+
 def _positions(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
     """Each posting's number of positions and all the positions, from
     :class:`~search_service.engine.positions.CompactPositions` values."""
     gap_lists = [compact.gaps(value) for value in values]
-    counts = np.fromiter(map(len, gap_lists), dtype=COUNT_TYPE, count=len(gap_lists))
+    counts = np.fromiter(map(len, gap_lists), dtype=np.int64, count=len(gap_lists))
     gaps = np.fromiter(chain.from_iterable(gap_lists), dtype=np.int64, count=int(counts.sum()))
     running = np.cumsum(gaps)
     # Gaps restart at each posting: take off the running total before its first gap.
     starts = np.cumsum(counts, dtype=np.int64) - counts
     before = np.concatenate(([0], running))[starts]
-    return counts, (running - np.repeat(before, counts)).astype(POSITION_TYPE)
+    return counts, running - np.repeat(before, counts)
 
 
 class StoredArrays:
@@ -120,11 +150,8 @@ class StoredArrays:
         found = self._entry(field, text)
         if found is None:
             return None
-        start, count, _ = found
-        middle = start + ITEM_BYTES * count
-        ids = self._data[start:middle].view(DOCNUM_TYPE).astype(np.int64)
-        weights = self._data[middle : middle + ITEM_BYTES * count].view(WEIGHT_TYPE)
-        return ids, weights.astype(np.float64)
+        ids, weights, _, _ = self._parts(*found)
+        return ids.astype(np.int64), weights.astype(np.float64)
 
     def positions(
         self, field: str, text: str | bytes, docnums: list[int]
@@ -134,13 +161,8 @@ class StoredArrays:
         found = self._entry(field, text)
         if found is None or not found[2]:
             return None
-        start, count, stored = found
-        data = self._data
-        ids = data[start : start + ITEM_BYTES * count].view(DOCNUM_TYPE)
-        counts = data[start + 2 * ITEM_BYTES * count : start + 3 * ITEM_BYTES * count]
-        counts = counts.view(COUNT_TYPE)
-        first = start + 3 * ITEM_BYTES * count
-        positions = data[first : first + ITEM_BYTES * stored].view(POSITION_TYPE)
+        ids, _, counts, positions = self._parts(*found)
+        count = len(ids)
         wanted = np.asarray(docnums, dtype=np.int64)
         at = np.searchsorted(ids, wanted)
         present = at < count
@@ -158,17 +180,50 @@ class StoredArrays:
     def bytes_by_field(self) -> dict[str, int]:
         """What each field's arrays take of the segment's ``.arr`` file, in bytes."""
         sizes: dict[str, int] = {}
-        for (field, _), (_, count, *stored) in self._table.items():
-            items = 2 * count  # document numbers and weights
-            if stored and stored[0]:
-                items += count + stored[0]  # each posting's count of positions, and them
-            sizes[field] = sizes.get(field, 0) + ITEM_BYTES * items
+        for (field, _), entry in self._table.items():
+            start, count, stored, item_sizes = _full(entry)
+            ends = _part_ends(start, count, stored, item_sizes)
+            sizes[field] = sizes.get(field, 0) + ends[-1] - start
         return sizes
 
-    def _entry(self, field: str, text: str | bytes) -> tuple[int, int, int] | None:
+    def _entry(self, field: str, text: str | bytes) -> tuple[int, int, int, str] | None:
         term = text.encode("utf-8") if isinstance(text, str) else text
         found = self._table.get((field, term))
-        if found is None:
-            return None
-        start, count, *stored = found  # an index built before positions were stored: none
-        return start, count, stored[0] if stored else 0
+        return None if found is None else _full(found)
+
+    def _parts(
+        self, start: int, count: int, stored: int, item_sizes: str
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Views of a term's document numbers, weights, counts and positions (the last two
+        empty where none are stored)."""
+        ends = _part_ends(start, count, stored, item_sizes)
+        types = (DOCNUM_TYPES, WEIGHT_TYPES, COUNT_TYPES, POSITION_TYPES)
+        lengths = (count, count, count if stored else 0, stored)
+        views = []
+        for begin, size, kind, length in zip(
+            (start, *ends[:-1]), item_sizes, types, lengths, strict=True
+        ):
+            size = int(size)
+            views.append(self._data[begin : begin + size * length].view(kind[size]))
+        return views[0], views[1], views[2], views[3]
+
+
+def _full(entry: tuple) -> tuple[int, int, int, str]:
+    """A table entry with all four items (older tables lack the last one or two)."""
+    start, count, *rest = entry
+    stored = rest[0] if rest else 0
+    return start, count, stored, rest[1] if len(rest) > 1 else WIDE
+
+
+def _part_ends(start: int, count: int, stored: int, item_sizes: str) -> list[int]:
+    """Where each of a term's four parts ends in the file, padding included (the last two
+    parts empty where no positions are stored; 4-byte items need no padding, so an older
+    table's entries read alike)."""
+    ends = []
+    at = start
+    lengths = (count, count, count if stored else 0, stored)
+    for size, length in zip(item_sizes, lengths, strict=True):
+        at += int(size) * length
+        at += -at % PART_ALIGNMENT
+        ends.append(at)
+    return ends

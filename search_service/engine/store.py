@@ -71,9 +71,10 @@ JSON_GZIP_LEVEL = 4
 # of format 0 (before the format was recorded) are refused too: their layout varied.
 # 2: word positions stored as engine.positions.CompactPositions, inlined postings without memo,
 # the type-ahead files and the manifest gzip-compressed (*.json.gz).
-# 3: inlined terms in engine.term_infos' compact layout (segments of its CompactCodec). Format 2
-# is still read: its segments record Whoosh's own codec, and an update of such an index writes
-# format 3.
+# 3: inlined terms in engine.term_infos' compact layout (segments of its CompactCodec), posting
+# arrays of narrow items with their sizes in the table. Format 2 is still read: its segments
+# record Whoosh's own codec and its arrays' entries have no sizes (4-byte items), and an update
+# of such an index writes format 3.
 INDEX_FORMAT = 3
 READABLE_FORMATS = (2, 3)
 FORMAT_KEY = "index_format"
