@@ -2,6 +2,10 @@
 positions and statistics, also when postings spill to runs on disk and rare terms are inlined."""
 
 import copy
+import io
+import pickle
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
@@ -187,3 +191,27 @@ def test_a_build_writer_refuses_a_codec_that_cannot_read_its_term_infos(tmp_path
     with pytest.raises(TypeError, match="CompactCodec"):
         segment_writer.BuildSegmentWriter(ix, codec=W3Codec())
     segment_writer.BuildSegmentWriter(ix).cancel()  # the codec it takes unless told
+
+
+def test_posting_blocks_pickle_bytes_as_bytes(tmp_path, docs):
+    """A block's data is pickled with protocol 3 (Whoosh's protocol 2 writes every value as a
+    call to ``codecs.encode``), and Whoosh's matchers read it (``contents`` above)."""
+    ours = index_with(
+        tmp_path / "ours",
+        docs,
+        lambda ix: segment_writer.BuildSegmentWriter(
+            ix, codec=CompactCodec(inlinelimit=1), compound=False
+        ),
+    )
+    with ours.reader() as reader:
+        (leaf, _), *_ = reader.leaf_readers()
+        offset, _ = reader.term_info("text_exact", "облыста").extent()
+        raw = bytes(leaf._terms._postfile.get(offset, 8))
+        assert raw[:4] == b"W3Bl"
+        (length,) = struct.unpack("!i", raw[4:])
+        block = io.BytesIO(bytes(leaf._terms._postfile.get(offset + 8, abs(length))))
+        count, *_ = pickle.Unpickler(block).load()  # the block's statistics
+        data = zlib.decompress(block.read())
+    assert count == len(docs) and data[:2] == b"\x80\x03" and b"_codecs" not in data
+    ids, _, values = pickle.loads(data)
+    assert len(ids) == len(values) == count

@@ -251,6 +251,13 @@ def test_codec_whoosh3_W3PostingsWriter_members_the_build_uses(tmp_path):
     assert wi.W3PostingsWriter is whoosh3.W3PostingsWriter
     for method in ("start_postings", "_new_block", "_write_block", "finish_postings", "written"):
         assert callable(getattr(wi.W3PostingsWriter, method)), method
+    # the build's _write_block writes Whoosh's block layout with these
+    for method in ("_mini_ids", "_mini_weights", "_mini_values"):
+        assert callable(getattr(wi.W3PostingsWriter, method)), method
+    assert wi.WHOOSH3_HEADER_MAGIC == whoosh3.WHOOSH3_HEADER_MAGIC == b"W3Bl"
+    block_source = inspect.getsource(wi.W3PostingsWriter._write_block)
+    for part in ("dumps(data, 2)", "zlib.compress", "write_int(blocklength)", "length_to_byte"):
+        assert part in block_source, part  # the layout the build's override writes too
     ix = whoosh_index.create_in(str(tmp_path), Schema(body=TEXT(phrase=True)))
     writer = ix.writer()
     try:
@@ -267,7 +274,14 @@ def test_codec_whoosh3_W3PostingsWriter_members_the_build_uses(tmp_path):
         swapped.start_postings(ix.schema["body"].format, wi.W3TermInfo())
         for name in ("_ids", "_weights", "_values", "_maxweight", "_minlength", "_maxlength"):
             assert hasattr(swapped, name), name
-        for name in ("_blockcount", "_blocklimit", "_inlinelimit", "_terminfo", "_postfile"):
+        for name in (
+            "_blockcount",
+            "_blocklimit",
+            "_inlinelimit",
+            "_terminfo",
+            "_postfile",
+            "_compression",
+        ):
             assert hasattr(swapped, name), name
         assert hasattr(swapped, "_startoffset")  # the postings' offset, read after each term
         block = inspect.signature(wi.W3PostingsWriter._write_block).parameters

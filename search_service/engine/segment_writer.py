@@ -35,8 +35,12 @@ from __future__ import annotations
 
 import gc
 import heapq
+import io
 import marshal
+import pickle
 import struct
+import threading
+import zlib
 from array import array
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -49,9 +53,11 @@ from search_service.engine.positions import CompactPositions
 from search_service.engine.posting_arrays import PostingArrays
 from search_service.engine.term_infos import CompactCodec, CompactTermInfo
 from search_service.engine.whoosh_internals import (
+    WHOOSH3_HEADER_MAGIC,
     SegmentWriter,
     W3PostingsWriter,
     compact_term_table,
+    length_to_byte,
     random_name,
     swap_postings_writer,
     writer_files,
@@ -215,6 +221,26 @@ class TermPool:
             yield key, joined
 
 
+def _fast_pickle(data: tuple) -> bytes:
+    """``data`` pickled with protocol 3 and no memo, by this thread's reused pickler (a new
+    pickler per block costs more than the pickling of a small one)."""
+    try:
+        buffer, pickler = _block_picklers.pair
+    except AttributeError:
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, BLOCK_PICKLE_PROTOCOL)
+        pickler.fast = True  # no memo: nothing in a block is met twice
+        _block_picklers.pair = buffer, pickler
+    buffer.seek(0)
+    buffer.truncate()
+    pickler.dump(data)
+    return buffer.getvalue()
+
+
+_block_picklers = threading.local()
+BLOCK_PICKLE_PROTOCOL = 3  # bytes as bytes, without the frame header of protocols 4 and 5
+
+
 class _PostingsWriter(W3PostingsWriter):
     """Whoosh's block writer, fed a term's whole list at a time."""
 
@@ -226,9 +252,35 @@ class _PostingsWriter(W3PostingsWriter):
         self._terminfo = terminfo
 
     def _write_block(self, last: bool = False) -> None:
+        """Whoosh's block, its data pickled with protocol 3 and no memo: Whoosh's protocol 2
+        writes each posting's bytes value as a call to ``codecs.encode``, a pickle over twice
+        as long for zlib to compress (Whoosh's reader unpickles either)."""
+        postfile = self._postfile
         if not self._blockcount:
-            self._startoffset = self._postfile.tell()
-        super()._write_block(last)
+            self._startoffset = postfile.tell()
+            postfile.write(WHOOSH3_HEADER_MAGIC)
+        self._terminfo.add_block(self)
+        data = (self._mini_ids(), self._mini_weights(), self._mini_values())
+        compression = self._compression
+        databytes = _fast_pickle(data)
+        if compression:
+            databytes = zlib.compress(databytes, compression)
+        ids = self._ids
+        info = (
+            len(ids),
+            ids[-1],
+            self._maxweight,
+            compression,
+            length_to_byte(self._minlength),
+            length_to_byte(self._maxlength),
+        )
+        infobytes = pickle.dumps(info, 2)
+        blocklength = len(infobytes) + len(databytes)
+        postfile.write_int(-blocklength if last else blocklength)  # the last block: negative
+        postfile.write(infobytes)
+        postfile.write(databytes)
+        self._blockcount += 1
+        self._new_block()
 
     def finish_postings(self) -> Any:
         terminfo = self._terminfo

@@ -59,7 +59,14 @@ from whoosh.util.numeric import length_to_byte as length_to_byte  # a term info'
 
 def __getattr__(name: str) -> Any:
     """The codec and the writers' base classes, imported on first use (see the docstring)."""
-    if name in ("W3Codec", "W3FieldCursor", "W3PostingsWriter", "W3TermInfo", "W3TermsReader"):
+    if name in (
+        "W3Codec",
+        "W3FieldCursor",
+        "W3PostingsWriter",
+        "W3TermInfo",
+        "W3TermsReader",
+        "WHOOSH3_HEADER_MAGIC",  # the first bytes of a term's posting blocks
+    ):
         from whoosh.codec import whoosh3
 
         return getattr(whoosh3, name)
