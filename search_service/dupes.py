@@ -178,7 +178,7 @@ def hashes_signature(hashes: np.ndarray) -> np.ndarray:
         shingle *= _SHINGLE_MULTIPLIER
         shingle += hashes[offset : offset + count]
     shingle ^= shingle >> np.uint64(32)
-    values = _finalize(np.unique(shingle.astype(np.uint32)))
+    values = _finalize(shingle.astype(np.uint32))  # a shingle met twice: the same minimum
     a, b = _permutations()
     # the lowest bits: the minimum's highest ones are mostly zeros
     return (a * values + b).min(axis=1).astype(SIGNATURE_TYPE)
