@@ -290,6 +290,29 @@ def test_codec_whoosh3_W3PostingsWriter_members_the_build_uses(tmp_path):
         writer.cancel()
 
 
+def test_codec_whoosh3_term_table_writer_keys_are_the_readers(tmp_path):
+    """wi.term_table_writer's key prefix for a field is the one Whoosh's reader looks terms
+    up with, and its ``add`` is the term table's (the build adds inlined terms through it;
+    tests/test_segment_writer.py compares every term with Whoosh's own writer)."""
+    ix = whoosh_index.create_in(str(tmp_path), Schema(a=TEXT(phrase=True), b=TEXT(phrase=True)))
+    writer = BuildSegmentWriter(ix, compound=False)
+    fieldwriter = writer.fieldwriter
+    prefixes = {}
+    for field in ("a", "b"):  # in the order a build's writer meets them: the terms' order
+        fieldwriter.start_field(field, ix.schema[field])
+        add, prefixes[field] = wi.term_table_writer(fieldwriter)
+        assert add == fieldwriter._tindex.add
+        fieldwriter.finish_field()
+    writer.cancel()
+    writer = BuildSegmentWriter(ix, compound=False)
+    writer.add_document(a="один", b="два")
+    writer.commit()
+    with ix.reader() as reader:
+        (leaf, _), *_ = reader.leaf_readers()
+        assert prefixes["a"] != prefixes["b"]
+        assert {field: leaf._terms._keycoder(field, b"") for field in ("a", "b")} == prefixes
+
+
 @pytest.mark.parametrize("count", [0, 1, 3, 257, 5000])
 def test_filetables_compact_term_table_is_read_by_whoosh_s_reader(tmp_path, count):
     """A term table written with fewer hash slots (wi.compact_term_table) gives Whoosh's own

@@ -28,6 +28,7 @@ as before.
 from __future__ import annotations
 
 import struct
+from collections.abc import Sequence
 from typing import Any
 
 from search_service.engine.whoosh_internals import (
@@ -56,35 +57,7 @@ class CompactTermInfo(W3TermInfo):
         if self._inlined is None:
             return super().to_bytes()
         ids, weights, values = self._inlined
-        halves = [2 * weight for weight in weights]
-        flags = (HALVES if all(h.is_integer() for h in map(float, halves)) else 0) | (
-            VALUES if values else 0
-        )
-        out = bytearray(
-            (
-                COMPACT_INLINED,
-                0 if self._minlength is None else length_to_byte(self._minlength),
-                length_to_byte(self._maxlength),
-            )
-        )
-        _put(out, len(ids))
-        out.append(flags)
-        previous = 0
-        for docnum in ids:
-            _put(out, docnum - previous)
-            previous = docnum
-        if flags & HALVES:
-            for half in halves:
-                _put(out, int(half))
-        else:
-            for weight in weights:
-                out += _FLOAT.pack(weight)
-        if values:
-            _put(out, len(values))
-            for value in values:
-                _put(out, len(value))
-                out += value
-        return bytes(out)
+        return inlined_term(ids, weights, values, self._minlength, self._maxlength)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Any:
@@ -123,6 +96,45 @@ class CompactTermInfo(W3TermInfo):
         info._minid, info._maxid = ids[0], ids[-1]
         info._inlined = (tuple(ids), tuple(weights), tuple(values))
         return info
+
+
+def inlined_term(
+    ids: Sequence[int],
+    weights: Sequence[float],
+    values: Sequence[bytes],
+    minlength: int | None,
+    maxlength: int,
+) -> bytes:
+    """The compact term info of an inlined term: its postings (document numbers ascending,
+    weights as Whoosh keeps them, 4-byte floats; the values, if the field has any) and the
+    shortest and the longest length of its documents' field (``None`` and 0 when unknown)."""
+    halves = [2.0 * weight for weight in weights]
+    flags = (HALVES if all(half.is_integer() for half in halves) else 0) | (VALUES if values else 0)
+    out = bytearray(
+        (
+            COMPACT_INLINED,
+            0 if minlength is None else length_to_byte(minlength),
+            length_to_byte(maxlength),
+        )
+    )
+    _put(out, len(ids))
+    out.append(flags)
+    previous = 0
+    for docnum in ids:
+        _put(out, docnum - previous)
+        previous = docnum
+    if flags & HALVES:
+        for half in halves:
+            _put(out, int(half))
+    else:
+        for weight in weights:
+            out += _FLOAT.pack(weight)
+    if values:
+        _put(out, len(values))
+        for value in values:
+            _put(out, len(value))
+            out += value
+    return bytes(out)
 
 
 def doc_frequency(data: bytes) -> int | None:

@@ -41,7 +41,7 @@ with it.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import accumulate
 from struct import Struct
 from typing import Any
@@ -51,7 +51,7 @@ from whoosh.formats import Format as Format  # the type of a field's format, for
 from whoosh.formats import Frequency
 from whoosh.formats import Positions as Positions  # engine.positions extends it
 from whoosh.reading import TermNotFound as TermNotFound  # a terms reader's missing term
-from whoosh.system import pack_uint
+from whoosh.system import pack_uint, pack_ushort
 from whoosh.util import random_name as random_name  # run files of the build's term pool
 from whoosh.util.numeric import byte_to_length as byte_to_length  # a term info's lengths
 from whoosh.util.numeric import length_to_byte as length_to_byte  # a term info's lengths
@@ -270,6 +270,13 @@ def swap_postings_writer(fieldwriter: Any, writer_class: type) -> Any:
     )
     fieldwriter._postwriter = postwriter
     return postwriter
+
+
+def term_table_writer(fieldwriter: Any) -> tuple[Callable[[bytes, bytes], None], bytes]:
+    """The ``add(key, value)`` of a Whoosh 3 field writer's term table, and the key prefix of
+    the field it was last started on (``start_field``): a term's key is the prefix and the
+    term's bytes, its value the term info's bytes. Keys must come in order."""
+    return fieldwriter._tindex.add, pack_ushort(fieldwriter._fieldid)
 
 
 def compact_term_table(fieldwriter: Any) -> None:
