@@ -14,8 +14,9 @@ This writer changes how postings reach the files, not what the files hold:
 - :class:`_PostingsWriter` fills a block from a term's list at once, and the term table and the
   postings file count their own offsets (:class:`_CountingFile`) instead of asking the OS.
 - Terms in fewer than ``inlinelimit`` documents (a :class:`~whoosh.codec.whoosh3.W3Codec`
-  setting; the indexer sets it) are stored inline in the term table. Whoosh reads such terms
-  (as a ``ListMatcher``) but its own writer fails to write them.
+  setting; the indexer sets it) are stored inline in the term table, straight from their
+  postings. Whoosh reads such terms (as a ``ListMatcher``) but its own writer fails to write
+  them.
 
 - The postings of terms in at least ``array_min_docs`` documents are also written as plain
   arrays (:class:`~search_service.engine.posting_arrays.PostingArrays`, whose module owns the
@@ -51,7 +52,7 @@ from typing import Any
 from search_service import words
 from search_service.engine.positions import CompactPositions
 from search_service.engine.posting_arrays import PostingArrays
-from search_service.engine.term_infos import CompactCodec, CompactTermInfo, inlined_term
+from search_service.engine.term_infos import CompactCodec, inlined_term
 from search_service.engine.whoosh_internals import (
     WHOOSH3_HEADER_MAGIC,
     SegmentWriter,
@@ -284,16 +285,12 @@ class _PostingsWriter(W3PostingsWriter):
         self._new_block()
 
     def finish_postings(self) -> Any:
-        terminfo = self._terminfo
-        if self.written() or len(self._ids) >= self._inlinelimit:
-            return super().finish_postings()
-        # Whoosh's own inline branch calls ``set_inline``, a method its TermInfo does not have
-        # (it has ``set_inlined``), so Whoosh has never written an inlined term.
-        terminfo.add_block(self)
-        terminfo.set_inlined(self._ids, self._weights, self._values)
-        terminfo.__class__ = CompactTermInfo
-        self._terminfo = None
-        return terminfo
+        # A term to inline never comes here (_write_terms writes it): Whoosh's own inline
+        # branch calls ``set_inline``, a method its TermInfo does not have, so Whoosh has
+        # never written an inlined term.
+        if not self.written() and len(self._ids) < self._inlinelimit:
+            raise ValueError("an inlined term is written by _write_terms, not by the writer")
+        return super().finish_postings()
 
     def add_postings(self, flat: Flat, doc_lengths: list[int]) -> None:
         """Add one term's flat postings, as Whoosh's ``add_posting`` would one at a time."""
