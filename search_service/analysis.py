@@ -64,6 +64,16 @@ _RECENT = 2
 caches.register(_recent.clear)
 
 
+def analysed_words(text: str) -> list[str] | None:
+    """The words of ``text`` as they stand (``WORD_RE.findall``) if this very string is one of
+    the document's texts just analysed (its fields' values), else None: for what a writer
+    counts beside the index, without finding the words again."""
+    for cached_text, _, found in _recent:
+        if cached_text is text:
+            return found.raws
+    return None
+
+
 def indexed(text: str, lang: str | None) -> IndexAnalysis:
     """:func:`~search_service.text.analyze.index_analysis`, kept for the document's texts."""
     for cached_text, cached_lang, found in _recent:

@@ -13,6 +13,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from search_service import dupes, typeahead
+from search_service.analysis import analysed_words
 from search_service.archive import Article, article_text
 from search_service.engine import store
 from search_service.text.tokenize import WORD_RE
@@ -41,12 +42,28 @@ class Sidecars:
 
     def add_fields(self, fields: Mapping[str, Any]) -> None:
         """Add a document by its index fields: a build's segment writers count the documents
-        they index, so the build's workers share this work instead of the parent doing it."""
-        self._add(fields["id"], fields["headline"], fields["body"], fields.get("script"))
+        they index, so the build's workers share this work instead of the parent doing it.
+        The words are those the analysis of its title and text fields found, when it has just
+        made them (the words of the headline, then the body's: the newline between them is
+        in no word)."""
+        headline_words = analysed_words(fields.get("title"))
+        body_words = analysed_words(fields.get("text"))
+        raws = None
+        if headline_words is not None and body_words is not None:
+            raws = headline_words + body_words
+        self._add(fields["id"], fields["headline"], fields["body"], fields.get("script"), raws)
 
-    def _add(self, doc_id: str, headline: str, body: str, script: str | None) -> None:
+    def _add(
+        self,
+        doc_id: str,
+        headline: str,
+        body: str,
+        script: str | None,
+        raws: list[str] | None = None,
+    ) -> None:
         text = article_text(headline, body)
-        raws = WORD_RE.findall(text)  # the words found once for both
+        if raws is None:
+            raws = WORD_RE.findall(text)  # the words found once for both
         self.words.add_text(text, raws)
         self.signatures.add_hashes(doc_id, dupes.text_word_hashes(text, raws, script))
 

@@ -1,5 +1,6 @@
 """Build, update and delete cycles on a real index; the job lock; atomic switching."""
 
+import dataclasses
 import gzip
 import os
 from pathlib import Path
@@ -210,3 +211,34 @@ def test_sidecars_counted_by_the_workers_are_those_of_one_process(tmp_path):
 def _word_lines(generation):
     with gzip.open(generation / words.WORDS_FILE, "rt", encoding="utf-8") as handle:
         return sorted(handle)
+
+
+def test_a_writer_counts_for_the_sidecars_the_words_its_analysis_found():
+    """A build's writer hands the sidecars the words the analysis of the document's title and
+    text fields found (not found again): the same counts and signatures as an article's own
+    words give, in every language and script, mixed texts (analysed by sentence) included."""
+    from search_service.analysis import analysed_words, indexed
+    from search_service.archive import read_article, walk_archive
+    from search_service.sidecars import Sidecars
+    from search_service.text.tokenize import WORD_RE
+
+    articles = [read_article(file, 1_000_000) for file in walk_archive([SAMPLE_ARCHIVE])]
+    body = "Бүгін Астанада кездесу өтті. В Астане прошла встреча. Жаңа келісім жасалды."
+    articles.append(dataclasses.replace(articles[0], id="mixed", body=body, language="mixed"))
+    assert {article.language for article in articles} >= {"kk", "ru", "mixed"}
+    assert {article.script for article in articles} >= {"Cyrl", "Latn"}
+    from_fields, from_articles = Sidecars(), Sidecars()
+    for article in articles:
+        document = indexer.article_document(article)
+        for field in ("title", "text"):  # as the writer's fields analyse them
+            indexed(document[field], document[field].lang)
+        found = analysed_words(document["text"])
+        assert found == WORD_RE.findall(article.body), article.id
+        from_fields.add_fields(document)
+        from_articles.add(article)
+    assert analysed_words("a text nobody analysed") is None
+    assert from_fields.words.fold().documents == from_articles.words.fold().documents
+    assert from_fields.words.forms == from_articles.words.forms
+    mine, theirs = from_fields.signatures.by_id, from_articles.signatures.by_id
+    assert mine.keys() == theirs.keys()
+    assert all((mine[key] == theirs[key]).all() for key in mine)

@@ -253,10 +253,12 @@ def index_positions(text: str, lang: str | None = None) -> IndexPositions:
 
 class IndexAnalysis(NamedTuple):
     """What the index keeps of a text's analysis: the positions of its terms (the indexed
-    fields) and its :func:`word_table` (a stored field, for highlighting)."""
+    fields) and its :func:`word_table` (a stored field, for highlighting); and the text's
+    words as they stand (``WORD_RE.findall``), which the sidecars count."""
 
     positions: IndexPositions
     table: str
+    raws: list[str]
 
 
 def index_analysis(text: str, lang: str | None = None) -> IndexAnalysis:
@@ -269,10 +271,12 @@ def index_analysis(text: str, lang: str | None = None) -> IndexAnalysis:
     lines = [_table_header(text, alphabet, runs)]
     seen_in: dict[str, set[str]] = {}  # run language -> the words met in it so far
     pos = 0
+    found: list[str] = []
     for start, end, run_lang in runs:
         front = _index_fronts.get((run_lang, alphabet)) or _index_front(run_lang, alphabet)
         seen = seen_in.setdefault(run_lang, set())
-        for raw in WORD_RE.findall(text, start, end):
+        found = WORD_RE.findall(text, start, end)
+        for raw in found:
             entry, line = front[raw]
             if raw not in seen:  # the word's first time in the text: its table line
                 seen.add(raw)
@@ -285,7 +289,9 @@ def index_analysis(text: str, lang: str | None = None) -> IndexAnalysis:
                 pos += len(pieces)
             else:
                 pos += 1
-    return IndexAnalysis(IndexPositions(keys, forms, folds), "\n".join(lines))
+    # One run is the whole text; the runs of a mixed text are sentences, found anew as one.
+    raws = found if len(runs) == 1 else WORD_RE.findall(text)
+    return IndexAnalysis(IndexPositions(keys, forms, folds), "\n".join(lines), raws)
 
 
 # index_analysis's front to the caches of raw words and their table lines: per (language,
