@@ -197,6 +197,12 @@ def _finalize(values: np.ndarray) -> np.ndarray:
     return values
 
 
+def import_grouping() -> None:
+    """Import what grouping needs (datasketch, and SciPy through it: 0.4 s) ahead of
+    :meth:`Signatures.save`: a build does it while its workers still write their segments."""
+    import datasketch  # noqa: F401
+
+
 @functools.cache
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
     """datasketch's permutations for :data:`NUM_PERM` and :data:`SEED` (drawn once: a tenth of

@@ -20,7 +20,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
-from search_service import words
+from search_service import dupes, words
 from search_service.analysis import LangText
 from search_service.archive import (
     SKIP_DUPLICATE_ID,
@@ -37,6 +37,7 @@ from search_service.engine.segment_writer import BuildSegmentWriter, fewer_colle
 from search_service.engine.term_infos import CompactCodec
 from search_service.index_errors import IndexMissing, IndexStoreError
 from search_service.schema import build_schema, date_number
+from search_service.sidecars import PART_SUFFIX as SIDECAR_PART_SUFFIX
 from search_service.sidecars import Sidecars
 from search_service.text.cities import canonical_city
 from search_service.text.translit import detect_variant
@@ -169,6 +170,7 @@ def build(
         with store.fresh_generation(index_dir) as generation:
             ix = whoosh_index.create_in(str(generation), build_schema())
             manifest: Manifest = {}
+            sidecars: Sidecars | None = None
             with _writer(ix, procs, known, sidecars=True) as writer:
                 for done, item in enumerate(_read_all(files, max_file_bytes, summary), 1):
                     if isinstance(item, Article):
@@ -180,13 +182,17 @@ def build(
                             summary.added += 1
                     if progress:
                         progress(done, len(files))
+                if isinstance(writer, SpawnMpWriter):
+                    # The workers' parts are merged and the files made of them alone written
+                    # while the workers write their segments (see engine.parallel).
+                    writer.finish_documents()
+                    if writer.wait_for_parts((words.PART_SUFFIX, SIDECAR_PART_SUFFIX)):
+                        sidecars = _write_word_files(generation, known)
+                        dupes.import_grouping()
             _check_count(generation, summary.added)
-            words.merge(generation, known)
-            if isinstance(writer, BuildSegmentWriter):
-                sidecars = writer.sidecars  # one process: its writer kept them
-            else:
-                sidecars = Sidecars.merge_parts(generation)
-            sidecars.write(generation)
+            if sidecars is None:
+                sidecars = _write_word_files(generation, known, writer)
+            sidecars.write_signatures(generation)
             summary.documents = summary.added
             summary.seconds = time.monotonic() - started
             _finish(index_dir, generation, summary, roots, manifest)
@@ -254,6 +260,19 @@ def update(
 
 
 Manifest = dict[str, dict[str, Any]]
+
+
+def _write_word_files(generation: Path, known: Path | None, writer: Any = None) -> Sidecars:
+    """Write a build's words file and type-ahead files; returns its sidecars, whose
+    near-duplicate files are written once the index is complete. What the workers of a
+    multi-process build counted is in part files; one process's ``writer`` kept it."""
+    words.merge(generation, known)
+    if isinstance(writer, BuildSegmentWriter):
+        sidecars = writer.sidecars
+    else:
+        sidecars = Sidecars.merge_parts(generation)
+    sidecars.write_words(generation)
+    return sidecars
 
 
 def _words_file(generation: Path | None) -> Path | None:

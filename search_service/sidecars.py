@@ -89,12 +89,22 @@ class Sidecars:
         return sidecars
 
     def write(self, generation: Path) -> None:
+        self.write_words(generation)
+        self.write_signatures(generation)
+
+    def write_words(self, generation: Path) -> None:
+        """The type-ahead files: they need the counts alone (a build writes them while its
+        workers still write their segments)."""
         self.words.save(generation)
         typeahead.write_table(generation, self.words)
-        self.signatures.save(generation)
         # The per-word caches of a job are of no use after it, and their hundreds of
         # thousands of entries would slow every garbage collection of a longer-lived process.
         typeahead.forget_words()
+
+    def write_signatures(self, generation: Path) -> None:
+        """The near-duplicate files: their pairs are checked on the text of the generation's
+        complete index."""
+        self.signatures.save(generation)
         dupes.forget_words()
 
     @classmethod

@@ -5,21 +5,32 @@ descriptor (so a killed build's orphans would keep holding the lock) and outlive
 was killed. This writer starts its workers with ``spawn`` (fresh interpreters that inherit no
 descriptors) and each worker exits as soon as its parent is gone. Each worker writes its own
 segment with :class:`~search_service.engine.segment_writer.BuildSegmentWriter`.
+
+A worker leaves its part files (what it counted beside its segment) before it writes the
+segment, the last and longest step of its work. A build can tell the workers it has sent every
+document (:meth:`SpawnMpWriter.finish_documents`), wait for the parts
+(:meth:`SpawnMpWriter.wait_for_parts`) and merge them while the workers write their segments,
+then commit: on two cores that work would otherwise run alone after the workers end.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import queue
 import threading
 import time
 from multiprocessing.context import SpawnProcess
+from pathlib import Path
 
 from search_service.engine.segment_writer import BuildSegmentWriter, fewer_collections
 from search_service.engine.whoosh_internals import MpWriter, SubWriterTask
 
 _SPAWN = multiprocessing.get_context("spawn")
 PARENT_CHECK_SECONDS = 0.5
+# How often a build looks for its workers' part files while they work.
+PART_CHECK_SECONDS = 0.02
 
 
 class _SpawnedTask(SubWriterTask):
@@ -72,6 +83,7 @@ class SpawnMpWriter(MpWriter):
         super().__init__(ix, procs=procs, **kwargs)
         self.jobqueue = _SPAWN.Queue(self.procs * 4)
         self.resultqueue = _SPAWN.Queue()
+        self._documents_finished = False
 
     def _new_task(self):
         task = _SpawnedTask(
@@ -85,6 +97,52 @@ class SpawnMpWriter(MpWriter):
         self.tasks.append(task)
         task.start()
         return task
+
+    def finish_documents(self) -> None:
+        """Send the documents still buffered and tell every worker that no more will come."""
+        if self._documents_finished:
+            return
+        if self.docbuffer:
+            self._enqueue()
+        for _ in self.tasks:
+            self.jobqueue.put(None)
+        self._documents_finished = True
+
+    def wait_for_parts(self, suffixes: tuple[str, ...]) -> bool:
+        """After :meth:`finish_documents`: wait until every worker has left a file of each of
+        ``suffixes`` in the index folder. False when a worker ended without them (it failed:
+        the commit that follows reports it)."""
+        folder = Path(self.storage.folder)
+
+        def every_part() -> bool:
+            return all(
+                len(list(folder.glob(f"*{suffix}"))) >= len(self.tasks) for suffix in suffixes
+            )
+
+        while not every_part():
+            if not all(task.is_alive() for task in self.tasks):
+                return every_part()  # a worker that ended may have left its parts first
+            time.sleep(PART_CHECK_SECONDS)
+        return True
+
+    def _commit(self, mergetype, optimize, merge) -> None:
+        """Whoosh's commit for workers that write a segment each, after
+        :meth:`finish_documents` (which it calls, if the build has not)."""
+        self.finish_documents()
+        finalsegments = self._merge_segments(mergetype, optimize, merge)
+        for task in self.tasks:
+            task.join()
+        results = []
+        for _ in self.tasks:
+            with contextlib.suppress(queue.Empty):  # that worker failed: the build's count tells
+                results.append(self.resultqueue.get(timeout=1))
+        finalsegments += [segment for _, _, segment in results]
+        if self._added:
+            finalsegments.append(self._finalize_segment())
+        else:
+            self._close_segment()
+        self._commit_toc(finalsegments)
+        self._finish()
 
     def cancel(self) -> None:
         # Whoosh's cancel only flags the parent's copies of the tasks; end the workers too.
