@@ -9,6 +9,8 @@ lexicon and dictionaries) and analyses only the word forms that are new.
 
 In a multi-process build each worker writes the words it analysed to a part file of its
 segment; :func:`merge` folds the parts and the loaded table into the new generation's file.
+While they work, the workers share the words they analyse (:class:`WordExchange`), so that a
+word form met by several of them is mostly analysed by one.
 """
 
 from __future__ import annotations
@@ -19,12 +21,20 @@ import os
 from pathlib import Path
 
 from search_service.engine import store
-from search_service.text.analyze import analysis_fingerprint, export_words, import_words
+from search_service.text.analyze import (
+    analysis_fingerprint,
+    export_words,
+    import_shared_words,
+    import_words,
+    share_words,
+    words_to_share,
+)
 
 log = logging.getLogger(__name__)
 
 WORDS_FILE = store.WORDS_FILE
 PART_SUFFIX = ".words"
+SHARED_SUFFIX = ".shared-words"
 # zlib's fastest level: on the real corpus 0.06 s for the 5.5 MB table (level 6: 0.35 s, at the
 # end of every build, when one core works) for a file of 1.8 MB instead of 1.4.
 GZIP_LEVEL = 1
@@ -54,6 +64,53 @@ def write_part(folder: Path | str, name: str) -> None:
         for line in export_words(new_only=True):
             handle.write(line + "\n")
     os.replace(temporary, Path(folder) / f"{name}{PART_SUFFIX}")
+
+
+class WordExchange:
+    """The word analyses a build's workers share as they go, through the generation's folder.
+
+    Each worker appends the words it has analysed since its last turn to a file of its own
+    (whole lines, flushed) and takes the lines the others have appended to theirs since it
+    last read them (:func:`import_shared_words`): a word form it meets later is not analysed
+    again, and is in the part file of the worker that analysed it alone.
+    """
+
+    def __init__(self, folder: Path | str, name: str):
+        self.folder = Path(folder)
+        self.own = self.folder / f"{name}{SHARED_SUFFIX}"
+        self._handle = open(self.own, "a", encoding="utf-8")  # noqa: SIM115 (see close)
+        self._read: dict[Path, int] = {}  # another worker's file -> the bytes taken from it
+        share_words()
+
+    def share(self) -> int:
+        """Append this process's new words, take the others'; returns how many were taken."""
+        lines = words_to_share()
+        if lines:
+            self._handle.write("\n".join(lines) + "\n")
+            self._handle.flush()
+        taken = 0
+        for path in self.folder.glob(f"*{SHARED_SUFFIX}"):
+            if path == self.own:
+                continue
+            offset = self._read.get(path, 0)
+            try:
+                with open(path, "rb") as handle:
+                    handle.seek(offset)
+                    data = handle.read()
+            except OSError:  # that worker has finished and removed it
+                continue
+            end = data.rfind(b"\n") + 1  # a line being written is taken next time
+            if end:
+                # split on newlines alone: packed analyses hold characters splitlines breaks at
+                taken += import_shared_words(data[: end - 1].decode("utf-8").split("\n"))
+                self._read[path] = offset + end
+        return taken
+
+    def close(self) -> None:
+        """Stop sharing: the file goes (the words are in the worker's part file)."""
+        share_words(False)
+        self._handle.close()
+        self.own.unlink(missing_ok=True)
 
 
 def merge(generation: Path, known: Path | None = None) -> int:

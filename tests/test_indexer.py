@@ -206,6 +206,7 @@ def test_sidecars_counted_by_the_workers_are_those_of_one_process(tmp_path):
     assert _word_lines(first) == _word_lines(second)
     assert not list(first.glob(f"*{words.PART_SUFFIX}"))
     assert not list(second.glob(f"*{words.PART_SUFFIX}"))
+    assert not list(second.glob(f"*{words.SHARED_SUFFIX}")), "the shared words' files go"
 
 
 def _word_lines(generation):

@@ -104,3 +104,54 @@ def test_word_analyses_of_another_analysis_are_not_used(archive, tmp_path):
     assert words.load(stale) == 0
     assert words.load(kept) == len(lines) - 1
     _forget_everything()
+
+
+def test_a_worker_shares_each_word_it_analyses_once():
+    _forget_everything()
+    analyze.share_words()
+    analyze.index_analysis("Сайлау өтті", "kk")
+    first = analyze.words_to_share()
+    assert sorted(line.split("\t")[0] for line in first) == ["Сайлау", "өтті"]
+    analyze.index_analysis("Сайлау басталды", "kk")
+    second = analyze.words_to_share()
+    assert [line.split("\t")[0] for line in second] == ["басталды"]
+    assert analyze.words_to_share() == []
+    assert sorted(first + second) == sorted(analyze.export_words(new_only=True))
+    analyze.share_words(False)
+    analyze.index_analysis("Сайлау аяқталды", "kk")
+    assert analyze.words_to_share() == []
+
+
+def test_shared_words_are_not_analysed_again_nor_kept_as_this_process_s(tmp_path, monkeypatch):
+    """A worker takes another's words from its file, by whole lines, and does not analyse them
+    again; its part file keeps the words it analysed itself, even those the other shared."""
+    text = "Парламент депутаттары заң жобасын қабылдады"
+    _forget_everything()
+    analyze.index_analysis(text, "kk")
+    other = list(analyze.export_words(new_only=True))  # what another worker analysed
+    _forget_everything()
+    exchange = words.WordExchange(tmp_path, "me")
+    analyze.index_analysis("депутаттары", "kk")  # analysed here before the other's come
+    shared = tmp_path / f"other{words.SHARED_SUFFIX}"
+    other.sort(key=lambda line: line.startswith("Парламент"))  # the last line: Парламент
+    whole, last = "\n".join(other[:-1]) + "\n", other[-1]
+    shared.write_text(whole + last[:5], encoding="utf-8")  # the last line is being written
+    assert exchange.share() == len(other) - 2  # the whole lines but депутаттары, its own
+    with open(shared, "a", encoding="utf-8") as handle:
+        handle.write(last[5:] + "\n")
+    assert exchange.share() == 1  # the line, once whole
+
+    def no_analysis(*args):
+        raise AssertionError("a shared word was analysed again")
+
+    monkeypatch.setattr(analyze, "_analyze_simple", no_analysis)
+    monkeypatch.setattr(analyze, "_analyze_compound", no_analysis)
+    table = analyze.index_analysis(text, "kk").table
+    assert [line.split("\t")[0] for line in analyze.export_words(new_only=True)] == ["депутаттары"]
+    mine = (tmp_path / f"me{words.SHARED_SUFFIX}").read_text(encoding="utf-8")
+    assert mine.startswith("депутаттары\tkk\t")  # shared by this worker at its first turn
+    monkeypatch.undo()
+    _forget_everything()  # the text's table is the one it has when every word is analysed here
+    assert analyze.index_analysis(text, "kk").table == table
+    exchange.close()
+    assert not (tmp_path / f"me{words.SHARED_SUFFIX}").exists()

@@ -18,17 +18,22 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import pickle
 import queue
 import threading
 import time
 from multiprocessing.context import SpawnProcess
 from pathlib import Path
 
+from search_service import words
 from search_service.engine.segment_writer import BuildSegmentWriter, fewer_collections
 from search_service.engine.whoosh_internals import MpWriter, SubWriterTask
 
 _SPAWN = multiprocessing.get_context("spawn")
 PARENT_CHECK_SECONDS = 0.5
+# How many documents a worker indexes between two turns of sharing its word analyses (see
+# words.WordExchange).
+SHARE_EVERY = 16
 # How often a build looks for its workers' part files while they work.
 PART_CHECK_SECONDS = 0.02
 
@@ -55,17 +60,34 @@ class _SpawnedTask(SubWriterTask):
     def _index_jobs(self) -> None:
         ix = self.storage.open_index(self.indexname)
         writer = self.writer = BuildSegmentWriter(ix, _lk=False, **self.kwargs)
-        while self.running:
-            job = self.jobqueue.get()
-            if job is None:  # the parent has no more documents
-                break
-            self._process_file(*job)
+        self.exchange = words.WordExchange(self.storage.folder, writer.newsegment.segment_id())
+        try:
+            while self.running:
+                job = self.jobqueue.get()
+                if job is None:  # the parent has no more documents
+                    break
+                self._process_file(*job)
+        finally:
+            self.exchange.close()
         if not self.running:
             writer.cancel()
             return
         fieldnames = writer.pool.fieldnames
         segment = writer._finalize_segment()
         self.resultqueue.put((None, fieldnames, segment), timeout=5)
+
+    def _process_file(self, filename: str, doc_count: int) -> None:
+        """Whoosh's: index the documents of a job file (pickled ``(0, fields)`` pairs, then
+        the file goes); sharing word analyses every :data:`SHARE_EVERY` documents."""
+        writer = self.writer
+        storage = writer.temp_storage()
+        with storage.open_file(filename).raw_file() as handle:
+            for number in range(1, doc_count + 1):
+                _, fields = pickle.load(handle)  # written by this build's own parent
+                writer.add_document(**fields)
+                if number % SHARE_EVERY == 0 or number == doc_count:
+                    self.exchange.share()
+        storage.delete_file(filename)
 
     def _exit_with_parent(self) -> None:
         while True:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -487,12 +487,17 @@ def _packed(key: tuple[str, str, str | None], entry: _RawEntry) -> str:
     packed = _packed_cache.get(key) or _known_words.get(key)
     if packed is None:
         packed = _packed_cache.put(key, _pack_entry(key[0], entry))
+        if _unshared is not None:
+            _unshared.append(f"{key[0]}\t{key[1]}\t{key[2] or ''}\t{packed}")
     return packed
 
 
 _packed_cache: WordCache = WordCache(_CACHE_LIMIT)  # (raw, language, alphabet) -> packed
 # Word analyses of earlier jobs, packed (import_words): a word found here is not analysed.
 _known_words: dict[tuple[str, str, str | None], str] = {}
+# The export_words lines of the words packed since words_to_share last gave them, once a
+# build's worker has called share_words.
+_unshared: list[str] | None = None
 
 
 @functools.cache
@@ -528,7 +533,41 @@ def export_words(new_only: bool = False) -> Iterator[str]:
             yield f"{raw}\t{lang}\t{alphabet or ''}\t{packed}"
 
 
-def import_words(lines: Iterator[str]) -> int:
+def share_words(share: bool = True) -> None:
+    """From now on (until called with ``False``), keep the :func:`export_words` line of every
+    word this process packs for :func:`words_to_share`: a build's workers share their new
+    words as they go (see :class:`search_service.words.WordExchange`)."""
+    global _unshared
+    if not share:
+        _unshared = None
+    elif _unshared is None:
+        _unshared = []
+
+
+def words_to_share() -> list[str]:
+    """The lines of the words packed since the last call (after :func:`share_words`)."""
+    global _unshared
+    if not _unshared:
+        return []
+    lines, _unshared = _unshared, []
+    return lines
+
+
+def import_shared_words(lines: Iterable[str]) -> int:
+    """:func:`import_words` for the lines another worker shared (:func:`words_to_share`), but
+    for the words this process has packed itself: it keeps those as its own, in its part
+    file (a word both took from the other would be in neither's)."""
+    count = 0
+    for line in lines:
+        raw, lang, alphabet, packed = line.split("\t", 3)
+        key = (raw, lang, alphabet or None)
+        if key not in _packed_cache:
+            _known_words[key] = packed
+            count += 1
+    return count
+
+
+def import_words(lines: Iterable[str]) -> int:
     """Take the word analyses of :func:`export_words` lines (from an earlier build or update
     of the same analysis: see :func:`analysis_fingerprint`); returns how many."""
     count = 0
