@@ -155,3 +155,18 @@ def test_shared_words_are_not_analysed_again_nor_kept_as_this_process_s(tmp_path
     assert analyze.index_analysis(text, "kk").table == table
     exchange.close()
     assert not (tmp_path / f"me{words.SHARED_SUFFIX}").exists()
+
+
+def test_a_worker_takes_shared_words_up_to_a_limit(monkeypatch):
+    lines = _lines_of("Сайлау өтті Парламент депутаттары заң жобасын қабылдады")
+    _forget_everything()
+    monkeypatch.setattr(analyze, "_SHARED_WORDS_LIMIT", 3)
+    assert analyze.import_shared_words(lines) == 3
+    assert analyze.import_shared_words(lines) == 0
+    _forget_everything()
+
+
+def _lines_of(text):
+    _forget_everything()
+    analyze.index_analysis(text, "kk")
+    return list(analyze.export_words(new_only=True))

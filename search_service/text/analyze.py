@@ -495,6 +495,9 @@ def _packed(key: tuple[str, str, str | None], entry: _RawEntry) -> str:
 _packed_cache: WordCache = WordCache(_CACHE_LIMIT)  # (raw, language, alphabet) -> packed
 # Word analyses of earlier jobs, packed (import_words): a word found here is not analysed.
 _known_words: dict[tuple[str, str, str | None], str] = {}
+# A worker takes other workers' words while it knows fewer than this many (they are kept for
+# the whole build, where its caches are emptied when full).
+_SHARED_WORDS_LIMIT = 2 * _CACHE_LIMIT
 # The export_words lines of the words packed since words_to_share last gave them, once a
 # build's worker has called share_words.
 _unshared: list[str] | None = None
@@ -559,6 +562,8 @@ def import_shared_words(lines: Iterable[str]) -> int:
     file (a word both took from the other would be in neither's)."""
     count = 0
     for line in lines:
+        if len(_known_words) >= _SHARED_WORDS_LIMIT:
+            break  # a large archive's worker: memory for its own words first
         raw, lang, alphabet, packed = line.split("\t", 3)
         key = (raw, lang, alphabet or None)
         if key not in _packed_cache:
