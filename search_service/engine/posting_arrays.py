@@ -198,10 +198,9 @@ class StoredArrays:
         empty where none are stored)."""
         ends = _part_ends(start, count, stored, item_sizes)
         types = (DOCNUM_TYPES, WEIGHT_TYPES, COUNT_TYPES, POSITION_TYPES)
-        lengths = (count, count, count if stored else 0, stored)
         views = []
         for begin, size, kind, length in zip(
-            (start, *ends[:-1]), item_sizes, types, lengths, strict=True
+            (start, *ends[:-1]), item_sizes, types, _part_lengths(count, stored), strict=True
         ):
             size = int(size)
             views.append(self._data[begin : begin + size * length].view(kind[size]))
@@ -221,9 +220,14 @@ def _part_ends(start: int, count: int, stored: int, item_sizes: str) -> list[int
     table's entries read alike)."""
     ends = []
     at = start
-    lengths = (count, count, count if stored else 0, stored)
-    for size, length in zip(item_sizes, lengths, strict=True):
+    for size, length in zip(item_sizes, _part_lengths(count, stored), strict=True):
         at += int(size) * length
         at += -at % PART_ALIGNMENT
         ends.append(at)
     return ends
+
+
+def _part_lengths(count: int, stored: int) -> tuple[int, int, int, int]:
+    """How many items each of a term's four parts holds (no counts where no positions are
+    stored)."""
+    return count, count, count if stored else 0, stored

@@ -498,7 +498,8 @@ def _write_terms(
 
 
 def _inlined_entry(flat: Flat, doc_lengths: list[int]) -> bytes:
-    """The term table entry of an inlined term, as :class:`_PostingsWriter` would make it."""
+    """The term table entry of an inlined term, in the compact layout: the postings and the
+    shortest and longest of their documents' lengths, as Whoosh's writer records them."""
     docnums = flat[0::3]
     weights = array("f", flat[1::3]).tolist()  # as Whoosh keeps them: 4-byte floats
     values = [value for value in flat[2::3] if value]

@@ -488,7 +488,7 @@ def _packed(key: tuple[str, str, str | None], entry: _RawEntry) -> str:
     if packed is None:
         packed = _packed_cache.put(key, _pack_entry(key[0], entry))
         if _unshared is not None:
-            _unshared.append(f"{key[0]}\t{key[1]}\t{key[2] or ''}\t{packed}")
+            _unshared.append(_words_line(key, packed))
     return packed
 
 
@@ -530,10 +530,22 @@ def export_words(new_only: bool = False) -> Iterator[str]:
     imported: one line each, ``word<TAB>language<TAB>alphabet<TAB>packed analysis``."""
     sources = (_packed_cache,) if new_only else (_known_words, _packed_cache)
     for words in sources:
-        for (raw, lang, alphabet), packed in words.items():
-            if words is _packed_cache and (raw, lang, alphabet) in _known_words:
+        for key, packed in words.items():
+            if words is _packed_cache and key in _known_words:
                 continue
-            yield f"{raw}\t{lang}\t{alphabet or ''}\t{packed}"
+            yield _words_line(key, packed)
+
+
+def _words_line(key: tuple[str, str, str | None], packed: str) -> str:
+    """A word's line of a words file: ``word<TAB>language<TAB>alphabet<TAB>packed``."""
+    raw, lang, alphabet = key
+    return f"{raw}\t{lang}\t{alphabet or ''}\t{packed}"
+
+
+def _read_words_line(line: str) -> tuple[tuple[str, str, str | None], str]:
+    """The key and the packed analysis of a :func:`_words_line`."""
+    raw, lang, alphabet, packed = line.rstrip("\n").split("\t", 3)
+    return (raw, lang, alphabet or None), packed
 
 
 def share_words(share: bool = True) -> None:
@@ -564,8 +576,7 @@ def import_shared_words(lines: Iterable[str]) -> int:
     for line in lines:
         if len(_known_words) >= _SHARED_WORDS_LIMIT:
             break  # a large archive's worker: memory for its own words first
-        raw, lang, alphabet, packed = line.split("\t", 3)
-        key = (raw, lang, alphabet or None)
+        key, packed = _read_words_line(line)
         if key not in _packed_cache:
             _known_words[key] = packed
             count += 1
@@ -577,8 +588,8 @@ def import_words(lines: Iterable[str]) -> int:
     of the same analysis: see :func:`analysis_fingerprint`); returns how many."""
     count = 0
     for line in lines:
-        raw, lang, alphabet, packed = line.rstrip("\n").split("\t", 3)
-        _known_words[raw, lang, alphabet or None] = packed
+        key, packed = _read_words_line(line)
+        _known_words[key] = packed
         count += 1
     return count
 
