@@ -22,7 +22,7 @@ from search_service.engine.whoosh_internals import (
     is_positions,
 )
 from search_service.text import Term, analyze, caches
-from search_service.text.analyze import IndexAnalysis, index_analysis
+from search_service.text.analyze import IndexAnalysis, IndexPositions, index_analysis
 
 KEYS = "keys"
 FORM = "form"
@@ -30,17 +30,27 @@ FOLD = "fold"
 
 
 class LangText(str):
-    """Text that knows its document's language, so the analyser need not guess it again."""
+    """Text that knows its document's language, so the analyser need not guess it again.
+
+    A body may also carry its document's headline: the name-folding field indexes the fold
+    keys of both (a name typed in another spelling finds an article that names it only in
+    its headline, as Latin ``Toqaev`` is found by ``Токаев``), while the other body fields
+    take the body alone.
+    """
 
     lang: str | None
+    headline: LangText | None
 
-    def __new__(cls, text: str, lang: str | None) -> LangText:
+    def __new__(cls, text: str, lang: str | None, headline: LangText | None = None) -> LangText:
         value = super().__new__(cls, text)
         value.lang = lang
+        value.headline = headline
         return value
 
     def __reduce__(self):  # keep the language when the multi-process writer pickles documents
-        return (LangText, (str(self), self.lang))
+        if self.headline is None:
+            return (LangText, (str(self), self.lang))
+        return (LangText, (str(self), self.lang, self.headline))
 
 
 _last: tuple[str, str | None, list[Term]] = ("", None, [])
@@ -111,21 +121,29 @@ class TermTokenizer(Tokenizer):
         mode: str = "",
         **kwargs,
     ) -> Iterator[Token]:
-        terms = analysed_terms(value, getattr(value, "lang", None))
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for term in terms:
-            for text in self._texts(term):
-                token.text = text
-                token.stopped = False
-                token.boost = 1.0
-                if keeporiginal:
-                    token.original = value[term.start : term.end]
-                if positions:
-                    token.pos = start_pos + term.pos
-                if chars:
-                    token.startchar = start_char + term.start
-                    token.endchar = start_char + term.end
-                yield token
+        terms = analysed_terms(value, getattr(value, "lang", None))
+        texts = [(value, terms, start_pos, start_char)]
+        headline = getattr(value, "headline", None) if self.part == FOLD else None
+        if headline is not None:  # after the body's words, as if it followed the body
+            after = start_pos + (terms[-1].pos + 1 if terms else 0)
+            texts.append((headline, analysed_terms(headline, headline.lang), after, None))
+        for text, text_terms, first_pos, first_char in texts:
+            for term in text_terms:
+                for part in self._texts(term):
+                    token.text = part
+                    token.stopped = False
+                    token.boost = 1.0
+                    if keeporiginal:
+                        token.original = text[term.start : term.end]
+                    if positions:
+                        token.pos = first_pos + term.pos
+                    if chars and first_char is None:  # a headline word: none of the body's
+                        token.startchar = token.endchar = start_char
+                    elif chars:
+                        token.startchar = first_char + term.start
+                        token.endchar = first_char + term.end
+                    yield token
 
     def _texts(self, term: Term) -> tuple[str, ...]:
         if self.part == KEYS:
@@ -149,12 +167,28 @@ class TermTokenizer(Tokenizer):
             occurrences = positions.forms
         else:
             occurrences = positions.folds
+            headline = getattr(value, "headline", None)
+            if headline is not None:
+                occurrences = _with_headline(positions, indexed(headline, headline.lang))
         boost = format_.field_boost
         encode = compact.encode if isinstance(format_, CompactPositions) else encode_frequency
         return [
             (text.encode("utf-8"), len(found), len(found) * boost, encode(found))
             for text, found in occurrences.items()
         ]
+
+
+def _with_headline(body: IndexPositions, headline: IndexAnalysis) -> dict[str, list[int]]:
+    """The fold keys of a body and then of its headline, the headline's words numbered on
+    from the body's last (as :meth:`TermTokenizer.__call__` yields them)."""
+    folds = headline.positions.folds
+    if not folds:
+        return body.folds
+    after = 1 + max((found[-1] for found in body.forms.values()), default=-1)
+    merged = {key: list(found) for key, found in body.folds.items()}
+    for key, found in folds.items():
+        merged.setdefault(key, []).extend(after + position for position in found)
+    return merged
 
 
 class AnalysedText(TEXT):

@@ -118,7 +118,7 @@ class RunSummary:
 def article_document(article: Article) -> dict[str, Any]:
     """The Whoosh document of one article."""
     headline = LangText(article.headline, article.language)
-    body = LangText(article.body, article.language)
+    body = LangText(article.body, article.language, headline=headline)
     return {
         "id": article.id,
         "path": article.path,
@@ -138,7 +138,7 @@ def article_document(article: Article) -> dict[str, Any]:
         "title_exact": headline,
         "text": body,
         "text_exact": body,
-        "fold": body,
+        "fold": body,  # with the headline's fold keys (LangText.headline)
         # Made from the analysis by the segment writer (analysis.WordTable).
         "headline_words": headline,
         "body_words": body,

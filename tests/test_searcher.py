@@ -98,6 +98,45 @@ def test_names_are_found_across_spellings(tiny_searcher):
     assert "kk.2025.03.const-kk" in ids(tiny_searcher.search(SearchRequest(q="Токаев")))
 
 
+@pytest.mark.parametrize("procs", [1, 2])
+def test_a_name_only_in_the_headline_is_found_in_another_spelling(tmp_path, procs):
+    # A real case: a Latin-script article names the president in its headline only, and
+    # its body calls him "Prezıdent"; the Russian spelling found every other article but it.
+    archive = tmp_path / "archive"
+    write_article(
+        archive,
+        "kk/2026/01/quryltai.txt",
+        "2026-01-20",
+        "Ulttyq quryltaı: Toqaev bir top azamatty marapattady",
+        "ASTANA. KAZINFORM — Prezıdent bir top azamatty memlekettik nagradamen marapattady.",
+    )
+    write_article(
+        archive,
+        "kk-cyr/2026/01/zhiyn.txt",
+        "2026-01-21",
+        "Тоқаев Ұлттық құрылтайда сөз сөйледі",
+        "Мемлекет басшысы жиында реформалар туралы айтты.",
+    )
+    write_article(
+        archive,
+        "ru/2026/01/other.txt",
+        "2026-01-22",
+        "Заседание курултая",
+        "АСТАНА. KAZINFORM – Президент выступил на заседании.",
+    )
+    index_dir = tmp_path / "index"
+    indexer.build([archive], index_dir, procs=procs)
+    searcher = ArchiveSearcher(index_dir)
+    expected = ["kk-cyr.2026.01.zhiyn", "kk.2026.01.quryltai"]
+    for q in ("Токаев", "Тоқаев", "Toqaev", "Tokayev"):
+        assert sorted(ids(searcher.search(SearchRequest(q=q)))) == expected, q
+    # The body's other words are not moved: its phrases and highlights are as before.
+    page = searcher.search(SearchRequest(q='"Мемлекет басшысы"'))
+    assert ids(page) == ["kk-cyr.2026.01.zhiyn"]
+    assert "<mark>" in " ".join(page.hits[0].fragments)
+    searcher.close()
+
+
 def test_a_prefix_finds_the_forms_it_starts(tiny_searcher):
     found = set(ids(tiny_searcher.search(SearchRequest(q="конституц*"))))
     assert {"ru.2025.01.const-ru", "kk.2025.03.const-kk", "kk.2022.06.referendum"} <= found
