@@ -172,6 +172,49 @@ def test_in_order_follows_whoosh_slop():
     assert not ranking._in_order([[1], [1]], slop=2)  # the next word must come after
 
 
+def test_phrases_in_arrays_match_as_document_by_document(searcher, monkeypatch):
+    """Every two- and three-word phrase of the index's frequent words: the documents found
+    from the positions as arrays are those found a document at a time, and the arrays are
+    what answered (the words are frequent enough to have them)."""
+    arrays = ranking.IndexArrays(searcher)
+    words = ["в", "области", "облыста", "бюджет", "мектеп", "выборы", "талқыланды"]
+    phrases = [*itertools.permutations(words, 2), *itertools.permutations(words[:4], 3)]
+    used = Counter()
+    real_keys = postings.term_position_keys
+
+    def counted(*args):
+        found = real_keys(*args)
+        used[found is not None] += 1
+        return found
+
+    found_in_arrays, found_one_by_one = {}, {}
+    for phrase in phrases:
+        query = wq.Phrase("text_exact", list(phrase))
+        having = [arrays._term("text_exact", word, 1.0, False).docs for word in phrase]
+        candidates = np.flatnonzero(np.logical_and.reduce(having) & arrays.live)
+        monkeypatch.setattr(ranking, "term_position_keys", counted)
+        found_in_arrays[phrase] = arrays._in_order(query, candidates).tolist()
+        monkeypatch.setattr(ranking, "term_position_keys", lambda *args: None)
+        found_one_by_one[phrase] = arrays._in_order(query, candidates).tolist()
+    assert found_in_arrays == found_one_by_one
+    assert sum(bool(found) for found in found_in_arrays.values()) > 5
+    assert used[True] > 50 and not used[False]
+
+
+def test_documents_in_order_from_position_keys():
+    def keys(*documents):  # one list of positions per document, by rank
+        pairs = [rank << 32 | p for rank, found in enumerate(documents) for p in found]
+        return np.array(pairs, dtype=np.int64)
+
+    # Document 0: "a b" at 3-4; document 1: b before a; document 2: "a b c" at 7-9.
+    first, second = keys([3, 9], [5], [7]), keys([4], [2], [8])
+    assert ranking._ranks_in_order([first, second]).tolist() == [0, 2]
+    assert ranking._ranks_in_order([first, second, keys([], [], [9])]).tolist() == [2]
+    assert ranking._ranks_in_order([first, keys([], [], [])]).tolist() == []
+    # A word at position 0 never follows the last position of the document before.
+    assert ranking._ranks_in_order([keys([0xFFFFFFFF], []), keys([], [0])]).tolist() == []
+
+
 def test_boosted_compound_queries_score_like_whoosh(searcher):
     query = wq.And(
         [
@@ -223,5 +266,14 @@ def test_stored_arrays_hold_the_postings_and_positions_of_the_blocks(searcher):
                 in_blocks = postings.block_positions(reader.postings(field, term), wanted)
                 assert in_arrays == dict(in_blocks)
                 with_positions += 1
+                # The same positions as keys: each document's index in ``asked``, << 32 | position.
+                asked = np.array(sorted(set(wanted[::2]) | {0, reader.doc_count_all() - 1}))
+                keys = stored.position_keys(field, term, asked)
+                expected = [
+                    (int(np.searchsorted(asked, docnum)) << 32) | position
+                    for docnum, found in stored.positions(field, term, asked.tolist()).items()
+                    for position in found
+                ]
+                assert keys.tolist() == expected
     assert compared > 20 and with_positions > 10  # several fields and segments
     assert ("text", "бюджет".encode()) in next(s for s in arrays._arrays if s)._table

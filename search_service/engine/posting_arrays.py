@@ -177,6 +177,29 @@ class StoredArrays:
             )
         }
 
+    def position_keys(
+        self, field: str, text: str | bytes, docnums: np.ndarray
+    ) -> np.ndarray | None:
+        """Every position of a term in those of ``docnums`` (sorted, segment numbering) that
+        have it, as one ``int64`` each: the document's index in ``docnums``, shifted left by
+        32 bits, or'ed with the position; None if the segment has no positions of the term
+        as arrays. What :meth:`positions` gives, without a Python list per document."""
+        found = self._entry(field, text)
+        if found is None or not found[2]:
+            return None
+        ids, _, counts, positions = self._parts(*found)
+        at = np.searchsorted(ids, docnums)
+        present = at < len(ids)
+        present[present] = ids[at[present]] == docnums[present]
+        chosen = at[present]
+        lengths = counts[chosen].astype(np.int64)
+        starts = np.cumsum(counts, dtype=np.int64)[chosen] - lengths
+        # Each chosen posting's positions in turn: its start, start + 1, ... in the term's.
+        firsts = np.cumsum(lengths) - lengths
+        where = np.repeat(starts - firsts, lengths) + np.arange(int(lengths.sum()))
+        ranks = np.repeat(np.flatnonzero(present).astype(np.int64), lengths)
+        return (ranks << 32) | positions[where].astype(np.int64)
+
     def bytes_by_field(self) -> dict[str, int]:
         """What each field's arrays take of the segment's ``.arr`` file, in bytes."""
         sizes: dict[str, int] = {}

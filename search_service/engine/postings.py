@@ -100,6 +100,31 @@ def term_positions(
     return found
 
 
+def term_position_keys(
+    segments: Segments,
+    arrays: list[StoredArrays | None],
+    field: str,
+    word: str,
+    docnums: np.ndarray,
+) -> np.ndarray | None:
+    """The positions of ``word`` in those of ``docnums`` (sorted) that contain it, as
+    :meth:`StoredArrays.position_keys` gives them (the index in ``docnums`` over all the
+    segments); None if a segment holds them in Whoosh's posting blocks only (then
+    :func:`term_positions` reads them)."""
+    parts = []
+    for (reader, offset), stored in zip(segments, arrays, strict=True):
+        low, high = np.searchsorted(docnums, (offset, offset + reader.doc_count_all()))
+        if low == high:
+            continue
+        found = stored.position_keys(field, word, docnums[low:high] - offset) if stored else None
+        if found is None:
+            if (field, word) in reader:
+                return None
+            continue
+        parts.append(found + (int(low) << 32) if low else found)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
 def nbytes(arrays: tuple[np.ndarray, ...]) -> int:
     """The memory a term's decoded postings hold (the size of a posting cache's entry)."""
     return sum(array.nbytes for array in arrays)

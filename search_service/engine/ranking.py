@@ -35,7 +35,13 @@ from whoosh.searching import Searcher
 
 from search_service.budget import Deadline, unlimited
 from search_service.engine.bm25 import bm25, field_lengths
-from search_service.engine.postings import nbytes, open_segments, term_positions, term_postings
+from search_service.engine.postings import (
+    nbytes,
+    open_segments,
+    term_position_keys,
+    term_positions,
+    term_postings,
+)
 from search_service.engine.prefixes import PrefixWords
 from search_service.engine.recent import Recent
 from search_service.schema import DATE_FIELD
@@ -236,10 +242,7 @@ class IndexArrays:
             for start in range(0, len(candidates), step):
                 if start and deadline.skip():
                     break
-                batch = candidates[start : start + step]
-                per_word = [self._positions(query.fieldname, w, batch) for w in query.words]
-                in_order = [_in_order(lists, query.slop) for lists in zip(*per_word, strict=True)]
-                kept.append(batch[np.array(in_order, dtype=bool)])
+                kept.append(self._in_order(query, candidates[start : start + step]))
             ids = np.concatenate(kept) if kept else candidates
             scores = sum(word.scores[ids] for word in words if word.scores is not None)
             found = (ids, np.asarray(scores, dtype=np.float64) * query.boost)
@@ -253,6 +256,25 @@ class IndexArrays:
         dense = np.zeros(self.size, dtype=np.float64)
         dense[ids] = scores
         return Match(docs, dense)
+
+    def _in_order(self, query: wq.Phrase, batch: np.ndarray) -> np.ndarray:
+        """Those of ``batch`` (documents holding every word of the phrase) that have the
+        words in order. With the words' positions as arrays (a frequent word's, in a segment
+        the build wrote) and no slop, a word's positions are kept where the previous word's
+        stand just before, for all the documents at once; else document by document."""
+        field, words = query.fieldname, query.words
+        if query.slop == 1:
+            keys = []
+            for word in words:
+                found = term_position_keys(self._segments, self._arrays, field, word, batch)
+                if found is None:
+                    break
+                keys.append(found)
+            else:
+                return batch[_ranks_in_order(keys)]
+        per_word = [self._positions(field, word, batch) for word in words]
+        in_order = [_in_order(lists, query.slop) for lists in zip(*per_word, strict=True)]
+        return batch[np.array(in_order, dtype=bool)]
 
     def _positions(self, field: str, word: str, ids: np.ndarray) -> list[list[int]]:
         """The positions of ``word`` in each of ``ids`` (sorted documents that all have it)."""
@@ -398,6 +420,27 @@ def _add(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
 
 def _only(scores: np.ndarray | None, docs: np.ndarray) -> np.ndarray | None:
     return None if scores is None else np.where(docs, scores, 0.0)
+
+
+POSITION_BITS = 0xFFFFFFFF  # the position's part of a position key
+
+
+def _ranks_in_order(keys: list[np.ndarray]) -> np.ndarray:
+    """The documents (their ``rank << 32 | position`` keys' ranks) in which some occurrence
+    of each word stands just after one of the word before: :func:`_in_order` with a slop of
+    1, for many documents at once.
+
+    >>> _ranks_in_order([np.array([3, 9, 1 << 32 | 5]), np.array([4, 1 << 32 | 7])]).tolist()
+    [0]
+    """
+    ends = keys[0]
+    for following in keys[1:]:
+        # A word at position 0 follows nothing (its key minus 1 is another document's).
+        after = np.isin(following - 1, ends, assume_unique=True) & (following & POSITION_BITS != 0)
+        ends = following[after]
+        if not len(ends):
+            break
+    return np.unique(ends >> 32)
 
 
 def _in_order(positions: list[list[int]], slop: int) -> bool:
