@@ -174,31 +174,48 @@ def test_in_order_follows_whoosh_slop():
 
 def test_phrases_in_arrays_match_as_document_by_document(searcher, monkeypatch):
     """Every two- and three-word phrase of the index's frequent words: the documents found
-    from the positions as arrays are those found a document at a time, and the arrays are
-    what answered (the words are frequent enough to have them)."""
+    from the positions as arrays are those found a document at a time, the positions read
+    from the segments' arrays (every word here is frequent enough to have them)."""
     arrays = ranking.IndexArrays(searcher)
     words = ["в", "области", "облыста", "бюджет", "мектеп", "выборы", "талқыланды"]
     phrases = [*itertools.permutations(words, 2), *itertools.permutations(words[:4], 3)]
-    used = Counter()
-    real_keys = postings.term_position_keys
-
-    def counted(*args):
-        found = real_keys(*args)
-        used[found is not None] += 1
-        return found
-
-    found_in_arrays, found_one_by_one = {}, {}
+    from_blocks = Counter()
+    real_keys_of = postings._keys_of
+    monkeypatch.setattr(
+        postings, "_keys_of", lambda *args: from_blocks.update([1]) or real_keys_of(*args)
+    )
+    matched = 0
     for phrase in phrases:
         query = wq.Phrase("text_exact", list(phrase))
         having = [arrays._term("text_exact", word, 1.0, False).docs for word in phrase]
         candidates = np.flatnonzero(np.logical_and.reduce(having) & arrays.live)
-        monkeypatch.setattr(ranking, "term_position_keys", counted)
-        found_in_arrays[phrase] = arrays._in_order(query, candidates).tolist()
-        monkeypatch.setattr(ranking, "term_position_keys", lambda *args: None)
-        found_one_by_one[phrase] = arrays._in_order(query, candidates).tolist()
-    assert found_in_arrays == found_one_by_one
-    assert sum(bool(found) for found in found_in_arrays.values()) > 5
-    assert used[True] > 50 and not used[False]
+        per_word = [arrays._positions("text_exact", word, candidates) for word in phrase]
+        one_by_one = [ranking._in_order(lists, 1) for lists in zip(*per_word, strict=True)]
+        expected = candidates[np.array(one_by_one, dtype=bool)].tolist()
+        assert arrays._in_order(query, candidates).tolist() == expected, phrase
+        matched += bool(expected)
+    assert matched > 5 and not from_blocks
+
+
+def test_phrase_positions_from_a_segment_without_arrays(searcher, monkeypatch):
+    """A segment without the words' arrays (as an update's small segment) is read from its
+    posting blocks: the same position keys."""
+    arrays = ranking.IndexArrays(searcher)
+    docnums = np.flatnonzero(arrays.live)
+    for word in ("бюджет", "области", "жоқсөз"):
+        from_arrays = postings.term_position_keys(
+            arrays._segments, arrays._arrays, "text_exact", word, docnums
+        )
+        without = [None] * len(arrays._arrays)
+        from_blocks = postings.term_position_keys(
+            arrays._segments, without, "text_exact", word, docnums
+        )
+        assert from_blocks.tolist() == from_arrays.tolist()
+        assert len(from_arrays) or word == "жоқсөз"
+    query = wq.Phrase("text_exact", ["в", "области"])
+    with_arrays = arrays._in_order(query, docnums).tolist()
+    monkeypatch.setattr(arrays, "_arrays", [None] * len(arrays._arrays))
+    assert arrays._in_order(query, docnums).tolist() == with_arrays
 
 
 def test_documents_in_order_from_position_keys():

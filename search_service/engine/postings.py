@@ -106,23 +106,33 @@ def term_position_keys(
     field: str,
     word: str,
     docnums: np.ndarray,
-) -> np.ndarray | None:
+) -> np.ndarray:
     """The positions of ``word`` in those of ``docnums`` (sorted) that contain it, as
     :meth:`StoredArrays.position_keys` gives them (the index in ``docnums`` over all the
-    segments); None if a segment holds them in Whoosh's posting blocks only (then
-    :func:`term_positions` reads them)."""
+    segments). A segment without the word's arrays (a small one an update wrote, where the
+    word is rare) is read block by block, only for its share of ``docnums``."""
     parts = []
     for (reader, offset), stored in zip(segments, arrays, strict=True):
         low, high = np.searchsorted(docnums, (offset, offset + reader.doc_count_all()))
         if low == high:
             continue
-        found = stored.position_keys(field, word, docnums[low:high] - offset) if stored else None
+        local = docnums[low:high] - offset
+        found = stored.position_keys(field, word, local) if stored else None
         if found is None:
-            if (field, word) in reader:
-                return None
-            continue
+            if (field, word) not in reader:
+                continue
+            found = _keys_of(block_positions(reader.postings(field, word), local.tolist()), local)
         parts.append(found + (int(low) << 32) if low else found)
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _keys_of(found: Iterator[tuple[int, list[int]]], docnums: np.ndarray) -> np.ndarray:
+    """``(docnum, positions)`` pairs as position keys (the docnum's index in ``docnums``)."""
+    keys: list[int] = []
+    for docnum, positions in found:
+        rank = int(np.searchsorted(docnums, docnum)) << 32
+        keys.extend(rank | position for position in positions)
+    return np.array(keys, dtype=np.int64)
 
 
 def nbytes(arrays: tuple[np.ndarray, ...]) -> int:

@@ -259,19 +259,15 @@ class IndexArrays:
 
     def _in_order(self, query: wq.Phrase, batch: np.ndarray) -> np.ndarray:
         """Those of ``batch`` (documents holding every word of the phrase) that have the
-        words in order. With the words' positions as arrays (a frequent word's, in a segment
-        the build wrote) and no slop, a word's positions are kept where the previous word's
-        stand just before, for all the documents at once; else document by document."""
+        words in order. Without slop (a quoted phrase), a word's positions are kept where the
+        previous word's stand just before, as arrays for all the documents at once; with
+        slop, document by document."""
         field, words = query.fieldname, query.words
         if query.slop == 1:
-            keys = []
-            for word in words:
-                found = term_position_keys(self._segments, self._arrays, field, word, batch)
-                if found is None:
-                    break
-                keys.append(found)
-            else:
-                return batch[_ranks_in_order(keys)]
+            keys = [
+                term_position_keys(self._segments, self._arrays, field, w, batch) for w in words
+            ]
+            return batch[_ranks_in_order(keys)]
         per_word = [self._positions(field, word, batch) for word in words]
         in_order = [_in_order(lists, query.slop) for lists in zip(*per_word, strict=True)]
         return batch[np.array(in_order, dtype=bool)]
