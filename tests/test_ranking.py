@@ -10,7 +10,7 @@ from whoosh import query as wq
 from whoosh import scoring
 
 from search_service import indexer
-from search_service.engine import postings, ranking, store
+from search_service.engine import posting_arrays, postings, ranking, store
 from search_service.query import parse_query
 
 WORDS = ["бюджет", "мектеп", "выборы", "сайлау", "экономика", "нефть"]
@@ -216,6 +216,18 @@ def test_phrase_positions_from_a_segment_without_arrays(searcher, monkeypatch):
     with_arrays = arrays._in_order(query, docnums).tolist()
     monkeypatch.setattr(arrays, "_arrays", [None] * len(arrays._arrays))
     assert arrays._in_order(query, docnums).tolist() == with_arrays
+
+
+def test_position_totals_are_kept_for_a_few_terms(searcher):
+    arrays = ranking.IndexArrays(searcher)
+    stored = next(s for s in arrays._arrays if s)
+    terms = [term for field, term in stored._table if field == "text_exact"]
+    assert len(terms) > posting_arrays.POSITION_ENDS_KEPT
+    docnums = np.arange(searcher.doc_count_all())
+    first = [stored.position_keys("text_exact", term, docnums).tolist() for term in terms]
+    assert len(stored._ends) == posting_arrays.POSITION_ENDS_KEPT
+    again = [stored.position_keys("text_exact", term, docnums).tolist() for term in terms]
+    assert again == first
 
 
 def test_documents_in_order_from_position_keys():

@@ -43,6 +43,9 @@ DOCNUM_TYPES = {2: "<u2", 4: "<u4"}
 WEIGHT_TYPES = {2: "<f2", 4: "<f4"}
 COUNT_TYPES = {1: "<u1", 2: "<u2", 4: "<u4"}
 POSITION_TYPES = {2: "<u2", 4: "<u4"}
+# The terms whose running totals of position counts a segment's arrays keep (a long phrase's
+# words; 8 bytes a posting each).
+POSITION_ENDS_KEPT = 8
 # The sizes of an entry written before they were recorded: all items 4 bytes.
 WIDE = "4444"
 PART_ALIGNMENT = 4
@@ -128,6 +131,10 @@ class StoredArrays:
     def __init__(self, table: dict[TermKey, tuple[int, ...]], data: np.ndarray):
         self._table = table
         self._data = data
+        # Recent terms' running totals of position counts (where each posting's positions
+        # end): a phrase asks for its words' positions a batch of documents at a time, and a
+        # frequent word's totals cost more than a batch's look-up.
+        self._ends: dict[tuple[int, ...], np.ndarray] = {}
 
     @classmethod
     def of(cls, reader: Any) -> StoredArrays | None:
@@ -168,7 +175,7 @@ class StoredArrays:
         present = at < count
         present[present] = ids[at[present]] == wanted[present]
         chosen = at[present]
-        stops = np.cumsum(counts, dtype=np.int64)[chosen]
+        stops = self._position_ends(found, counts)[chosen]
         starts = (stops - counts[chosen]).tolist()
         return {
             docnum: positions[start:stop].tolist()
@@ -193,12 +200,23 @@ class StoredArrays:
         present[present] = ids[at[present]] == docnums[present]
         chosen = at[present]
         lengths = counts[chosen].astype(np.int64)
-        starts = np.cumsum(counts, dtype=np.int64)[chosen] - lengths
+        starts = self._position_ends(found, counts)[chosen] - lengths
         # Each chosen posting's positions in turn: its start, start + 1, ... in the term's.
         firsts = np.cumsum(lengths) - lengths
         where = np.repeat(starts - firsts, lengths) + np.arange(int(lengths.sum()))
         ranks = np.repeat(np.flatnonzero(present).astype(np.int64), lengths)
         return (ranks << 32) | positions[where].astype(np.int64)
+
+    def _position_ends(self, entry: tuple[int, ...], counts: np.ndarray) -> np.ndarray:
+        """Where each of a term's postings' positions end among its positions, kept for the
+        last few terms asked."""
+        found = self._ends.get(entry)
+        if found is None:
+            found = np.cumsum(counts, dtype=np.int64)
+            if len(self._ends) >= POSITION_ENDS_KEPT:
+                del self._ends[next(iter(self._ends))]
+            self._ends[entry] = found
+        return found
 
     def bytes_by_field(self) -> dict[str, int]:
         """What each field's arrays take of the segment's ``.arr`` file, in bytes."""
