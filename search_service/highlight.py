@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from search_service.models import Marks
 from search_service.text.analyze import Judgements, find_words, find_words_in_table
 from search_service.text.caches import memoize
+from search_service.text.tokenize import WORD_RE
 
 Span = tuple[int, int]  # start and end character offsets of a matched word
 
@@ -51,17 +52,65 @@ def matched_spans(
             or bool(prefixes and form.startswith(prefixes))
         )
 
-    judged = _judgements(marks)
-    found = find_words_in_table(text, table, accept, judged) if isinstance(table, str) else None
-    if found is None:  # an index made before word tables, or a text without one
-        found = find_words(text, lang, accept, judged)
+    found = _found(text, lang, table, accept, _judgements(marks))
+    if marks.joiners and found:
+        joiners = marks.joiners
+
+        def accept_joiner(form: str, word_keys: tuple[str, ...], fold: str) -> bool:
+            return form in joiners
+
+        beside = _found(text, lang, table, accept_joiner, _judgements(marks, joiners=True))
+        found = [*found, *_next_to(text, beside, found, marks)]
     return _merge(found)
 
 
+def _found(
+    text: str, lang: str | None, table: str | None, accept, judged: Judgements
+) -> list[Span]:
+    found = find_words_in_table(text, table, accept, judged) if isinstance(table, str) else None
+    if found is None:  # an index made before word tables, or a text without one
+        found = find_words(text, lang, accept, judged)
+    return found
+
+
+def _next_to(text: str, joiners: list[Span], marked: list[Span], marks: Marks) -> list[Span]:
+    """Those of ``joiners`` that stand in one of the quoted phrases (``marks.phrases``) with
+    its marked words, word after word (no other word between): `в` and `том` of `в том
+    числе`, not a `в` elsewhere."""
+    kinds = {span: False for span in joiners} | {span: True for span in marked}
+    kept: list[Span] = []
+    run: list[Span] = []
+    for span in sorted(kinds):
+        if run and WORD_RE.search(text, run[-1][1], span[0]):
+            kept += _in_phrases(text, run, kinds, marks.phrases)
+            run = []
+        run.append(span)
+    kept += _in_phrases(text, run, kinds, marks.phrases)
+    return kept
+
+
+def _in_phrases(
+    text: str,
+    run: list[Span],
+    marked: dict[Span, bool],
+    phrases: tuple[tuple[frozenset[str], ...], ...],
+) -> list[Span]:
+    """The joiners (not marked) of ``run`` (words one after another) inside an occurrence of
+    one of ``phrases``, a word's lower-case text taken as its form."""
+    words = [text[start:end].lower().replace("ё", "е") for start, end in run]
+    kept: list[Span] = []
+    for phrase in phrases:
+        for first in range(len(run) - len(phrase) + 1):
+            if all(words[first + i] in forms for i, forms in enumerate(phrase)):
+                kept += [s for s in run[first : first + len(phrase)] if not marked[s]]
+    return kept
+
+
 @memoize(maxsize=64)
-def _judgements(marks: Marks) -> Judgements:
-    """One dict of judged words per recent query: its hits (and the same query asked again)
-    share the verdicts, so each distinct word is analysed and judged once."""
+def _judgements(marks: Marks, joiners: bool = False) -> Judgements:
+    """One dict of judged words per recent query (and per way of judging): its hits (and the
+    same query asked again) share the verdicts, so each distinct word is analysed and
+    judged once."""
     return {}
 
 

@@ -31,6 +31,11 @@ class Marks:
     forms: frozenset[str] = frozenset()
     folds: frozenset[str] = frozenset()
     prefixes: tuple[str, ...] = ()
+    # The exact forms of a quoted phrase's stop words (`в`, `том` of `"в том числе"`), marked
+    # only where the whole phrase stands, never on their own; ``phrases`` holds each such
+    # phrase as the forms each of its words may take, in order.
+    joiners: frozenset[str] = frozenset()
+    phrases: tuple[tuple[frozenset[str], ...], ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.keys or self.forms or self.folds or self.prefixes)

@@ -287,6 +287,8 @@ class _Collected:
     forms: set[str] = field(default_factory=set)
     folds: set[str] = field(default_factory=set)
     prefixes: list[str] = field(default_factory=list)
+    joiners: set[str] = field(default_factory=set)
+    phrases: list[tuple[frozenset[str], ...]] = field(default_factory=list)
     words: list[tuple[str, str]] = field(default_factory=list)
     near: list[str] = field(default_factory=list)  # primary key of the last plain word
 
@@ -308,6 +310,8 @@ class _Collected:
             frozenset(self.forms),
             frozenset(self.folds),
             tuple(self.prefixes),
+            frozenset(self.joiners - self.forms),
+            tuple(self.phrases) if self.joiners - self.forms else (),
         )
 
 
@@ -720,8 +724,12 @@ def _phrase(text: str, title_only: bool, collected: _Collected | None) -> wq.Que
     if not terms:
         return None  # "" or only punctuation between the quotes
     if collected is not None:
-        # its exact forms only; stop words stay unmarked
-        collected.mark_forms([t for t in terms if t.keys] or terms)
+        # its exact forms only; its stop words only beside them (Marks.joiners)
+        words = [t for t in terms if t.keys]
+        collected.mark_forms(words or terms)
+        if words and len(words) < len(terms):
+            collected.joiners.update(f for t in terms if not t.keys for f in t.forms or (t.form,))
+            collected.phrases.append(tuple(frozenset(t.forms or (t.form,)) for t in terms))
     return _exact(terms, title_only)
 
 

@@ -9,7 +9,7 @@ from whoosh import query as wq
 
 from search_service import indexer
 from search_service.engine import store
-from search_service.highlight import SNIPPET_CHARS, _scorer, mark_text, snippets
+from search_service.highlight import SNIPPET_CHARS, _scorer, mark_text, matched_spans, snippets
 from search_service.models import SearchRequest
 from search_service.query import BAD_DATE, combine, filter_clauses, parse_query
 from search_service.searcher import ArchiveSearcher
@@ -369,6 +369,24 @@ def test_passage_scores_count_the_matches_inside_each_passage():
     for window in [(0, 40), (3, 90), (100, 100), (500, len(body)), (len(body), len(body) + 9)]:
         inside = [body[s:e].lower() for s, e in spans if window[0] <= s and e <= window[1]]
         assert score(window) == (len(set(inside)), len(inside))
+
+
+@pytest.mark.parametrize(
+    "q, text, marked",
+    [
+        (
+            '"в том числе"',
+            "Рост, в том числе в области. В городе в том году. Всё в Том ЧИСЛЕ.",
+            ["в", "том", "числе", "в", "Том", "ЧИСЛЕ"],  # the phrase's words, not the other в
+        ),
+        ('"по словам"', "По словам министра, по делам.", ["По", "словам"]),
+        ('"ел мен жер"', "Бұл ел мен жер туралы. Ел мен халық.", ["ел", "мен", "жер", "Ел"]),
+        ("в том числе", "Рост, в том числе в области.", ["том", "числе"]),  # unquoted: no в
+    ],
+)
+def test_a_quoted_phrase_marks_its_stop_words_only_in_the_phrase(q, text, marked):
+    marks = parse_query(q).marks
+    assert [text[s:e] for s, e in matched_spans(text, "ru", marks)] == marked
 
 
 def test_mark_text_escapes_before_marking():
