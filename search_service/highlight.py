@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from search_service.models import Marks
 from search_service.text.analyze import Judgements, find_words, find_words_in_table
 from search_service.text.caches import memoize
+from search_service.text.language import script
 from search_service.text.tokenize import WORD_RE
 
 Span = tuple[int, int]  # start and end character offsets of a matched word
@@ -82,10 +83,10 @@ def _next_to(text: str, joiners: list[Span], marked: list[Span], marks: Marks) -
     run: list[Span] = []
     for span in sorted(kinds):
         if run and WORD_RE.search(text, run[-1][1], span[0]):
-            kept += _in_phrases(text, run, kinds, marks.phrases)
+            kept += _in_phrases(text, run, kinds, marks)
             run = []
         run.append(span)
-    kept += _in_phrases(text, run, kinds, marks.phrases)
+    kept += _in_phrases(text, run, kinds, marks)
     return kept
 
 
@@ -93,16 +94,25 @@ def _in_phrases(
     text: str,
     run: list[Span],
     marked: dict[Span, bool],
-    phrases: tuple[tuple[frozenset[str], ...], ...],
+    marks: Marks,
 ) -> list[Span]:
     """The joiners (not marked) of ``run`` (words one after another) inside an occurrence of
-    one of ``phrases``, a word's lower-case text taken as its form."""
+    one of ``marks.phrases``. A word stands for a phrase's word if its lower-case text is one
+    of that word's forms, or, written in Latin letters (a phrase typed in Cyrillic, found in
+    the Latin edition), if it is of the same kind: a marked word for a marked one, a joiner
+    for a joiner."""
     words = [text[start:end].lower().replace("ё", "е") for start, end in run]
+    latin = [script(word) == "Latn" for word in words]
     kept: list[Span] = []
-    for phrase in phrases:
+    for phrase in marks.phrases:
+        kinds = [not forms <= marks.joiners for forms in phrase]  # True: a marked word
         for first in range(len(run) - len(phrase) + 1):
-            if all(words[first + i] in forms for i, forms in enumerate(phrase)):
-                kept += [s for s in run[first : first + len(phrase)] if not marked[s]]
+            window = range(first, first + len(phrase))
+            if all(
+                words[at] in forms or (latin[at] and marked[run[at]] == kind)
+                for at, forms, kind in zip(window, phrase, kinds, strict=True)
+            ):
+                kept += [run[at] for at in window if not marked[run[at]]]
     return kept
 
 

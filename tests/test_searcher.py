@@ -372,21 +372,28 @@ def test_passage_scores_count_the_matches_inside_each_passage():
 
 
 @pytest.mark.parametrize(
-    "q, text, marked",
+    "q, lang, text, marked",
     [
         (
             '"в том числе"',
+            "ru",
             "Рост, в том числе в области. В городе в том году. Всё в Том ЧИСЛЕ.",
             ["в", "том", "числе", "в", "Том", "ЧИСЛЕ"],  # the phrase's words, not the other в
         ),
-        ('"по словам"', "По словам министра, по делам.", ["По", "словам"]),
-        ('"ел мен жер"', "Бұл ел мен жер туралы. Ел мен халық.", ["ел", "мен", "жер", "Ел"]),
-        ("в том числе", "Рост, в том числе в области.", ["том", "числе"]),  # unquoted: no в
+        ('"по словам"', "ru", "По словам министра, по делам.", ["По", "словам"]),
+        ('"ел мен жер"', "kk", "Бұл ел мен жер туралы. Ел мен халық.", ["ел", "мен", "жер", "Ел"]),
+        ("в том числе", "ru", "Рост, в том числе в области.", ["том", "числе"]),  # unquoted: no в
+        (  # typed in Cyrillic, found in the Latin edition
+            '"Қазақстан мен Ресей"',
+            "kk",
+            "Qazaqstan men Reseı arasynda. Men de. Qazaqstan men Ýkraına.",
+            ["Qazaqstan", "men", "Reseı", "Qazaqstan"],
+        ),
     ],
 )
-def test_a_quoted_phrase_marks_its_stop_words_only_in_the_phrase(q, text, marked):
+def test_a_quoted_phrase_marks_its_stop_words_only_in_the_phrase(q, lang, text, marked):
     marks = parse_query(q).marks
-    assert [text[s:e] for s, e in matched_spans(text, "ru", marks)] == marked
+    assert [text[s:e] for s, e in matched_spans(text, lang, marks)] == marked
 
 
 def test_mark_text_escapes_before_marking():
