@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from markupsafe import Markup, escape
 
 from search_service.models import Marks
-from search_service.text.analyze import Judgements, find_words, find_words_in_table
+from search_service.text.analyze import Accept, Judgements, find_words, find_words_in_table
 from search_service.text.caches import memoize
 from search_service.text.language import script
 from search_service.text.tokenize import WORD_RE
@@ -61,12 +61,13 @@ def matched_spans(
             return form in joiners
 
         beside = _found(text, lang, table, accept_joiner, _judgements(marks, joiners=True))
-        found = [*found, *_next_to(text, beside, found, marks)]
+        if beside:
+            found = [*found, *_next_to(text, beside, found, marks)]
     return _merge(found)
 
 
 def _found(
-    text: str, lang: str | None, table: str | None, accept, judged: Judgements
+    text: str, lang: str | None, table: str | None, accept: Accept, judged: Judgements
 ) -> list[Span]:
     found = find_words_in_table(text, table, accept, judged) if isinstance(table, str) else None
     if found is None:  # an index made before word tables, or a text without one

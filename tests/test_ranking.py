@@ -192,7 +192,7 @@ def test_phrases_in_arrays_match_as_document_by_document(searcher, monkeypatch):
         per_word = [arrays._positions("text_exact", word, candidates) for word in phrase]
         one_by_one = [ranking._in_order(lists, 1) for lists in zip(*per_word, strict=True)]
         expected = candidates[np.array(one_by_one, dtype=bool)].tolist()
-        assert arrays._in_order(query, candidates).tolist() == expected, phrase
+        assert arrays._with_words_in_order(query, candidates).tolist() == expected, phrase
         matched += bool(expected)
     assert matched > 5 and not from_blocks
 
@@ -213,9 +213,9 @@ def test_phrase_positions_from_a_segment_without_arrays(searcher, monkeypatch):
         assert from_blocks.tolist() == from_arrays.tolist()
         assert len(from_arrays) or word == "жоқсөз"
     query = wq.Phrase("text_exact", ["в", "области"])
-    with_arrays = arrays._in_order(query, docnums).tolist()
+    with_arrays = arrays._with_words_in_order(query, docnums).tolist()
     monkeypatch.setattr(arrays, "_arrays", [None] * len(arrays._arrays))
-    assert arrays._in_order(query, docnums).tolist() == with_arrays
+    assert arrays._with_words_in_order(query, docnums).tolist() == with_arrays
 
 
 def test_position_totals_are_kept_for_a_few_terms(searcher):

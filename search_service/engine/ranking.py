@@ -242,7 +242,7 @@ class IndexArrays:
             for start in range(0, len(candidates), step):
                 if start and deadline.skip():
                     break
-                kept.append(self._in_order(query, candidates[start : start + step]))
+                kept.append(self._with_words_in_order(query, candidates[start : start + step]))
             ids = np.concatenate(kept) if kept else candidates
             scores = sum(word.scores[ids] for word in words if word.scores is not None)
             found = (ids, np.asarray(scores, dtype=np.float64) * query.boost)
@@ -257,7 +257,7 @@ class IndexArrays:
         dense[ids] = scores
         return Match(docs, dense)
 
-    def _in_order(self, query: wq.Phrase, batch: np.ndarray) -> np.ndarray:
+    def _with_words_in_order(self, query: wq.Phrase, batch: np.ndarray) -> np.ndarray:
         """Those of ``batch`` (documents holding every word of the phrase) that have the
         words in order. Without slop (a quoted phrase), a word's positions are kept where the
         previous word's stand just before, as arrays for all the documents at once; with
