@@ -185,9 +185,9 @@ def _with_headline(body: IndexPositions, headline: IndexAnalysis) -> dict[str, l
     if not folds:
         return body.folds
     after = 1 + max((found[-1] for found in body.forms.values()), default=-1)
-    merged = {key: list(found) for key, found in body.folds.items()}
+    merged = dict(body.folds)  # the body's lists are shared, never changed
     for key, found in folds.items():
-        merged.setdefault(key, []).extend(after + position for position in found)
+        merged[key] = [*merged.get(key, ()), *(after + position for position in found)]
     return merged
 
 

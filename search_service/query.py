@@ -305,13 +305,14 @@ class _Collected:
             self.forms.update(term.forms or (term.form,))
 
     def marks(self) -> Marks:
+        joiners = frozenset(self.joiners - self.forms)  # a form marked anyway joins nothing
         return Marks(
             frozenset(self.keys),
             frozenset(self.forms),
             frozenset(self.folds),
             tuple(self.prefixes),
-            frozenset(self.joiners - self.forms),
-            tuple(self.phrases) if self.joiners - self.forms else (),
+            joiners,
+            tuple(self.phrases) if joiners else (),
         )
 
 

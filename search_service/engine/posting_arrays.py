@@ -165,22 +165,16 @@ class StoredArrays:
     ) -> dict[int, list[int]] | None:
         """The positions of a term in those of ``docnums`` (sorted, segment numbering) that
         have it, if the segment has them as arrays."""
-        found = self._entry(field, text)
-        if found is None or not found[2]:
-            return None
-        ids, _, counts, positions = self._parts(*found)
-        count = len(ids)
         wanted = np.asarray(docnums, dtype=np.int64)
-        at = np.searchsorted(ids, wanted)
-        present = at < count
-        present[present] = ids[at[present]] == wanted[present]
-        chosen = at[present]
-        stops = self._position_ends(found, counts)[chosen]
-        starts = (stops - counts[chosen]).tolist()
+        found = self._positions_of(field, text, wanted)
+        if found is None:
+            return None
+        present, starts, lengths, positions = found
+        stops = starts + lengths
         return {
             docnum: positions[start:stop].tolist()
             for docnum, start, stop in zip(
-                wanted[present].tolist(), starts, stops.tolist(), strict=True
+                wanted[present].tolist(), starts.tolist(), stops.tolist(), strict=True
             )
         }
 
@@ -191,6 +185,22 @@ class StoredArrays:
         have it, as one ``int64`` each: the document's index in ``docnums``, shifted left by
         32 bits, or'ed with the position; None if the segment has no positions of the term
         as arrays. What :meth:`positions` gives, without a Python list per document."""
+        found = self._positions_of(field, text, docnums)
+        if found is None:
+            return None
+        present, starts, lengths, positions = found
+        # Each chosen posting's positions in turn: its start, start + 1, ... in the term's.
+        firsts = np.cumsum(lengths) - lengths
+        where = np.repeat(starts - firsts, lengths) + np.arange(int(lengths.sum()))
+        ranks = np.repeat(np.flatnonzero(present).astype(np.int64), lengths)
+        return (ranks << 32) | positions[where].astype(np.int64)
+
+    def _positions_of(
+        self, field: str, text: str | bytes, docnums: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+        """Which of ``docnums`` have the term (a mask), where each one's positions start
+        among the term's and how many they are, and the term's positions; None if the
+        segment has no positions of the term as arrays."""
         found = self._entry(field, text)
         if found is None or not found[2]:
             return None
@@ -201,11 +211,7 @@ class StoredArrays:
         chosen = at[present]
         lengths = counts[chosen].astype(np.int64)
         starts = self._position_ends(found, counts)[chosen] - lengths
-        # Each chosen posting's positions in turn: its start, start + 1, ... in the term's.
-        firsts = np.cumsum(lengths) - lengths
-        where = np.repeat(starts - firsts, lengths) + np.arange(int(lengths.sum()))
-        ranks = np.repeat(np.flatnonzero(present).astype(np.int64), lengths)
-        return (ranks << 32) | positions[where].astype(np.int64)
+        return present, starts, lengths, positions
 
     def _position_ends(self, entry: tuple[int, ...], counts: np.ndarray) -> np.ndarray:
         """Where each of a term's postings' positions end among its positions, kept for the
