@@ -175,15 +175,21 @@ def test_in_order_follows_whoosh_slop():
 def test_phrases_in_arrays_match_as_document_by_document(searcher, monkeypatch):
     """Every two- and three-word phrase of the index's frequent words: the documents found
     from the positions as arrays are those found a document at a time, the positions read
-    from the segments' arrays (every word here is frequent enough to have them)."""
+    mostly from the segments' arrays. (How many documents each build worker gets varies
+    from run to run, so a rarer word may lack arrays in a small segment, which is then read
+    from its blocks.)"""
     arrays = ranking.IndexArrays(searcher)
     words = ["в", "области", "облыста", "бюджет", "мектеп", "выборы", "талқыланды"]
     phrases = [*itertools.permutations(words, 2), *itertools.permutations(words[:4], 3)]
-    from_blocks = Counter()
-    real_keys_of = postings._keys_of
-    monkeypatch.setattr(
-        postings, "_keys_of", lambda *args: from_blocks.update([1]) or real_keys_of(*args)
-    )
+    from_arrays = Counter()
+    real_position_keys = posting_arrays.StoredArrays.position_keys
+
+    def counted(stored, *args):
+        found = real_position_keys(stored, *args)
+        from_arrays[found is not None] += 1
+        return found
+
+    monkeypatch.setattr(posting_arrays.StoredArrays, "position_keys", counted)
     matched = 0
     for phrase in phrases:
         query = wq.Phrase("text_exact", list(phrase))
@@ -194,7 +200,7 @@ def test_phrases_in_arrays_match_as_document_by_document(searcher, monkeypatch):
         expected = candidates[np.array(one_by_one, dtype=bool)].tolist()
         assert arrays._with_words_in_order(query, candidates).tolist() == expected, phrase
         matched += bool(expected)
-    assert matched > 5 and not from_blocks
+    assert matched > 5 and from_arrays[True] > len(phrases) > from_arrays[False]
 
 
 def test_phrase_positions_from_a_segment_without_arrays(searcher, monkeypatch):
